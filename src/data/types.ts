@@ -1,0 +1,33 @@
+// Backend-neutral data types: plain typed arrays, so the data pipeline never depends on tfjs.
+
+/** A 2D image, channel-last (HWC), row-major; values are floats, usually in [0, 1]. */
+export interface Image2D {
+  height: number;
+  width: number;
+  channels: number;
+  data: Float32Array;
+}
+
+/** A 2D label image: one class index per pixel, row-major. */
+export interface Mask2D {
+  height: number;
+  width: number;
+  data: Uint8Array;
+}
+
+/** One training or validation example. */
+export interface Sample {
+  name: string;
+  image: Image2D;
+  mask: Mask2D;
+}
+
+/** Allocates a zero-filled image. */
+export function makeImage(height: number, width: number, channels: number): Image2D {
+  return { height, width, channels, data: new Float32Array(height * width * channels) };
+}
+
+/** Allocates a zero-filled mask. */
+export function makeMask(height: number, width: number): Mask2D {
+  return { height, width, data: new Uint8Array(height * width) };
+}
