@@ -1,0 +1,204 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+interface Case {
+  name: string;
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: number;
+  pad: Pad;
+  dilation?: number;
+}
+
+// The shapes a U-Net uses, plus odd sizes and explicit padding to reach every branch.
+const cases: Case[] = [
+  { name: '3x3 stride 1 same', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { name: '3x3 stride 1 valid', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'valid' },
+  { name: '3x3 dilation 2 same', x: [2, 11, 10, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same', dilation: 2 },
+  { name: '3x3 dilation 2 valid', x: [2, 11, 10, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'valid', dilation: 2 },
+  { name: '1x1', x: [2, 7, 6, 5], filter: [1, 1, 5, 3], strides: 1, pad: 'same' },
+  { name: '2x2 stride 2 valid', x: [2, 8, 10, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
+  { name: '2x2 stride 2 valid, odd size', x: [2, 9, 7, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
+  { name: '2x2 stride 2 same, odd size', x: [2, 9, 7, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'same' },
+  { name: '3x3 stride 2 same', x: [2, 8, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
+  { name: '3x3 stride 2 same, odd size', x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
+  { name: '3x3 stride 2 valid, odd size', x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  { name: '4x4 stride 2 pad 1', x: [1, 8, 8, 2], filter: [4, 4, 2, 3], strides: 2, pad: 1 },
+  { name: '3x3 explicit asymmetric pad', x: [1, 7, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
+  { name: '3x3 stride 3 explicit pad', x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: 3, pad: [[0, 0], [2, 1], [0, 0], [0, 0]] },
+];
+
+/** Deterministic uniform(-1, 1) values (mulberry32), so both backends see the same inputs. */
+function seeded(size: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  return Float32Array.from({ length: size }, () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  });
+}
+
+function relErr(actual: Float32Array, expected: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return diff / scale;
+}
+
+function outShape(c: Case): [number, number, number, number] {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilation ?? 1, c.pad);
+  return info.outShape;
+}
+
+/** Runs one kernel on the current backend from plain arrays and returns its values. */
+function runKernel(
+  name: string,
+  inputs: Record<string, [number[], Float32Array]>,
+  attrs: Record<string, unknown>,
+): { values: Float32Array; shape: number[] } {
+  const tensors = Object.fromEntries(Object.entries(inputs).map(([k, [shape, data]]) => [k, tf.tensor(data, shape)]));
+  const out = tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
+  tf.dispose([out, ...Object.values(tensors)]);
+  return result;
+}
+
+/**
+ * The cpu backend's kernels take no dilation: a filter of size k dilated by d equals an
+ * undilated filter of size (k-1)*d+1 that is zero off the grid, so the reference dW is the
+ * undilated one on the big filter, sampled every d taps.
+ */
+function cpuFilterGrad(c: Case, x: Float32Array, dy: Float32Array): Float32Array {
+  const d = c.dilation ?? 1;
+  const [kh, kw, ci, co] = c.filter;
+  const big = [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co];
+  const full = runKernel('Conv2DBackpropFilter', { x: [c.x, x], dy: [outShape(c), dy] }, {
+    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: big,
+  });
+  return tf.tidy(() => {
+    const sampled = tf.tensor(full.values, big).stridedSlice([0, 0, 0, 0], big, [d, d, 1, 1]);
+    return sampled.dataSync() as Float32Array;
+  });
+}
+
+function filterGradAttrs(c: Case) {
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter, dilations: c.dilation ?? 1 };
+}
+
+function inputGradAttrs(c: Case) {
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+}
+
+async function onBackend<T>(name: 'cpu' | 'wasm', f: () => T): Promise<T> {
+  await tf.setBackend(name);
+  return f();
+}
+
+beforeAll(async () => {
+  await tf.ready();
+  registerWasmTrainingKernels();
+  registerWasmTrainingKernels(); // a second call must be harmless
+});
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  it.each(cases)('matches cpu: $name', async (c) => {
+    const x = seeded(c.x.reduce((a, b) => a * b), 1);
+    const dy = seeded(outShape(c).reduce((a, b) => a * b), 2);
+    const expected = await onBackend('cpu', () => cpuFilterGrad(c, x, dy));
+    const actual = await onBackend('wasm', () =>
+      runKernel('Conv2DBackpropFilter', { x: [c.x, x], dy: [outShape(c), dy] }, filterGradAttrs(c)));
+    expect(actual.shape).toEqual(c.filter);
+    expect(relErr(actual.values, expected)).toBeLessThan(1e-4);
+  });
+});
+
+describe('Conv2DBackpropInput on wasm', () => {
+  it.each(cases.filter((c) => c.dilation === undefined))('matches cpu: $name', async (c) => {
+    const dy = seeded(outShape(c).reduce((a, b) => a * b), 3);
+    const w = seeded(c.filter.reduce((a, b) => a * b), 4);
+    const inputs = { dy: [outShape(c), dy] as [number[], Float32Array], filter: [c.filter, w] as [number[], Float32Array] };
+    const expected = await onBackend('cpu', () => runKernel('Conv2DBackpropInput', inputs, inputGradAttrs(c)));
+    const actual = await onBackend('wasm', () => runKernel('Conv2DBackpropInput', inputs, inputGradAttrs(c)));
+    expect(actual.shape).toEqual(c.x);
+    expect(relErr(actual.values, expected.values)).toBeLessThan(1e-4);
+  });
+});
+
+describe('the kernels leak nothing', () => {
+  it('keeps tensor and wasm buffer counts', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const before = [tf.memory().numTensors, backend.numDataIds()];
+    for (const c of cases) {
+      runKernel('Conv2DBackpropFilter', {
+        x: [c.x, seeded(c.x.reduce((a, b) => a * b), 5)],
+        dy: [outShape(c), seeded(outShape(c).reduce((a, b) => a * b), 6)],
+      }, filterGradAttrs(c));
+      if (c.dilation === undefined) {
+        runKernel('Conv2DBackpropInput', {
+          dy: [outShape(c), seeded(outShape(c).reduce((a, b) => a * b), 7)],
+          filter: [c.filter, seeded(c.filter.reduce((a, b) => a * b), 8)],
+        }, inputGradAttrs(c));
+      }
+    }
+    expect([tf.memory().numTensors, backend.numDataIds()]).toEqual(before);
+  });
+});
+
+describe('gradients through tf.grads match cpu', () => {
+  const x = seeded(2 * 8 * 8 * 3, 9);
+  const w1 = seeded(3 * 3 * 3 * 4, 10);
+  const w2 = seeded(2 * 2 * 4 * 4, 11);
+  const w3 = seeded(2 * 2 * 5 * 4, 12);
+  // conv 3x3 -> strided 2x2 down-conv -> 2x2 stride-2 transposed up-conv: every kernel, both roles.
+  const grads = () => tf.tidy(() => {
+    const params = [tf.tensor4d(x, [2, 8, 8, 3]), tf.tensor4d(w1, [3, 3, 3, 4]), tf.tensor4d(w2, [2, 2, 4, 4]), tf.tensor4d(w3, [2, 2, 5, 4])];
+    const loss = (xi: tf.Tensor, a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+      const h = tf.relu(tf.conv2d(xi as tf.Tensor4D, a as tf.Tensor4D, 1, 'same'));
+      const down = tf.conv2d(h, b as tf.Tensor4D, 2, 'valid');
+      const up = tf.conv2dTranspose(down, c as tf.Tensor4D, [2, 8, 8, 5], 2, 'valid');
+      return tf.sum(tf.square(tf.sin(up)));
+    };
+    return tf.grads(loss)(params).map((g) => g.dataSync() as Float32Array);
+  });
+
+  it('for conv2d and conv2dTranspose', async () => {
+    const expected = await onBackend('cpu', grads);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = grads();
+    expect(tf.memory().numTensors).toBe(before);
+    actual.forEach((g, i) => expect(relErr(g, expected[i])).toBeLessThan(1e-4));
+  });
+});
+
+describe('training on wasm', () => {
+  it('reduces the loss of a tiny conv net with model.fit', async () => {
+    await tf.setBackend('wasm');
+    const input = tf.input({ shape: [16, 16, 1] });
+    const c1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+    const b1 = tf.layers.batchNormalization().apply(c1) as tf.SymbolicTensor;
+    const r1 = tf.layers.reLU().apply(b1) as tf.SymbolicTensor;
+    const down = tf.layers.conv2d({ filters: 8, kernelSize: 2, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(r1) as tf.SymbolicTensor;
+    const up = tf.layers.conv2dTranspose({ filters: 4, kernelSize: 2, strides: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(down) as tf.SymbolicTensor;
+    const merged = tf.layers.concatenate().apply([r1, up]) as tf.SymbolicTensor;
+    const out = tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(merged) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'binaryCrossentropy' });
+    const xs = tf.tensor4d(seeded(8 * 16 * 16, 13), [8, 16, 16, 1]);
+    const ys = tf.tidy(() => tf.cast(tf.greater(xs, 0.2), 'float32'));
+    const history = await model.fit(xs, ys, { epochs: 8, batchSize: 8, verbose: 0, shuffle: false });
+    const losses = history.history.loss as number[];
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.7);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
