@@ -1,0 +1,137 @@
+// Engine selection for the TensorFlow.js backend: which tfjs backend runs the tensors.
+//
+// All code uses the one `@tensorflow/tfjs` namespace. The optional engines plug into it:
+// tfjs-node(-gpu) depend on @tensorflow/tfjs and, when npm deduplicates it (same
+// version), register their 'tensorflow' backend into this very tfjs-core instance; the
+// wasm package registers 'wasm' the same way. So selecting an engine is importing its
+// package and calling tf.setBackend, and `tf` below is always the right namespace.
+//
+// tfjs-node and tfjs-node-gpu cannot be hard dependencies: their install script downloads
+// libtensorflow from outside the npm registry (shared/FACTS.md). They are only reached
+// through dynamic import() with a computed specifier, so nothing requires them.
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+
+export type EngineName = 'gpu' | 'node' | 'wasm' | 'cpu';
+export type EngineRequest = EngineName | 'auto';
+
+export interface EngineStatus {
+  name: EngineName;
+  status: 'available' | 'not installed' | 'failed to load';
+  /** The package and tfjs backend, or why the engine cannot be used. */
+  detail: string;
+}
+
+export interface Engine {
+  name: EngineName;
+  /** The tfjs backend name (tf.getBackend()). */
+  backend: string;
+  detail: string;
+}
+
+interface EngineSpec {
+  name: EngineName;
+  /** npm package providing the backend, null for the built-in cpu backend. */
+  pkg: string | null;
+  backend: string;
+  /** Runs after the package is imported and before the backend is selected. */
+  prepare?: () => Promise<void>;
+}
+
+/** In preference order: the fastest first (FACTS.md, speed table). */
+const ENGINES: EngineSpec[] = [
+  { name: 'gpu', pkg: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow' },
+  { name: 'node', pkg: '@tensorflow/tfjs-node', backend: 'tensorflow' },
+  { name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', backend: 'wasm', prepare: registerWasmKernels },
+  { name: 'cpu', pkg: null, backend: 'cpu' },
+];
+
+export const ENGINE_NAMES: EngineName[] = ENGINES.map((e) => e.name);
+
+/**
+ * The wasm backend lacks Conv2DBackpropFilter, so training fails without the kernels of
+ * backends/tfjs/kernels/ (FACTS.md). Inference works without them: tolerate their absence.
+ */
+async function registerWasmKernels(): Promise<void> {
+  const url = new URL('./kernels/index.ts', import.meta.url);
+  if (!existsSync(url)) return;
+  const kernels: { registerWasmTrainingKernels?: () => void } = await import(url.href);
+  kernels.registerWasmTrainingKernels?.();
+}
+
+function isModuleNotFound(error: unknown, name: string): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(name);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/** Imports an engine's package; throws an EngineStatus-shaped reason when it cannot. */
+async function load(spec: EngineSpec): Promise<EngineStatus> {
+  const where = spec.pkg ?? 'built into @tensorflow/tfjs';
+  if (spec.pkg !== null) {
+    try {
+      await import(spec.pkg);
+    } catch (error) {
+      if (isModuleNotFound(error, spec.pkg)) {
+        return { name: spec.name, status: 'not installed', detail: `${spec.pkg} is not installed` };
+      }
+      return { name: spec.name, status: 'failed to load', detail: `${spec.pkg}: ${errorText(error)}` };
+    }
+  }
+  if (tf.findBackendFactory(spec.backend) == null) {
+    // A duplicated @tensorflow/tfjs (a version other than ours) got the backend instead.
+    return {
+      name: spec.name,
+      status: 'failed to load',
+      detail: `${where} did not register the '${spec.backend}' backend into @tensorflow/tfjs ${tf.version.tfjs} (a different @tensorflow/tfjs version installed beside it?)`,
+    };
+  }
+  try {
+    await spec.prepare?.();
+  } catch (error) {
+    return { name: spec.name, status: 'failed to load', detail: `${where}: ${errorText(error)}` };
+  }
+  return { name: spec.name, status: 'available', detail: `${where}, tfjs backend '${spec.backend}'` };
+}
+
+/** Every engine with whether it can be used here and why not. */
+export async function listEngines(): Promise<EngineStatus[]> {
+  const out: EngineStatus[] = [];
+  for (const spec of ENGINES) out.push(await load(spec));
+  return out;
+}
+
+async function activate(spec: EngineSpec): Promise<Engine | EngineStatus> {
+  const status = await load(spec);
+  if (status.status !== 'available') return status;
+  // setBackend resolves to false when the backend's initialisation fails (e.g. no CUDA).
+  if (!(await tf.setBackend(spec.backend))) {
+    return { name: spec.name, status: 'failed to load', detail: `tfjs backend '${spec.backend}' failed to initialise` };
+  }
+  await tf.ready();
+  return { name: spec.name, backend: spec.backend, detail: status.detail };
+}
+
+/**
+ * Makes an engine the active tfjs backend and returns the one actually used. 'auto'
+ * takes the first available in the order gpu, node, wasm, cpu. A named engine that
+ * cannot be used is an error saying why.
+ */
+export async function selectEngine(request: EngineRequest = 'auto'): Promise<Engine> {
+  if (request !== 'auto' && !ENGINE_NAMES.includes(request)) {
+    throw new Error(`unknown engine '${request}': expected auto, ${ENGINE_NAMES.join(', ')}`);
+  }
+  const candidates = request === 'auto' ? ENGINES : ENGINES.filter((e) => e.name === request);
+  const reasons: string[] = [];
+  for (const spec of candidates) {
+    const result = await activate(spec);
+    if ('backend' in result) return result;
+    reasons.push(`${result.name}: ${result.status} (${result.detail})`);
+  }
+  throw new Error(`engine '${request}' is not available: ${reasons.join('; ')}`);
+}
