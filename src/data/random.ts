@@ -1,7 +1,8 @@
 // A small seeded PRNG so that data generation, splits and augmentation are reproducible
 // across runs and machines (Math.random cannot be seeded).
 
-const GOLDEN = 0x9e3779b9;
+// mulberry32 (Tommy Ettinger): Weyl sequence step, then an avalanche mix of the state.
+const WEYL = 0x6d2b79f5;
 
 /** Mixes a 32-bit state into a well-distributed 32-bit value (the mulberry32 output function). */
 function mix32(state: number): number {
@@ -34,7 +35,7 @@ export class Random {
 
   /** Next raw 32-bit unsigned integer. */
   nextUint32(): number {
-    this.state = (this.state + GOLDEN) >>> 0;
+    this.state = (this.state + WEYL) >>> 0;
     return mix32(this.state);
   }
 
