@@ -131,6 +131,23 @@ describe('Conv2DBackpropInput on wasm', () => {
   });
 });
 
+describe('Tile on wasm', () => {
+  const tiles: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
+    { shape: [1, 1, 1, 5], reps: [2, 3, 4, 1], dtype: 'float32' }, // tfjs' batch-norm gradient
+    { shape: [2, 3, 4, 1], reps: [1, 1, 1, 5], dtype: 'float32' },
+    { shape: [2, 3], reps: [3, 2], dtype: 'int32' },
+    { shape: [7], reps: [3], dtype: 'bool' },
+    { shape: [2, 1, 3, 2, 2], reps: [2, 3, 1, 2, 3], dtype: 'float32' },
+    { shape: [], reps: [], dtype: 'float32' },
+  ];
+  it.each(tiles)('matches cpu: $shape by $reps ($dtype)', async ({ shape, reps, dtype }) => {
+    const data = seeded(shape.reduce((a, b) => a * b, 1), 14).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0));
+    const run = () => tf.tidy(() => Array.from(tf.tile(tf.tensor(data, shape, dtype), reps).dataSync()));
+    const expected = await onBackend('cpu', run);
+    expect(await onBackend('wasm', run)).toEqual(expected);
+  });
+});
+
 describe('the kernels leak nothing', () => {
   it('keeps tensor and wasm buffer counts', async () => {
     await tf.setBackend('wasm');
