@@ -62,7 +62,7 @@ export class Optimizer {
       if (!values || values.length !== this.slots.length) {
         throw new Error(`checkpoint optimizer slot '${name}' has ${values?.length ?? 0} arrays, expected ${this.slots.length}`);
       }
-      this.slots.forEach((s, i) => s[name].assign(tf.tensor(values[i], s[name].shape)));
+      tf.tidy(() => this.slots.forEach((s, i) => s[name].assign(tf.tensor(values[i], s[name].shape))));
     }
   }
 

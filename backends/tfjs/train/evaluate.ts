@@ -1,0 +1,69 @@
+// Validation: loss, Dice and IoU of the network in inference mode (dropout off, batch
+// norm on its moving statistics) over prepared validation samples.
+import * as tf from '@tensorflow/tfjs';
+import { chunks, disposeBatch, toBatch, type Prepared } from './batches.ts';
+import type { LossFn } from './losses.ts';
+import type { Mask2D } from '../../../src/data/types.ts';
+import { diceScores } from '../../../src/metrics/dice.ts';
+import { iouScores } from '../../../src/metrics/iou.ts';
+
+export interface Evaluation {
+  loss: number;
+  /** Dice of the foreground classes (1..K-1), mean over classes and images. */
+  dice: number;
+  /** IoU of the foreground classes, mean over classes and images. */
+  iou: number;
+}
+
+/** Predicted class per pixel: p > 0.5 for a sigmoid head, argmax for softmax. */
+export function predictedClasses(probs: tf.Tensor4D): tf.Tensor3D {
+  return tf.tidy(() =>
+    probs.shape[3] === 1
+      ? (tf.cast(tf.greater(tf.squeeze(probs, [3]), 0.5), 'int32') as tf.Tensor3D)
+      : (tf.argMax(probs, 3) as tf.Tensor3D),
+  );
+}
+
+/** Splits a batch of predicted classes [N, h, w] into masks. */
+function toMasks(pred: tf.Tensor3D): Mask2D[] {
+  const [n, height, width] = pred.shape;
+  const data = pred.dataSync();
+  return Array.from({ length: n }, (_, i) => ({
+    height,
+    width,
+    data: Uint8Array.from(data.subarray(i * height * width, (i + 1) * height * width)),
+  }));
+}
+
+/** Mean over the foreground classes 1..k-1 of per-class scores. */
+function foregroundMean(scores: number[]): number {
+  const fg = scores.slice(1);
+  return fg.reduce((a, b) => a + b, 0) / fg.length;
+}
+
+/**
+ * Evaluates the model on samples in batches: loss, and Dice and IoU of the foreground
+ * classes (src/metrics) averaged over images.
+ */
+export function evaluate(model: tf.LayersModel, samples: Prepared[], loss: LossFn, batch: number, classes: number): Evaluation {
+  const k = Math.max(classes, 2);
+  let lossSum = 0;
+  let diceSum = 0;
+  let iouSum = 0;
+  for (const group of chunks(samples.map((_, i) => i), batch)) {
+    const b = toBatch(group.map((i) => samples[i]));
+    const probs = model.predict(b.x) as tf.Tensor4D;
+    const l = tf.tidy(() => loss(probs, b.labels, b.weights ?? undefined));
+    lossSum += l.dataSync()[0] * b.size;
+    const pred = predictedClasses(probs);
+    toMasks(pred).forEach((mask, j) => {
+      const truth = samples[group[j]].mask;
+      diceSum += foregroundMean(diceScores(mask, truth, k));
+      iouSum += foregroundMean(iouScores(mask, truth, k));
+    });
+    tf.dispose([probs, l, pred]);
+    disposeBatch(b);
+  }
+  const n = samples.length;
+  return { loss: lossSum / n, dice: diceSum / n, iou: iouSum / n };
+}

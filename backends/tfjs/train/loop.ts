@@ -1,0 +1,197 @@
+// The training loop. tfjs `fit` cannot take per-pixel sample weights (FACTS.md), so each
+// step is tf.variableGrads over model.apply(x, {training: true}): dropout is active and
+// batch norm normalises with batch statistics and updates its moving statistics (tfjs-layers
+// BatchNormalization.call writes them when training is true).
+//
+// Everything random is derived from (seed, epoch, step or sample index), never from a
+// running generator, so the state to resume exactly is just the position and the
+// optimizer and schedule state.
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '../../../src/data/random.ts';
+import type { Sample } from '../../../src/data/types.ts';
+import type { TrainConfig } from '../../../src/ir/types.ts';
+import { chunks, disposeBatch, epochOrder, toBatch, type Prepared } from './batches.ts';
+import { evaluate } from './evaluate.ts';
+import { lossFunction, type LossFn } from './losses.ts';
+import { clipByGlobalNorm, makeOptimizer, type Optimizer, type OptimizerState } from './optimizers.ts';
+import { Schedule, type ScheduleState } from './schedules.ts';
+
+/** One line of metrics.jsonl. */
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  loss: number;
+  valLoss: number;
+  valDice: number;
+  valIoU: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+/** Where training stands: with the model's weights, all a checkpoint needs. */
+export interface TrainState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Steps completed in the current epoch (non-zero only after a stop). */
+  step: number;
+  /** Sum of step losses times batch sizes and images seen in the current epoch so far. */
+  lossSum: number;
+  seen: number;
+  /** Seconds spent in the current epoch so far. */
+  seconds: number;
+  optimizer: OptimizerState;
+  schedule: ScheduleState;
+  history: EpochRecord[];
+}
+
+export interface StepInfo {
+  epoch: number;
+  step: number;
+  steps: number;
+  /** Mean loss of the epoch so far. */
+  loss: number;
+  imagesPerSecond: number;
+}
+
+export interface LoopOptions {
+  model: tf.LayersModel;
+  config: TrainConfig;
+  classes: number;
+  train: Sample[];
+  /** Validation samples already at the network's sizes. */
+  val: Prepared[];
+  /** Crop, augment and weight-map one training sample; rng is seeded by (seed, epoch, index). */
+  prepare: (sample: Sample, rng: Random) => Prepared;
+  onStep?: (info: StepInfo) => void;
+  /** Called after each epoch's validation, e.g. to write checkpoints. */
+  onEpoch?: (record: EpochRecord, state: TrainState) => Promise<void>;
+}
+
+/** Dropout layers of a model; tfjs Dropout with a fixed seed draws the same mask every call. */
+function dropoutLayers(model: tf.LayersModel): { seed?: number }[] {
+  return model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+}
+
+export class TrainingLoop {
+  private readonly optimizer: Optimizer;
+  private readonly schedule: Schedule;
+  private readonly loss: LossFn;
+  private readonly variables: tf.Variable[];
+  private readonly dropouts: { seed?: number }[];
+  private state: TrainState;
+  private stopRequested = false;
+
+  constructor(private readonly options: LoopOptions, resume?: TrainState) {
+    const { model, config } = options;
+    this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.optimizer = makeOptimizer(config.optimizer, this.variables);
+    this.schedule = new Schedule(config.schedule, config.optimizer.lr, config.epochs);
+    this.loss = lossFunction(config.loss);
+    this.dropouts = dropoutLayers(model);
+    this.state = {
+      epoch: 0,
+      step: 0,
+      lossSum: 0,
+      seen: 0,
+      seconds: 0,
+      optimizer: this.optimizer.getState(),
+      schedule: this.schedule.getState(),
+      history: [],
+    };
+    if (resume) {
+      this.optimizer.setState(resume.optimizer);
+      this.schedule.setState(resume.schedule);
+      this.state = structuredClone(resume);
+    }
+  }
+
+  /** Asks the loop to stop after the current step (SIGINT); run() then resolves with stopped = true. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** The current position with the optimizer and schedule state (weights are in the model). */
+  getState(): TrainState {
+    return { ...this.state, optimizer: this.optimizer.getState(), schedule: this.schedule.getState() };
+  }
+
+  /** Trains until config.epochs epochs are done or stop() is called. */
+  async run(): Promise<{ stopped: boolean }> {
+    const { config } = this.options;
+    while (this.state.epoch < config.epochs) {
+      if (!(await this.runEpoch())) return { stopped: true };
+    }
+    return { stopped: false };
+  }
+
+  /** Runs (the rest of) one epoch; false when stopped before its end. */
+  private async runEpoch(): Promise<boolean> {
+    const { config, train, prepare, onStep, onEpoch, model, val, classes } = this.options;
+    const epoch = this.state.epoch;
+    const lr = this.schedule.lr(epoch);
+    const groups = chunks(epochOrder(train.length, config.seed, epoch), config.batch);
+    const root = new Random(config.seed);
+    while (this.state.step < groups.length) {
+      if (this.stopRequested) return false;
+      const started = performance.now();
+      const group = groups[this.state.step];
+      const batch = toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`))));
+      this.seedDropout(root.fork(`dropout/${epoch}/${this.state.step}`));
+      const loss = this.trainStep(batch.x, batch.labels, batch.weights, lr);
+      disposeBatch(batch);
+      this.state.step += 1;
+      this.state.lossSum += loss * group.length;
+      this.state.seen += group.length;
+      this.state.seconds += (performance.now() - started) / 1000;
+      onStep?.({
+        epoch,
+        step: this.state.step,
+        steps: groups.length,
+        loss: this.state.lossSum / this.state.seen,
+        imagesPerSecond: this.state.seen / this.state.seconds,
+      });
+      // Let signal handlers and progress output run between steps.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const validation = evaluate(model, val, this.loss, config.batch, classes);
+    this.schedule.endEpoch(validation.dice);
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      lr,
+      loss: this.state.lossSum / this.state.seen,
+      valLoss: validation.loss,
+      valDice: validation.dice,
+      valIoU: validation.iou,
+      seconds: this.state.seconds,
+      imagesPerSecond: this.state.seen / this.state.seconds,
+    };
+    this.state = { ...this.state, epoch: epoch + 1, step: 0, lossSum: 0, seen: 0, seconds: 0 };
+    this.state.history = [...this.state.history, record];
+    await onEpoch?.(record, this.getState());
+    return true;
+  }
+
+  /** A fresh seed per step for every dropout layer, drawn from the step's own generator. */
+  private seedDropout(rng: Random): void {
+    for (const layer of this.dropouts) layer.seed = rng.nextUint32();
+  }
+
+  /** One gradient step; returns the batch loss. */
+  private trainStep(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null, lr: number): number {
+    const { model, config } = this.options;
+    const { value, grads } = tf.variableGrads(
+      () => this.loss(model.apply(x, { training: true }) as tf.Tensor4D, labels, weights ?? undefined),
+      this.variables,
+    );
+    let list = this.variables.map((v) => grads[v.name]);
+    if (config.clip !== null) {
+      const clipped = clipByGlobalNorm(list, config.clip);
+      tf.dispose(list);
+      list = clipped;
+    }
+    this.optimizer.apply(list, lr);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...list]);
+    return loss;
+  }
+}
