@@ -1,0 +1,79 @@
+// The tfjs lowering against the IR: parameter counts, the shape of every node in a real
+// forward pass, located errors for what tfjs cannot express, and seeded initial weights.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lowerModel } from '../../backends/tfjs/lower.ts';
+import { debugModel, inputFor, IrBuilder, trainableParams } from './fixtures.ts';
+import { zoo } from './zoo.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('lowerModel on hand-built IR models', () => {
+  for (const ir of zoo()) {
+    it(`${ir.name}: parameters and every node's shape match the IR`, () => {
+      const { model, tensors } = lowerModel(ir);
+      expect(trainableParams(model)).toBe(ir.totals.params);
+      expect(model.layers.map((l) => l.name).sort()).toEqual(ir.nodes.map((n) => n.id).sort());
+
+      const size = ir.input.size.map((n) => n ?? 8);
+      const debug = debugModel(model.inputs[0], tensors);
+      const outputs = tf.tidy(() => debug.model.predict(inputFor(ir.input, size)) as tf.Tensor[]);
+      debug.ids.forEach((id, i) => {
+        const node = ir.nodes.find((n) => n.id === id)!;
+        const expected = [1, ...node.shape.size.map((n, axis) => n ?? outputs[i].shape[axis + 1]), node.shape.channels];
+        expect({ id, shape: outputs[i].shape }).toEqual({ id, shape: expected });
+        expect(outputs[i].dataSync().every(Number.isFinite)).toBe(true);
+      });
+      tf.dispose(outputs);
+    });
+  }
+
+  it('a softmax head sums to one over the channel axis', () => {
+    const ir = zoo()[0];
+    const sums = tf.tidy(() => (lowerModel(ir).model.predict(inputFor(ir.input)) as tf.Tensor).sum(-1));
+    for (const s of sums.dataSync()) expect(s).toBeCloseTo(1, 5);
+  });
+});
+
+describe('what tfjs cannot express', () => {
+  it('lists every problem with its spec location and the backend name in one error', () => {
+    const b = new IrBuilder(2, 1, [null, null], 'valid');
+    const c = b.conv('strided', 'input', 4, { stride: [2, 2], dilation: [2, 2] });
+    const k = b.add('crop', { op: 'crop', begin: [1, 1], end: [1, 1] }, 'input');
+    b.add('unreachable', { op: 'concat' }, c, k);
+    const ir = b.build('unreachable');
+    expect(() => lowerModel(ir)).toThrowError(
+      [
+        "tfjs backend cannot build 'fixture' (2 problem(s)):",
+        'fixture.unet:2:3: tfjs backend: conv with stride [2,2] and dilation [2,2] together is not supported (tf.conv2d needs one of them to be 1)',
+        "fixture.unet:3:3: tfjs backend: crop of an input of symbolic size [null,null] is not supported: build valid-padding models for a concrete size (buildModel's inputSize)",
+      ].join('\n'),
+    );
+  });
+});
+
+describe('initial weights', () => {
+  const ir = zoo()[0];
+  const weights = (seed: number) => lowerModel(ir, { seed }).model.getWeights().map((w) => w.dataSync());
+
+  it('the same seed gives identical weights, another seed others', () => {
+    expect(weights(3)).toEqual(weights(3));
+    expect(weights(3)[0]).not.toEqual(weights(4)[0]);
+  });
+
+  it('he_normal is a Gaussian with std sqrt(2 / fan_in), biases zero, norm scale one', () => {
+    const b = new IrBuilder(2, 64, [4, 4]);
+    const { model } = lowerModel(b.build(b.conv('conv', 'input', 64)));
+    const [kernel, bias] = model.getLayer('conv').getWeights().map((w) => Array.from(w.dataSync()));
+    const mean = kernel.reduce((a, v) => a + v, 0) / kernel.length;
+    const std = Math.sqrt(kernel.reduce((a, v) => a + (v - mean) ** 2, 0) / kernel.length);
+    // U-Net paper, sec. 3: 3*3*64 inputs per neuron give std 0.059; not truncated at 2 std.
+    expect(std).toBeCloseTo(Math.sqrt(2 / 576), 3);
+    expect(Math.max(...kernel.map(Math.abs))).toBeGreaterThan(2 * Math.sqrt(2 / 576));
+    expect(bias.every((v) => v === 0)).toBe(true);
+    const bn = lowerModel(zoo()[0]).model.getLayer('enc1.norm').getWeights();
+    expect(Array.from(bn[0].dataSync()).every((v) => v === 1)).toBe(true);
+  });
+});
