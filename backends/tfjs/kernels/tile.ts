@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-type WasmBackend = tf.KernelBackend & {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-};
+import type { WasmBackend } from './wasm-calls.ts';
 
 /**
  * Tile for wasm, written as block copies on the wasm heap. tfjs' batch-norm gradient tiles

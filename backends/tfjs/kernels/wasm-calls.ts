@@ -6,10 +6,28 @@ import * as tf from '@tensorflow/tfjs';
  * every intermediate is remembered and released by `finish`, which is why a kernel
  * built from these calls leaks nothing.
  */
+/** The parts of tfjs-backend-wasm's BackendWasm used here (it does not export the type's shape). */
+export type WasmBackend = tf.KernelBackend & {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+};
+
 export class WasmCalls {
   private readonly temps: tf.TensorInfo[] = [];
+  private readonly backend: WasmBackend;
 
-  constructor(private readonly backend: tf.KernelBackend) {}
+  constructor(backend: tf.KernelBackend) {
+    this.backend = backend as WasmBackend;
+  }
+
+  /** A new float32 tensor on the wasm heap, filled by `fill(source view, target view)`. */
+  compute(x: tf.TensorInfo, shape: number[], fill: (from: Float32Array, to: Float32Array) => void): tf.TensorInfo {
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.temps.push(out);
+    // Views are taken after allocating: allocation may grow (and move) the heap.
+    fill(this.backend.typedArrayFromHeap(x) as Float32Array, this.backend.typedArrayFromHeap(out) as Float32Array);
+    return out;
+  }
 
   run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
     const config = tf.getKernel(kernelName, 'wasm');
