@@ -1,0 +1,51 @@
+// Random training crops. A valid-padding U-Net sees an input window larger than the window
+// it predicts (U-Net paper: 572 -> 388, a margin of 92 px per side), so the image crop is the
+// input window and the mask crop is its centred output window; beyond the image border the
+// input is mirrored (U-Net paper, Fig. 2).
+import type { Random } from './random.ts';
+import { mirrorIndex } from './resample.ts';
+import type { Image2D, Mask2D, Sample } from './types.ts';
+
+/** Copies a height x width window at (top, left) from an image, mirroring outside it. */
+export function cropImage(image: Image2D, top: number, left: number, height: number, width: number): Image2D {
+  const c = image.channels;
+  const data = new Float32Array(height * width * c);
+  for (let y = 0; y < height; y++) {
+    const sy = mirrorIndex(top + y, image.height);
+    for (let x = 0; x < width; x++) {
+      const src = (sy * image.width + mirrorIndex(left + x, image.width)) * c;
+      for (let ch = 0; ch < c; ch++) data[(y * width + x) * c + ch] = image.data[src + ch];
+    }
+  }
+  return { height, width, channels: c, data };
+}
+
+/** Copies a window from a mask, mirroring outside it. */
+export function cropMask(mask: Mask2D, top: number, left: number, height: number, width: number): Mask2D {
+  const data = new Uint8Array(height * width);
+  for (let y = 0; y < height; y++) {
+    const sy = mirrorIndex(top + y, mask.height);
+    for (let x = 0; x < width; x++) data[y * width + x] = mask.data[sy * mask.width + mirrorIndex(left + x, mask.width)];
+  }
+  return { height, width, data };
+}
+
+/**
+ * A random crop: the image window is inputSize square, the mask window the centred outputSize
+ * square (equal sizes for same-padding networks). The output window lies inside the image
+ * when it fits, so every mask pixel is a real label; smaller images are mirror-padded.
+ */
+export function randomCrop(sample: Sample, inputSize: number, outputSize: number, rng: Random): Sample {
+  const margin = (inputSize - outputSize) / 2;
+  if (!Number.isInteger(margin) || margin < 0) {
+    throw new RangeError(`input window ${inputSize} and output window ${outputSize} need an even, non-negative difference`);
+  }
+  const { height, width } = sample.image;
+  const top = height > outputSize ? rng.int(height - outputSize + 1) : Math.floor((height - outputSize) / 2);
+  const left = width > outputSize ? rng.int(width - outputSize + 1) : Math.floor((width - outputSize) / 2);
+  return {
+    name: sample.name,
+    image: cropImage(sample.image, top - margin, left - margin, inputSize, inputSize),
+    mask: cropMask(sample.mask, top, left, outputSize, outputSize),
+  };
+}

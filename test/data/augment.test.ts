@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  augment,
+  changeGrayValues,
+  drawTransform,
+  IDENTITY,
+  PAPER_AUGMENT,
+  transformSample,
+  type AugmentConfig,
+} from '../../src/data/augment.ts';
+import { elasticDisplacement } from '../../src/data/elastic.ts';
+import { makeEllipses } from '../../src/data/ellipses.ts';
+import { Random } from '../../src/data/random.ts';
+import type { Sample } from '../../src/data/types.ts';
+
+const OFF: AugmentConfig = {
+  elastic: null,
+  flip: false,
+  rotate90: false,
+  rotate: 0,
+  shift: 0,
+  brightness: 0,
+  contrast: 0,
+  gamma: 0,
+};
+
+/** A non-square 2-channel sample with distinct values and a 3-class mask. */
+function sample(): Sample {
+  const h = 5;
+  const w = 7;
+  return {
+    name: 's',
+    image: { height: h, width: w, channels: 2, data: Float32Array.from({ length: h * w * 2 }, (_, i) => i / 70) },
+    mask: { height: h, width: w, data: Uint8Array.from({ length: h * w }, (_, i) => i % 3) },
+  };
+}
+
+describe('augmentation', () => {
+  it('zero displacement (and everything off) is the identity', () => {
+    const s = sample();
+    const zero = { height: 5, width: 7, dy: new Float32Array(35), dx: new Float32Array(35) };
+    expect(transformSample(s, { ...IDENTITY, displacement: zero })).toEqual(s);
+    const none = augment(s, { ...OFF, elastic: { grid: 3, sigma: 0 } }, new Random(1));
+    expect(Array.from(none.mask.data)).toEqual(Array.from(s.mask.data));
+    none.image.data.forEach((v, i) => expect(v).toBeCloseTo(s.image.data[i], 6));
+  });
+
+  it('flipping twice and four quarter turns are the identity; a quarter turn swaps the size', () => {
+    const s = sample();
+    const flip = { ...IDENTITY, flipX: true, flipY: true };
+    expect(transformSample(transformSample(s, flip), flip)).toEqual(s);
+    const turned = transformSample(s, { ...IDENTITY, rot90: 1 });
+    expect([turned.image.height, turned.image.width, turned.mask.height, turned.mask.width]).toEqual([7, 5, 7, 5]);
+    let t = s;
+    for (let k = 0; k < 4; k++) t = transformSample(t, { ...IDENTITY, rot90: 1 });
+    expect(t).toEqual(s);
+    expect(transformSample(transformSample(s, { ...IDENTITY, rot90: 1 }), { ...IDENTITY, rot90: 3 })).toEqual(s);
+  });
+
+  it('flipX mirrors columns exactly', () => {
+    const s = sample();
+    const f = transformSample(s, { ...IDENTITY, flipX: true });
+    expect(f.mask.data[0]).toBe(s.mask.data[6]);
+    expect(f.image.data[1]).toBe(s.image.data[6 * 2 + 1]);
+  });
+
+  it('same seed gives the same output, another seed a different one', () => {
+    const [s] = makeEllipses({ count: 1, size: 48, seed: 2 });
+    const a = augment(s, PAPER_AUGMENT, new Random(9));
+    expect(augment(s, PAPER_AUGMENT, new Random(9))).toEqual(a);
+    expect(Array.from(augment(s, PAPER_AUGMENT, new Random(10)).image.data)).not.toEqual(Array.from(a.image.data));
+  });
+
+  it('deformation keeps the mask within the class set and moves it', () => {
+    const s = sample();
+    const rng = new Random(3);
+    for (let k = 0; k < 5; k++) {
+      const out = augment(s, { ...PAPER_AUGMENT, elastic: { grid: 3, sigma: 4 } }, rng);
+      expect(out.mask.data.every((v) => v <= 2)).toBe(true);
+    }
+    const [e] = makeEllipses({ count: 1, size: 48, seed: 5 });
+    const deformed = augment(e, { ...OFF, elastic: { grid: 3, sigma: 10 } }, new Random(4));
+    expect(deformed.mask.data.every((v) => v === 0 || v === 1)).toBe(true);
+    expect(Array.from(deformed.mask.data)).not.toEqual(Array.from(e.mask.data));
+  });
+
+  it('elastic field: Gaussian control vectors with the requested std, smooth between them', () => {
+    const rng = new Random(8);
+    let sq = 0;
+    const n = 400;
+    for (let k = 0; k < n; k++) {
+      const d = elasticDisplacement(21, 21, 3, 10, rng);
+      sq += d.dy[0] ** 2 + d.dx[20 * 21 + 20] ** 2; // corners are control points
+    }
+    expect(Math.sqrt(sq / (2 * n))).toBeGreaterThan(9);
+    expect(Math.sqrt(sq / (2 * n))).toBeLessThan(11);
+    const d = elasticDisplacement(21, 21, 3, 10, new Random(1));
+    for (let i = 1; i < 21; i++) expect(Math.abs(d.dx[10 * 21 + i] - d.dx[10 * 21 + i - 1])).toBeLessThan(3);
+  });
+
+  it('gray-value changes touch the image only, deterministically', () => {
+    const s = sample();
+    const cfg = { ...OFF, brightness: 0.2, contrast: 0.2, gamma: 0.2 };
+    const out = augment(s, cfg, new Random(2));
+    expect(out.mask).toEqual(s.mask);
+    expect(Array.from(out.image.data)).not.toEqual(Array.from(s.image.data));
+    expect(changeGrayValues(s.image, cfg, new Random(5))).toEqual(changeGrayValues(s.image, cfg, new Random(5)));
+  });
+
+  it('rotation keeps the size and the centre pixel', () => {
+    const s = sample();
+    const t = drawTransform({ ...OFF, rotate: 30 }, 5, 7, new Random(1));
+    expect(t.angle).not.toBe(0);
+    const out = transformSample(s, t);
+    expect([out.image.height, out.image.width]).toEqual([5, 7]);
+    expect(out.mask.data[2 * 7 + 3]).toBe(s.mask.data[2 * 7 + 3]);
+  });
+});
