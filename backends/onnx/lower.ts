@@ -142,17 +142,20 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
       ctx.emit('InstanceNormalization', inputs, [ctx.y], { epsilon });
       return;
     }
-    // GroupNormalization needs opset 18: normalise [N, G, C/G * spatial] with an unscaled
-    // InstanceNormalization, restore the shape, then apply the per-channel affine.
+    // GroupNormalization needs opset 18. [N, C, D.., H, W] -> [N, G, C/G * first spatial,
+    // other spatial...] (Reshape's 0 copies the extent at the same index, so no Shape op and
+    // shape inference still works), an unscaled InstanceNormalization (statistics per
+    // sample and group over everything else), the shape back, then the per-channel affine.
     const g = node.groups;
+    const c = gamma.data.length;
     const id = node.id;
-    ctx.emit('Reshape', [ctx.x[0], ctx.int64('groups_shape', [0, g, -1])], [`${id}/grouped`]);
+    const keep = Array<number>(ctx.model.dims - 1).fill(0);
+    ctx.emit('Reshape', [ctx.x[0], ctx.int64('grouped_shape', [0, g, -1, ...keep])], [`${id}/grouped`]);
     const ones = ctx.float('group_scale', [g], new Float32Array(g).fill(1));
     const zeros = ctx.float('group_bias', [g], new Float32Array(g));
     ctx.emit('InstanceNormalization', [`${id}/grouped`, ones, zeros], [`${id}/normalized`], { epsilon });
-    ctx.emit('Shape', [ctx.x[0]], [`${id}/shape`]);
-    ctx.emit('Reshape', [`${id}/normalized`, `${id}/shape`], [`${id}/restored`]);
-    const dims = channelDims(ctx.model, gamma.data.length);
+    ctx.emit('Reshape', [`${id}/normalized`, ctx.int64('shape', [0, c, -1, ...keep])], [`${id}/restored`]);
+    const dims = channelDims(ctx.model, c);
     ctx.emit('Mul', [`${id}/restored`, ctx.float('gamma', dims, gamma.data)], [`${id}/scaled`]);
     ctx.emit('Add', [`${id}/scaled`, ctx.float('beta', dims, beta.data)], [ctx.y]);
   },
