@@ -173,7 +173,8 @@ export interface Model {
     flops: number | null;
     macs: number | null;
     convLayers: number;
-    receptiveField: number;
+    /** In input pixels along one axis; null when a global pooling sees the whole input. */
+    receptiveField: number | null;
   };
   train: TrainConfig;
   source: { file: string; text: string };

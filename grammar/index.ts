@@ -1,0 +1,46 @@
+// Text -> tokens -> CST -> AST, collecting every lexing and syntax error as a diagnostic.
+import type { IToken } from 'chevrotain';
+import type { SourceFile } from '../src/ast.ts';
+import { error, type Diagnostic } from '../src/diagnostics.ts';
+import { parser } from './parser.ts';
+import { toAst, tokenSpan } from './to-ast.ts';
+import { lexer } from './tokens.ts';
+
+export interface ParseResult {
+  ast: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+/** The position just after the last character: where "end of file" errors point. */
+function endOfText(file: string, text: string) {
+  const lines = text.split(/\r?\n/);
+  const line = text.endsWith('\n') ? lines.length - 1 : lines.length;
+  const column = (lines[line - 1] ?? '').length + 1;
+  return { file, line: Math.max(1, line), column, endLine: Math.max(1, line), endColumn: column + 1 };
+}
+
+export function parseSource(text: string, file: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = lexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const char = text.slice(e.offset, e.offset + e.length);
+    const span = { file, line: e.line ?? 1, column: e.column ?? 1, endLine: e.line ?? 1, endColumn: (e.column ?? 1) + e.length };
+    const hint = char.startsWith('"') ? 'a string must end on the line it starts' : undefined;
+    diagnostics.push(error('lex', `unexpected character \`${char.slice(0, 1)}\``, span, hint));
+  }
+  parser.input = lexed.tokens;
+  const cst = parser.file();
+  for (const e of parser.errors) {
+    const token: IToken = e.token;
+    const span = Number.isNaN(token.startOffset) ? endOfText(file, text) : tokenSpan(file, token);
+    diagnostics.push(error('syntax', e.message, span, syntaxHint(e.message)));
+  }
+  const comments = (lexed.groups['comments'] ?? []) as IToken[];
+  return { ast: toAst(cst, file, text, comments), diagnostics };
+}
+
+function syntaxHint(message: string): string | undefined {
+  if (message.includes('expected `}`')) return 'every `{` needs a matching `}`';
+  if (message.includes('without a matching `{`')) return 'remove the extra `}` or open the block with `{`';
+  return undefined;
+}

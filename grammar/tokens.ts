@@ -1,0 +1,45 @@
+// The tokens of the .unet language, in one ordered list: chevrotain tries them in order,
+// so the order below matters where two patterns can match at the same place.
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t]+/, group: Lexer.SKIPPED });
+// Comments are kept (not skipped) in their own group so `unet fmt` can print them back.
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
+// Statements end at a newline (or `;`), so newlines are real tokens.
+export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
+export const LCurly = createToken({ name: 'LCurly', pattern: /{/, label: '`{`' });
+export const RCurly = createToken({ name: 'RCurly', pattern: /}/, label: '`}`' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '`;`' });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"[^"\r\n]*"/, label: 'a string' });
+// Before Number: "3x3", "1 x 572 x 572" and "3 x ? x ?" are one token, not a number
+// followed by the identifier "x3".
+export const Dims = createToken({
+  name: 'Dims',
+  pattern: /(?:\d+|\?)(?:[ \t]*x[ \t]*(?:\d+|\?))+(?![A-Za-z0-9_])/,
+  label: 'a size such as 3x3',
+});
+export const NumberLiteral = createToken({
+  name: 'NumberLiteral',
+  pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/,
+  label: 'a number',
+});
+export const Question = createToken({ name: 'Question', pattern: /\?/, label: '`?`' });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  Newline,
+  LCurly,
+  RCurly,
+  Semicolon,
+  Comma,
+  StringLiteral,
+  Dims,
+  NumberLiteral,
+  Question,
+  Identifier,
+];
+
+export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
