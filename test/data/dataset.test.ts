@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/data/errors.ts';
 import { loadFolderDataset, loadStackDataset, splitDataset } from '../../src/data/dataset.ts';
+import { unetWeightMap } from '../../src/data/weight-map.ts';
+import { randError } from '../../src/metrics/rand-error.ts';
 import { tempDir, writeBinary, writeGray, writeStack } from './helpers.ts';
 
 const PATTERN = [1, 1, 0, 0, 1, 0];
@@ -151,5 +153,11 @@ describe('real data', () => {
     const membrane = mask.data.reduce((n, v) => n + v, 0) / mask.data.length;
     expect(membrane).toBeGreaterThan(0.1); // README: about 22 % membrane
     expect(membrane).toBeLessThan(0.35);
+    // The paper's recipe on real labels: cells are class 0, the border term lands on membranes.
+    const weights = unetWeightMap(mask, 2, { cellClass: 0 });
+    expect(weights.every((w) => Number.isFinite(w) && w >= 1)).toBe(true);
+    expect(weights.reduce((a, b) => Math.max(a, b), 0)).toBeGreaterThan(8);
+    expect(randError(mask, mask).error).toBe(0);
+    expect(randError(samples[1].mask, mask).error).toBeGreaterThan(0);
   });
 });
