@@ -18,7 +18,8 @@ export interface FolderDatasetOptions {
   numClasses?: number;
 }
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.tif', '.tiff', '.jpg', '.jpeg', '.webp']);
+// .gif: the Carvana masks of the PyTorch reference are GIFs.
+const IMAGE_EXTENSIONS = new Set(['.png', '.tif', '.tiff', '.jpg', '.jpeg', '.webp', '.gif']);
 
 /** One image file (or stack page) and its mask, before reading. */
 interface PairRef {
@@ -48,7 +49,7 @@ function listImages(dir: string): Map<string, string> {
 function pairFolders(imageDir: string, maskDir: string, maskStem: (stem: string) => string): PairRef[] {
   const images = listImages(imageDir);
   const masks = listImages(maskDir);
-  if (images.size === 0) throw new DataError(imageDir, 'folder contains no images (.png, .tif, .jpg, .webp)');
+  if (images.size === 0) throw new DataError(imageDir, 'folder contains no images (.png, .tif, .jpg, .webp, .gif)');
   if (masks.size === 0) throw new DataError(maskDir, 'folder contains no masks');
   const pairs: PairRef[] = [];
   const used = new Set<string>();

@@ -29,10 +29,10 @@ export async function countPages(path: string): Promise<number> {
 export async function readRaw(path: string, page = 0): Promise<RawPixels> {
   try {
     const meta = await sharp(path, { page }).metadata();
-    const bitDepth = meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8;
-    if (meta.depth !== 'uchar' && meta.depth !== 'char' && bitDepth !== 16) {
-      throw new DataError(path, `unsupported pixel format '${meta.depth}' (8 or 16 bit integers expected)`);
+    if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
+      throw new DataError(path, `unsupported pixel format '${meta.depth}' (8 or 16 bit unsigned integers expected)`);
     }
+    const bitDepth = meta.depth === 'ushort' ? 16 : 8;
     // sharp converts to sRGB by default; ask for the gray colour space to keep one channel.
     const gray = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1 && !meta.isPalette;
     const space = gray ? (bitDepth === 16 ? 'grey16' : 'b-w') : bitDepth === 16 ? 'rgb16' : 'srgb';

@@ -21,13 +21,3 @@ export interface Sample {
   image: Image2D;
   mask: Mask2D;
 }
-
-/** Allocates a zero-filled image. */
-export function makeImage(height: number, width: number, channels: number): Image2D {
-  return { height, width, channels, data: new Float32Array(height * width * channels) };
-}
-
-/** Allocates a zero-filled mask. */
-export function makeMask(height: number, width: number): Mask2D {
-  return { height, width, data: new Uint8Array(height * width) };
-}

@@ -1,5 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/data/errors.ts';
 import { loadFolderDataset, loadStackDataset, splitDataset } from '../../src/data/dataset.ts';
@@ -47,6 +48,17 @@ describe('loadFolderDataset layouts', () => {
     const samples = await loadFolderDataset(await folderLayout('masks', (s) => `${s}_mask`));
     expect(samples.map((s) => s.name)).toEqual(['a', 'b']);
     expect(Array.from(samples[1].mask.data)).toEqual(PATTERN);
+  });
+
+  it('palette GIF masks as in Carvana (<stem>_mask.gif)', async () => {
+    const dir = await folderLayout('masks', (s) => `${s}_mask`);
+    for (const stem of ['a', 'b']) {
+      const values = Buffer.from(PATTERN.map((v) => (v ? 255 : 0)));
+      await sharp(values, { raw: { width: 3, height: 2, channels: 1 } }).gif().toFile(join(dir, 'masks', `${stem}_mask.gif`));
+      rmSync(join(dir, 'masks', `${stem}_mask.png`));
+    }
+    const samples = await loadFolderDataset(dir);
+    expect(Array.from(samples[0].mask.data)).toEqual(PATTERN);
   });
 
   it('a pair of multi-page TIFFs, with maskValues [255, 0] making value 0 class 1', async () => {
