@@ -1,4 +1,5 @@
-// Shared argument check for the metrics: comparing masks of different sizes is a caller bug.
+// Shared by the metrics: the size check (comparing masks of different sizes is a caller bug)
+// and the per-class pixel counts that Dice and IoU are built from.
 import type { Mask2D } from '../data/types.ts';
 
 /** Throws when prediction and truth differ in size. */
