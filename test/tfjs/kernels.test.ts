@@ -131,6 +131,48 @@ describe('Conv2DBackpropInput on wasm', () => {
   });
 });
 
+interface Case3d {
+  name: string;
+  x: [number, number, number, number, number];
+  filter: [number, number, number, number, number];
+  strides: number;
+  pad: 'same' | 'valid';
+}
+
+// wasm's own 3D backprop kernels fail every one of these but 'dW 3x3x3 stride 1 same'.
+const cases3d: Case3d[] = [
+  { name: '3x3x3 stride 1 same', x: [2, 5, 6, 4, 3], filter: [3, 3, 3, 3, 4], strides: 1, pad: 'same' },
+  { name: '3x3x3 stride 1 valid', x: [2, 5, 6, 4, 3], filter: [3, 3, 3, 3, 4], strides: 1, pad: 'valid' },
+  { name: '1x1x1', x: [1, 3, 4, 5, 3], filter: [1, 1, 1, 3, 2], strides: 1, pad: 'same' },
+  { name: '2x2x2 stride 2 valid', x: [2, 4, 6, 4, 3], filter: [2, 2, 2, 3, 4], strides: 2, pad: 'valid' },
+  { name: '2x2x2 stride 2 valid, odd size', x: [1, 5, 4, 7, 2], filter: [2, 2, 2, 2, 3], strides: 2, pad: 'valid' },
+  { name: '3x3x3 stride 2 same, odd size', x: [1, 5, 6, 7, 2], filter: [3, 3, 3, 2, 3], strides: 2, pad: 'same' },
+];
+
+function outShape3d(c: Case3d): number[] {
+  return tf.backend_util.computeConv3DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+describe('Conv3DBackpropFilterV2 and Conv3DBackpropInputV2 on wasm', () => {
+  it.each(cases3d)('match cpu: $name', async (c) => {
+    const inputs = {
+      x: [c.x, seeded(size(c.x), 18)] as [number[], Float32Array],
+      dy: [outShape3d(c), seeded(size(outShape3d(c)), 19)] as [number[], Float32Array],
+      filter: [c.filter, seeded(size(c.filter), 20)] as [number[], Float32Array],
+    };
+    const both = () => [
+      runKernel('Conv3DBackpropFilterV2', { x: inputs.x, dy: inputs.dy }, { strides: c.strides, pad: c.pad, filterShape: c.filter }),
+      runKernel('Conv3DBackpropInputV2', { dy: inputs.dy, filter: inputs.filter }, { strides: c.strides, pad: c.pad, inputShape: c.x }),
+    ];
+    const expected = await onBackend('cpu', both);
+    const actual = await onBackend('wasm', both);
+    expect(actual.map((r) => r.shape)).toEqual([c.filter, c.x]);
+    expect(actual.map((r, i) => relErr(r.values, expected[i].values) < 1e-4)).toEqual([true, true]);
+  });
+});
+
 describe('Tile on wasm', () => {
   const tiles: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
     { shape: [1, 1, 1, 5], reps: [2, 3, 4, 1], dtype: 'float32' }, // tfjs' batch-norm gradient
@@ -165,6 +207,16 @@ describe('the kernels leak nothing', () => {
         }, inputGradAttrs(c));
       }
     }
+    for (const c of cases3d) {
+      runKernel('Conv3DBackpropFilterV2', {
+        x: [c.x, seeded(size(c.x), 21)],
+        dy: [outShape3d(c), seeded(size(outShape3d(c)), 22)],
+      }, { strides: c.strides, pad: c.pad, filterShape: c.filter });
+      runKernel('Conv3DBackpropInputV2', {
+        dy: [outShape3d(c), seeded(size(outShape3d(c)), 23)],
+        filter: [c.filter, seeded(size(c.filter), 24)],
+      }, { strides: c.strides, pad: c.pad, inputShape: c.x });
+    }
     expect([tf.memory().numTensors, backend.numDataIds()]).toEqual(before);
   });
 });
@@ -196,6 +248,29 @@ describe('gradients through tf.grads match cpu', () => {
   });
 });
 
+describe('gradient of conv3dTranspose (missing in tfjs-core)', () => {
+  it.each(['cpu', 'wasm'] as const)('matches finite differences on %s, for input and filter', async (backend) => {
+    await tf.setBackend(backend);
+    const y = seeded(1 * 2 * 2 * 3 * 3, 15);
+    const w = seeded(2 * 2 * 2 * 2 * 3, 16);
+    const g = seeded(1 * 4 * 4 * 6 * 2, 17);
+    // L is linear in y and in w, so one unit step gives the exact derivative (up to rounding).
+    const loss = (yv: Float32Array, wv: Float32Array) => tf.tidy(() => tf.sum(tf.mul(
+      tf.tensor5d(g, [1, 4, 4, 6, 2]),
+      tf.conv3dTranspose(tf.tensor5d(yv, [1, 2, 2, 3, 3]), tf.tensor5d(wv, [2, 2, 2, 2, 3]), [1, 4, 4, 6, 2], 2, 'valid'),
+    )).dataSync()[0]);
+    const stepped = (v: Float32Array, i: number) => v.map((e, j) => (j === i ? e + 1 : e));
+    const base = loss(y, w);
+    const numericY = Float32Array.from(y, (_, i) => loss(stepped(y, i), w) - base);
+    const numericW = Float32Array.from(w, (_, i) => loss(y, stepped(w, i)) - base);
+    const [gy, gw] = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(
+      tf.tensor5d(g, [1, 4, 4, 6, 2]),
+      tf.conv3dTranspose(a as tf.Tensor5D, b as tf.Tensor5D, [1, 4, 4, 6, 2], 2, 'valid'),
+    )))([tf.tensor5d(y, [1, 2, 2, 3, 3]), tf.tensor5d(w, [2, 2, 2, 2, 3])]).map((t) => t.dataSync() as Float32Array));
+    expect([relErr(gy, numericY), relErr(gw, numericW)].map((e) => e < 1e-4)).toEqual([true, true]);
+  });
+});
+
 describe('training on wasm', () => {
   it('reduces the loss of a tiny conv net with model.fit', async () => {
     await tf.setBackend('wasm');
@@ -214,6 +289,26 @@ describe('training on wasm', () => {
     const history = await model.fit(xs, ys, { epochs: 8, batchSize: 8, verbose: 0, shuffle: false });
     const losses = history.history.loss as number[];
     expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.7);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  it('reduces the loss of a tiny 3D conv net with a transposed up-conv', async () => {
+    await tf.setBackend('wasm');
+    const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const input = tf.input({ shape: [8, 8, 8, 1] });
+    const c1 = tf.layers.conv3d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(5) }).apply(input) as tf.SymbolicTensor;
+    const down = tf.layers.conv3d({ filters: 8, kernelSize: 2, strides: 2, activation: 'relu', kernelInitializer: init(6) }).apply(c1) as tf.SymbolicTensor;
+    const up = tf.layers.conv3dTranspose({ filters: 4, kernelSize: 2, strides: 2, kernelInitializer: init(7) }).apply(down) as tf.SymbolicTensor;
+    const merged = tf.layers.concatenate().apply([c1, up]) as tf.SymbolicTensor;
+    const out = tf.layers.conv3d({ filters: 1, kernelSize: 1, activation: 'sigmoid', kernelInitializer: init(8) }).apply(merged) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'binaryCrossentropy' });
+    const xs = tf.tensor5d(seeded(2 * 8 * 8 * 8, 25), [2, 8, 8, 8, 1]);
+    const ys = tf.tidy(() => tf.cast(tf.greater(xs, 0.2), 'float32'));
+    const history = await model.fit(xs, ys, { epochs: 10, batchSize: 2, verbose: 0, shuffle: false });
+    const losses = history.history.loss as number[];
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.7);
     tf.dispose([xs, ys]);
     model.dispose();

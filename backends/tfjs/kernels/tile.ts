@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackend } from './wasm-calls.ts';
+import type { KernelArgs, WasmBackend } from './wasm-calls.ts';
 
 /**
  * Tile for wasm, written as block copies on the wasm heap. tfjs' batch-norm gradient tiles
@@ -9,11 +9,7 @@ import type { WasmBackend } from './wasm-calls.ts';
  * every axis k. So each axis writes its first block once and doubles it with copyWithin
  * (a memmove), innermost axis first.
  */
-function tile({ inputs, backend, attrs }: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function tile({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
   const { reps } = attrs as unknown as tf.TileAttrs;
   const wasm = backend as WasmBackend;

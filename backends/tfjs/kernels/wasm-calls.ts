@@ -12,6 +12,13 @@ export type WasmBackend = tf.KernelBackend & {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 };
 
+/** What tfjs hands a kernel function; the backend is wasm's. */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}
+
 export class WasmCalls {
   private readonly temps: tf.TensorInfo[] = [];
   private readonly backend: WasmBackend;
@@ -46,23 +53,26 @@ export class WasmCalls {
   }
 
   /**
-   * Pads (positive amounts) or crops (negative amounts) the two spatial axes of an NHWC
-   * tensor. Crops are done here with Slice; pads are only returned, because Conv2D takes
-   * explicit padding for free.
+   * Crops the spatial axes (1..rank-2) of a channels-last tensor where `pads` is negative, with
+   * Slice, and returns the remaining non-negative pads for the convolution to apply (Conv2D
+   * takes explicit padding for free).
    */
-  cropNegative(
-    x: tf.TensorInfo,
-    [top, bottom, left, right]: [number, number, number, number],
-  ): { x: tf.TensorInfo; pad: [[0, 0], [number, number], [number, number], [0, 0]] } {
+  cropNegative(x: tf.TensorInfo, pads: [number, number][]): { x: tf.TensorInfo; pads: [number, number][] } {
     const cut = (n: number) => Math.max(-n, 0);
-    const [n, h, w, c] = x.shape;
-    const size = [n, h - cut(top) - cut(bottom), w - cut(left) - cut(right), c];
-    const cropped =
-      cut(top) + cut(bottom) + cut(left) + cut(right) === 0
-        ? x
-        : this.run('Slice', { x }, { begin: [0, cut(top), cut(left), 0], size });
     const keep = (n: number) => Math.max(n, 0);
-    return { x: cropped, pad: [[0, 0], [keep(top), keep(bottom)], [keep(left), keep(right)], [0, 0]] };
+    const rest = pads.map(([before, after]): [number, number] => [keep(before), keep(after)]);
+    if (pads.every(([before, after]) => cut(before) + cut(after) === 0)) return { x, pads: rest };
+    const last = x.shape.length - 1;
+    const begin = [0, ...pads.map(([before]) => cut(before)), 0];
+    const size = x.shape.map((n, axis) =>
+      axis === 0 || axis === last ? n : n - cut(pads[axis - 1][0]) - cut(pads[axis - 1][1]));
+    return { x: this.run('Slice', { x }, { begin, size }), pads: rest };
+  }
+
+  /** Zero padding of the spatial axes; `pads` must be non-negative. */
+  pad(x: tf.TensorInfo, pads: [number, number][]): tf.TensorInfo {
+    if (pads.every(([before, after]) => before === 0 && after === 0)) return x;
+    return this.run('PadV2', { x }, { paddings: [[0, 0], ...pads, [0, 0]], constantValue: 0 });
   }
 
   /** Releases every intermediate except `result`, which the engine takes over. */
