@@ -36,25 +36,24 @@ interface EngineSpec {
   /** npm package providing the backend, null for the built-in cpu backend. */
   pkg: string | null;
   backend: string;
-  /** Runs after the package is imported and before the backend is selected. */
-  prepare?: () => Promise<void>;
 }
 
 /** In preference order: the fastest first (FACTS.md, speed table). */
 const ENGINES: EngineSpec[] = [
   { name: 'gpu', pkg: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow' },
   { name: 'node', pkg: '@tensorflow/tfjs-node', backend: 'tensorflow' },
-  { name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', backend: 'wasm', prepare: registerWasmKernels },
+  { name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', backend: 'wasm' },
   { name: 'cpu', pkg: null, backend: 'cpu' },
 ];
 
 export const ENGINE_NAMES: EngineName[] = ENGINES.map((e) => e.name);
 
 /**
- * The wasm backend lacks Conv2DBackpropFilter, so training fails without the kernels of
- * backends/tfjs/kernels/ (FACTS.md). Inference works without them: tolerate their absence.
+ * The wasm backend lacks Conv2DBackpropFilter (FACTS.md), and tfjs-core has no gradient of
+ * conv3dTranspose on any backend: backends/tfjs/kernels/ adds both, so it is registered
+ * whichever engine is selected. Inference works without it: tolerate its absence.
  */
-async function registerWasmKernels(): Promise<void> {
+async function registerTrainingKernels(): Promise<void> {
   const url = new URL('./kernels/index.ts', import.meta.url);
   if (!existsSync(url)) return;
   const kernels: { registerWasmTrainingKernels?: () => void } = await import(url.href);
@@ -91,11 +90,6 @@ async function load(spec: EngineSpec): Promise<EngineStatus> {
       detail: `${where} did not register the '${spec.backend}' backend into @tensorflow/tfjs ${tf.version.tfjs} (a different @tensorflow/tfjs version installed beside it?)`,
     };
   }
-  try {
-    await spec.prepare?.();
-  } catch (error) {
-    return { name: spec.name, status: 'failed to load', detail: `${where}: ${errorText(error)}` };
-  }
   return { name: spec.name, status: 'available', detail: `${where}, tfjs backend '${spec.backend}'` };
 }
 
@@ -114,6 +108,7 @@ async function activate(spec: EngineSpec): Promise<Engine | EngineStatus> {
     return { name: spec.name, status: 'failed to load', detail: `tfjs backend '${spec.backend}' failed to initialise` };
   }
   await tf.ready();
+  await registerTrainingKernels();
   return { name: spec.name, backend: spec.backend, detail: status.detail };
 }
 

@@ -5,7 +5,7 @@ import type { Model } from '../../src/ir/types.ts';
 import { IrBuilder } from './fixtures.ts';
 
 /** Encoder conv, pool, bottom conv, upsample by `up`, skip merge, head. */
-function tinyUNet(name: string, opts: { up: 'transposed' | 'nearest' | 'bilinear' | 'align' | 'shuffle'; norm?: 'batch' | 'instance' | 'group'; skip?: 'concat' | 'add' | 'attention' | 'se' }): Model {
+function tinyUNet(name: string, opts: { up: 'transposed' | 'transposed-same' | 'nearest' | 'bilinear' | 'align' | 'shuffle'; norm?: 'batch' | 'instance' | 'group'; skip?: 'concat' | 'add' | 'attention' | 'se' }): Model {
   const b = new IrBuilder(2, 3, [16, 16]);
   let e = b.conv('enc1.conv', 'input', 8);
   if (opts.norm) e = b.add('enc1.norm', { op: 'norm', kind: opts.norm, epsilon: 1e-5, momentum: 0.1, groups: opts.norm === 'group' ? 4 : 1 }, e);
@@ -16,6 +16,9 @@ function tinyUNet(name: string, opts: { up: 'transposed' | 'nearest' | 'bilinear
   switch (opts.up) {
     case 'transposed':
       u = b.add('dec1.up', { op: 'conv_transpose', filters: 8, kernel: [2, 2], stride: [2, 2], padding: 'valid', bias: true, init: 'he_normal' }, m);
+      break;
+    case 'transposed-same':
+      u = b.add('dec1.up', { op: 'conv_transpose', filters: 8, kernel: [3, 3], stride: [2, 2], padding: 'same', bias: false, init: 'he_normal' }, m);
       break;
     case 'shuffle':
       u = b.add('dec1.up', { op: 'pixel_shuffle', scale: 2 }, b.conv('dec1.expand', m, 32));
@@ -95,6 +98,7 @@ export function zoo(): Model[] {
   return [
     tinyUNet('transposed-batch', { up: 'transposed', norm: 'batch' }),
     tinyUNet('nearest-instance', { up: 'nearest', norm: 'instance' }),
+    tinyUNet('transposed-same-add', { up: 'transposed-same', skip: 'add' }),
     tinyUNet('bilinear-group', { up: 'bilinear', norm: 'group', skip: 'add' }),
     tinyUNet('align-corners-attention', { up: 'align', skip: 'attention' }),
     tinyUNet('shuffle-se', { up: 'shuffle', skip: 'se' }),

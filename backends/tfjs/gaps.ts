@@ -1,0 +1,52 @@
+// Known gaps of TensorFlow.js 4.22 that the lowering cannot hide: the model builds and
+// runs, but a gradient is missing or an engine's kernel is wrong. Kept in one list so that
+// callers (training, `unet` commands) can warn before running, with spec locations, and so
+// that tests assert exactly these gaps (a fixed gap makes its test fail and get removed).
+import type { Model, Node, Span } from '../../src/ir/types.ts';
+import type { EngineName } from './engines.ts';
+
+export interface Gap {
+  /** Engines affected; null = all. */
+  engines: EngineName[] | null;
+  /** Only a problem when training (a missing gradient). */
+  trainingOnly: boolean;
+  applies: (node: Node, dims: 2 | 3) => boolean;
+  message: (node: Node) => string;
+}
+
+export const GAPS: Gap[] = [
+  {
+    // tfjs-core conv2d gradient: "dilation rates greater than 1 are not yet supported in gradients".
+    engines: null,
+    trainingOnly: true,
+    applies: (node) => node.op === 'conv' && node.dilation.some((d) => d > 1),
+    message: (node) => `training conv with dilation [${node.op === 'conv' ? node.dilation : ''}] is not supported (tfjs has no gradient for dilated convolutions)`,
+  },
+  {
+    // Measured against cpu and a reshape+max reference: 0.17 max abs error on random data;
+    // correct with one channel.
+    engines: ['wasm'],
+    trainingOnly: false,
+    applies: (node, dims) => dims === 3 && node.op === 'pool' && node.kind === 'max' && node.shape.channels > 1,
+    message: () => 'tfjs-backend-wasm 4.22 MaxPool3D gives wrong results with more than one channel',
+  },
+  {
+    // Measured against cpu and the gradient of conv3d: 2.6 max abs error on random data.
+    engines: ['wasm'],
+    trainingOnly: false,
+    applies: (node, dims) => dims === 3 && node.op === 'conv_transpose',
+    message: () => 'tfjs-backend-wasm 4.22 Conv3DBackpropInputV2 (conv3dTranspose) gives wrong results',
+  },
+];
+
+function where(span: Span): string {
+  return `${span.file}:${span.line}:${span.column}`;
+}
+
+/** The known gaps that affect this model on this engine, one located message per node. */
+export function knownGaps(ir: Model, engine: EngineName, training: boolean): string[] {
+  const gaps = GAPS.filter((g) => (g.engines === null || g.engines.includes(engine)) && (training || !g.trainingOnly));
+  return ir.nodes.flatMap((node) =>
+    gaps.filter((g) => g.applies(node, ir.dims)).map((g) => `${where(node.span)}: tfjs backend (${engine}): ${g.message(node)}`),
+  );
+}
