@@ -3,6 +3,7 @@
 // the same bytes.
 import { readFileSync } from 'node:fs';
 import type { Model, SymDim } from '../../src/ir/types.ts';
+import { legalSizeMessage, nearestLegal } from '../../src/shapes/legal.ts';
 import { INPUT_NAME, lowerModel, OUTPUT_NAME } from './lower.ts';
 import { encodeModel, makeGraph, makeModel, makeValueInfo } from './proto.ts';
 import type { ModelWeights } from './weights.ts';
@@ -16,6 +17,11 @@ export interface ExportOptions {
   opset?: typeof OPSET;
   /** Fixed spatial input size ([H, W] or [D, H, W]); symbolic when absent. The batch stays symbolic. */
   fixedSize?: number[];
+  /**
+   * The input normalisation actually fitted (a training run's dataset statistics), written
+   * as JSON; the spec's normalisation mode when absent.
+   */
+  inputNormalization?: unknown;
 }
 
 const PROJECT = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -25,18 +31,13 @@ const PROJECT = JSON.parse(readFileSync(new URL('../../package.json', import.met
 
 const AXIS_NAMES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
 
-/** The legal extents as text, e.g. "s >= 188 and s % 16 in {12}". */
-export function describeLegalSizes(model: Model): string {
-  const { min, modulus, residues } = model.legalSizes;
-  return `s >= ${min} and s % ${modulus} in {${residues.join(', ')}}`;
-}
-
 function checkFixedSize(model: Model, size: number[]): void {
-  const { min, modulus, residues } = model.legalSizes;
-  if (size.length !== model.dims || size.some((s) => s < min || !residues.includes(s % modulus))) {
+  const legal = model.legalSizes;
+  const bad = size.find((s) => s < legal.min || !legal.residues.includes(s % legal.modulus));
+  if (size.length !== model.dims || bad !== undefined) {
+    const nearest = bad === undefined ? '' : `; the nearest to ${bad} are ${nearestLegal(legal, bad).join(' and ')}`;
     throw new Error(
-      `fixed size ${size.join('x')} is not a legal input size of ${model.name}: ` +
-        `${model.dims} extents, each ${describeLegalSizes(model)}`,
+      `fixed size ${size.join('x')} is not a legal input size of ${model.name} (${model.dims}D): ${legalSizeMessage(legal)}${nearest}`,
     );
   }
 }
@@ -73,8 +74,10 @@ export function exportOnnx(model: Model, weights: ModelWeights, options: ExportO
     // What a user of the file needs besides the graph: how to prepare the input and read the output.
     metadata: {
       'unet.class_names': JSON.stringify(model.classNames),
-      'unet.input_normalization': model.train.normalize,
-      'unet.legal_input_sizes': describeLegalSizes(model),
+      'unet.input_normalization':
+        options.inputNormalization === undefined ? model.train.normalize : JSON.stringify(options.inputNormalization),
+      // s >= min and s % modulus in residues, per spatial axis (docs/ir.md).
+      'unet.legal_input_sizes': JSON.stringify(model.legalSizes),
       'unet.output_activation': model.output.activation,
       'unet.spec': model.source.text,
       'unet.spec_file': model.source.file,
