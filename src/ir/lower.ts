@@ -152,7 +152,7 @@ class ULowering {
     const { up, dims, down } = this.spec;
     const role: Role = { path: 'decoder', level };
     const span = this.span('up');
-    const filters = this.spec.levelFilters[level - 1]!;
+    const filters = up.keepChannels ? x.shape.channels : this.spec.levelFilters[level - 1]!;
     const scale = fill(dims, down.stride);
     const prefix = `dec${level}`;
     switch (up.kind) {

@@ -65,8 +65,9 @@ export function inferModel(spec: ResolvedSpec, size?: (number | null)[]): InferR
   const requested = size ?? spec.input.size ?? Array(spec.dims).fill(null);
   if (requested.length !== spec.dims)
     return { model: null, diagnostics: [error('input-size', `the input size ${requested.join('x')} has ${requested.length} axes, but the network is ${spec.dims}D`, inputSpan)] };
-  const diagnostics = requested.flatMap((s) =>
-    s !== null && !isLegal(legal, s) ? [error('input-size', `input size ${s} is not legal for \`${spec.name}\`: ${legalSizeMessage(legal)}`, inputSpan, `the nearest legal sizes are ${nearestLegal(legal, s).join(' and ')}`)] : [],
+  const illegal = [...new Set(requested.filter((s): s is number => s !== null && !isLegal(legal, s)))];
+  const diagnostics = illegal.map((s) =>
+    error('input-size', `input size ${s} is not legal for \`${spec.name}\`: legal sizes are ${legalSizeMessage(legal)}`, inputSpan, `the nearest legal sizes are ${nearestLegal(legal, s).join(' and ')}`),
   );
   if (diagnostics.length) return { model: null, diagnostics };
 
@@ -123,7 +124,7 @@ export function withInputSize(model: Model, size: (number | null)[]): Model {
   if (size.length !== model.dims) throw new Error(`${model.name} is ${model.dims}D: give ${model.dims} sizes, found ${size.join('x')}`);
   for (const s of size)
     if (s !== null && !isLegal(model.legalSizes, s))
-      throw new Error(`input size ${s} is not legal for ${model.name}: ${legalSizeMessage(model.legalSizes)}; the nearest are ${nearestLegal(model.legalSizes, s).join(' and ')}`);
+      throw new Error(`input size ${s} is not legal for ${model.name}: legal sizes are ${legalSizeMessage(model.legalSizes)}; the nearest are ${nearestLegal(model.legalSizes, s).join(' and ')}`);
   const probe = size.map((s) => s ?? model.legalSizes.min);
   const shapes = new Map<string, ConcreteShape>();
   const open = size.some((s) => s === null);

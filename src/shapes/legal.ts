@@ -7,11 +7,12 @@ export interface LegalSizes {
   residues: number[];
 }
 
+/** "12 (mod 16), at least 188" */
 export function legalSizeMessage(legal: LegalSizes): string {
   const { min, modulus, residues } = legal;
-  if (modulus === 1) return `any size of at least ${min} works`;
+  if (modulus === 1) return `any size of at least ${min}`;
   const rule = residues.length === 1 ? (residues[0] === 0 ? `multiples of ${modulus}` : `${residues[0]} (mod ${modulus})`) : `${residues.join(', ')} (mod ${modulus})`;
-  return `legal sizes are ${rule}, at least ${min}`;
+  return `${rule}, at least ${min}`;
 }
 
 /** The legal sizes just below and above `s` (only the one above when none is below). */

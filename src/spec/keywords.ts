@@ -141,24 +141,26 @@ export const unetKeywords: Record<string, Keyword<UnetTarget>> = {
     },
   },
   up: {
-    syntax: 'up transposed [KxK] | bilinear [align_corners] | nearest | pixel_shuffle, then optionally conv KxK [activation]',
-    doc: 'upsampling (default transposed 2x2); bilinear and nearest keep the channels unless a conv follows',
+    syntax: 'up transposed [KxK] [keep_channels] | bilinear [align_corners] | nearest | pixel_shuffle, then optionally conv KxK [activation]',
+    doc: 'upsampling (default transposed 2x2, to the level\'s channels unless keep_channels); bilinear and nearest keep the channels unless a conv follows',
     read: (c, t) => {
       const kind = c.word(['transposed', 'bilinear', 'nearest', 'pixel_shuffle'] as const, 'an upsampling');
       const kernel = kind === 'transposed' && (c.peek()?.kind === 'dims' || c.nextIsNumber()) ? c.size('a kernel size') : kind === 'pixel_shuffle' ? [1] : [2];
       let alignCorners = false;
+      let keepChannels = false;
       let conv: { kernel: number[]; activation: ActivationSetting | null } | null = null;
       c.options({
         align_corners: () => {
           if (kind !== 'bilinear') c.statementError('`align_corners` applies only to `up bilinear`', c.statement.values.at(-1)!);
           alignCorners = true;
         },
+        keep_channels: () => (keepChannels = true),
         conv: () => {
           const size = c.size('a kernel size');
           conv = { kernel: size, activation: c.nextIsWord(ACTIVATIONS) ? readActivation(c) : null };
         },
       });
-      t.up = { kind, kernel, alignCorners, conv };
+      t.up = { kind, kernel, alignCorners, keepChannels, conv };
     },
   },
   skip: {

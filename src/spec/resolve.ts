@@ -247,7 +247,7 @@ function complete(decl: UnetDecl, chain: UnetDecl[], text: string, diagnostics: 
   const classes = s.output.classes;
   const activation = s.output.activation ?? (classes === 1 ? 'sigmoid' : 'softmax');
   const down = s.down ?? { kind: 'maxpool', kernel: [2], stride: 2 };
-  const up = s.up ?? { kind: 'transposed', kernel: [2], alignCorners: false, conv: null };
+  const up = s.up ?? { kind: 'transposed', kernel: [2], alignCorners: false, keepChannels: false, conv: null };
   const enc = (l: number) => c.stage([s.block, s.encoder.stage, s.encoder.levels[l] ?? {}], ['block', 'encoder', `encoder.level.${l}`], l, 'encoder', dims, levelFilters[l - 1]!);
   const dec = (l: number) => c.stage([s.block, s.decoder.stage, s.decoder.levels[l] ?? {}], ['block', 'decoder', `decoder.level.${l}`], l, 'decoder', dims, levelFilters[l - 1]!);
   const spec: ResolvedSpec = {

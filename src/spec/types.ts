@@ -41,6 +41,8 @@ export interface UpSetting {
   kind: 'transposed' | 'bilinear' | 'nearest' | 'pixel_shuffle';
   kernel: number[];
   alignCorners: boolean;
+  /** The up-convolution keeps its input channels (3D U-Net) instead of taking the level's. */
+  keepChannels: boolean;
   /** The conv after a bilinear/nearest upsampling that sets the channels (Keras: 2x2 + relu). */
   conv: { kernel: number[]; activation: ActivationSetting | null } | null;
 }

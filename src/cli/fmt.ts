@@ -1,0 +1,42 @@
+// `unet fmt SPEC [--write] [--check]`: the canonical form of a spec file.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseSource } from '../../grammar/index.ts';
+import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
+import { printSource } from '../printer.ts';
+
+export function register(program: Command): void {
+  program
+    .command('fmt')
+    .description('print a spec in canonical form')
+    .argument('<spec>', 'a .unet file')
+    .option('--write', 'rewrite the file in place')
+    .option('--check', 'exit 1 if the file is not in canonical form')
+    .addHelpText('after', '\nExample:\n  unet fmt specs/milesial.unet --write')
+    .action((path: string, opts: { write?: boolean; check?: boolean }) => {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+      }
+      const { ast, diagnostics } = parseSource(text, path);
+      // Formatting a file with syntax errors would drop what could not be parsed.
+      if (hasErrors(diagnostics)) {
+        process.stderr.write(formatDiagnostics(diagnostics, new Map([[path, text]])) + '\n');
+        process.exitCode = 1;
+        return;
+      }
+      const printed = printSource(ast);
+      if (opts.check) {
+        if (printed !== text) {
+          process.stderr.write(`${path} is not in canonical form (run unet fmt --write)\n`);
+          process.exitCode = 1;
+        }
+      } else if (opts.write) {
+        const temp = `${path}.fmt-${process.pid}.tmp`;
+        writeFileSync(temp, printed);
+        renameSync(temp, path);
+      } else process.stdout.write(printed);
+    });
+}

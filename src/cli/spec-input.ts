@@ -1,0 +1,39 @@
+// What every command that takes a spec shares: parsing --input, compiling the spec (or
+// reading an IR file), printing diagnostics with code frames, and the exit code.
+import { InvalidArgumentError } from 'commander';
+import { compileFile, type CompileResult } from '../compile.ts';
+import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
+import type { Model, SymDim } from '../ir/types.ts';
+
+/** "1x572x572", "3 x 256 x 256", "3x?x?" -> [C, ...sizes] (null for ?). */
+export function parseInputOption(text: string): (number | null)[] {
+  const parts = text.split(/\s*x\s*/i).map((p) => p.trim());
+  if (parts.length < 3 || parts.length > 4 || parts.some((p) => !/^(\d+|\?)$/.test(p)) || parts[0] === '?')
+    throw new InvalidArgumentError(`expected CxHxW or CxDxHxW such as 1x572x572, found "${text}"`);
+  const values = parts.map((p) => (p === '?' ? null : Number(p)));
+  if (values.some((v) => v === 0)) throw new InvalidArgumentError(`sizes must be positive, found "${text}"`);
+  return values;
+}
+
+/** Compiles and prints diagnostics to stderr; returns the model or null (and sets exit code 1). */
+export function loadModel(path: string, options: { input?: (number | null)[]; quiet?: boolean } = {}): { model: Model | null; result: CompileResult } {
+  const result = compileFile(path, options.input ? { input: options.input } : {});
+  if (result.diagnostics.length && !options.quiet) process.stderr.write(formatDiagnostics(result.diagnostics, result.sources) + '\n');
+  if (hasErrors(result.diagnostics) || !result.model) process.exitCode = 1;
+  return { model: result.model, result };
+}
+
+const AXES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
+
+/** "388", or "H - 184", "H/16 - 11.5" when the size is open. */
+export function formatSize(size: number | null, sym: SymDim, axis: string): string {
+  if (size !== null) return String(size);
+  const scale = sym.num === sym.den ? axis : sym.den === 1 ? `${sym.num}${axis}` : sym.num === 1 ? `${axis}/${sym.den}` : `${sym.num}${axis}/${sym.den}`;
+  if (sym.offset === 0) return scale;
+  return `${scale}${sym.offset > 0 ? '+' : '-'}${Math.abs(sym.offset)}`;
+}
+
+export function formatShape(model: Model, shape: Model['input']): string {
+  const axes = AXES[model.dims];
+  return [String(shape.channels), ...shape.size.map((s, i) => formatSize(s, shape.symbolic[i]!, axes[i]!))].join(' x ');
+}
