@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
 
-type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+type Pad = tf.Conv2DAttrs['pad'];
 interface Case {
   name: string;
   x: [number, number, number, number];
@@ -41,6 +41,8 @@ function seeded(size: number, seed: number): Float32Array {
     return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
   });
 }
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 function relErr(actual: Float32Array, expected: Float32Array): number {
   let diff = 0;
@@ -131,6 +133,28 @@ describe('Conv2DBackpropInput on wasm', () => {
   });
 });
 
+describe('NCHW, computed in NHWC on wasm', () => {
+  const nchw = (shape: number[]) => [shape[0], shape[3], shape[1], shape[2]];
+  const toNchw = (c: Case): Pad => (Array.isArray(c.pad) ? [c.pad[0], c.pad[3], c.pad[1], c.pad[2]] : c.pad);
+  it.each(cases.filter((c) => c.dilation === undefined))('matches cpu: $name', async (c) => {
+    const [xShape, dyShape] = [nchw(c.x), nchw(outShape(c))];
+    const inputs = {
+      x: [xShape, seeded(size(xShape), 26)] as [number[], Float32Array],
+      dy: [dyShape, seeded(size(dyShape), 27)] as [number[], Float32Array],
+      filter: [c.filter, seeded(size(c.filter), 28)] as [number[], Float32Array],
+    };
+    const attrs = { strides: c.strides, pad: toNchw(c), dataFormat: 'NCHW' };
+    const both = () => [
+      runKernel('Conv2DBackpropFilter', { x: inputs.x, dy: inputs.dy }, { ...attrs, filterShape: c.filter }),
+      runKernel('Conv2DBackpropInput', { dy: inputs.dy, filter: inputs.filter }, { ...attrs, inputShape: xShape }),
+    ];
+    const expected = await onBackend('cpu', both);
+    const actual = await onBackend('wasm', both);
+    expect(actual.map((r) => r.shape)).toEqual([c.filter, xShape]);
+    expect(actual.map((r, i) => relErr(r.values, expected[i].values) < 1e-4)).toEqual([true, true]);
+  });
+});
+
 interface Case3d {
   name: string;
   x: [number, number, number, number, number];
@@ -153,7 +177,6 @@ function outShape3d(c: Case3d): number[] {
   return tf.backend_util.computeConv3DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape;
 }
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 describe('Conv3DBackpropFilterV2 and Conv3DBackpropInputV2 on wasm', () => {
   it.each(cases3d)('match cpu: $name', async (c) => {

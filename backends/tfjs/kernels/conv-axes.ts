@@ -13,10 +13,20 @@ export interface ConvAxis {
   padBefore: number;
 }
 
-export function axes2d(info: tf.backend_util.Conv2DInfo): ConvAxis[] {
-  if (info.dataFormat !== 'channelsLast') {
-    throw new Error(`wasm conv gradients support channels-last data only, got '${info.dataFormat}'`);
-  }
+type Pad2d = tf.Conv2DAttrs['pad'];
+
+/** The padding attribute of an NCHW conv, restated for the same conv computed in NHWC. */
+export function channelsLastPad(pad: Pad2d, dataFormat: 'NHWC' | 'NCHW'): Pad2d {
+  if (dataFormat === 'NHWC' || !Array.isArray(pad)) return pad;
+  const [batch, channels, height, width] = pad;
+  return [batch, height, width, channels];
+}
+
+type Info2d = Pick<tf.backend_util.Conv2DInfo,
+  'inHeight' | 'outHeight' | 'filterHeight' | 'strideHeight' | 'dilationHeight' |
+  'inWidth' | 'outWidth' | 'filterWidth' | 'strideWidth' | 'dilationWidth'> & { padInfo: { top: number; left: number } };
+
+export function axes2d(info: Info2d): ConvAxis[] {
   return [
     { size: info.inHeight, out: info.outHeight, kernel: info.filterHeight, stride: info.strideHeight,
       dilation: info.dilationHeight, padBefore: info.padInfo.top },
@@ -29,7 +39,7 @@ export function axes3d(info: tf.backend_util.Conv3DInfo): ConvAxis[] {
   return [
     { size: info.inDepth, out: info.outDepth, kernel: info.filterDepth, stride: info.strideDepth,
       dilation: info.dilationDepth, padBefore: info.padInfo.front },
-    ...axes2d({ ...info, dataFormat: 'channelsLast' } as unknown as tf.backend_util.Conv2DInfo),
+    ...axes2d(info),
   ];
 }
 

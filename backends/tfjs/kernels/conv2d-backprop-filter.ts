@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { axes2d } from './conv-axes.ts';
+import { axes2d, channelsLastPad } from './conv-axes.ts';
 import { filterGradient } from './filter-gradient.ts';
 import { type KernelArgs, WasmCalls } from './wasm-calls.ts';
 
@@ -13,12 +13,14 @@ type Attrs = tf.Conv2DBackpropFilterAttrs & { dilations?: [number, number] | num
 function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape, dilations } = attrs as unknown as Attrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, dilations ?? 1, pad, dimRoundingMode,
-    false, tf.backend_util.convertConv2DDataFormat(dataFormat),
-  );
   const calls = new WasmCalls(backend);
-  return calls.finish(filterGradient(calls, x, dy, axes2d(info)));
+  // NCHW (which wasm's Conv2D refuses) is computed in NHWC; dW's layout does not depend on it.
+  const [xLast, dyLast] = dataFormat === 'NCHW' ? [x, dy].map((t) => calls.transpose(t, [0, 2, 3, 1])) : [x, dy];
+  const info = tf.backend_util.computeConv2DInfo(
+    xLast.shape as [number, number, number, number], filterShape, strides, dilations ?? 1,
+    channelsLastPad(pad, dataFormat), dimRoundingMode,
+  );
+  return calls.finish(filterGradient(calls, xLast, dyLast, axes2d(info)));
 }
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {

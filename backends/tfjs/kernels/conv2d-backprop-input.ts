@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { axes2d } from './conv-axes.ts';
+import { axes2d, channelsLastPad } from './conv-axes.ts';
 import { inputGradient } from './input-gradient.ts';
 import { type KernelArgs, WasmCalls } from './wasm-calls.ts';
 
@@ -10,12 +10,18 @@ import { type KernelArgs, WasmCalls } from './wasm-calls.ts';
 function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode,
-    false, tf.backend_util.convertConv2DDataFormat(dataFormat),
-  );
   const calls = new WasmCalls(backend);
-  return calls.finish(inputGradient(calls, dy, filter, axes2d(info)));
+  // NCHW (which wasm's Conv2D refuses) is computed in NHWC and transposed back.
+  const channelsFirst = dataFormat === 'NCHW';
+  const [n, c, h, w] = inputShape;
+  const info = tf.backend_util.computeConv2DInfo(
+    channelsFirst ? [n, h, w, c] : inputShape, filter.shape as [number, number, number, number], strides, 1,
+    channelsLastPad(pad, dataFormat),
+    dimRoundingMode,
+  );
+  const dyLast = channelsFirst ? calls.transpose(dy, [0, 2, 3, 1]) : dy;
+  const dx = inputGradient(calls, dyLast, filter, axes2d(info));
+  return calls.finish(channelsFirst ? calls.transpose(dx, [0, 3, 1, 2]) : dx);
 }
 
 export const conv2DBackpropInputConfig: tf.KernelConfig = {

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+// wasm registers its own kernels when imported: that must happen before ours replace them.
+import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
