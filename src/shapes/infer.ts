@@ -107,11 +107,12 @@ export function inferModel(spec: ResolvedSpec, size?: (number | null)[]): InferR
       flops: macs === null ? null : 2 * macs,
       macs,
       convLayers: nodes.filter((n) => n.op === 'conv' || n.op === 'conv_transpose').length,
-      receptiveField: receptiveField(nodes),
+      receptiveField: 0,
     },
     train: spec.train,
     source: { file: spec.file, text: spec.text },
   };
+  model.totals.receptiveField = receptiveField(model);
   return { model, diagnostics: [] };
 }
 

@@ -1,56 +1,88 @@
-// Receptive field of the output, in input pixels along one axis: the standard recurrence
-// r_out = r_in + (k - 1) * d * j_in, j_out = j_in * s (Araujo et al., Distill 2019),
-// taking the widest path where branches meet. Null when a global pooling sees everything.
-import type { Node } from '../ir/types.ts';
+// Receptive field of the output along one axis, exactly: for output pixels over one full
+// period of the network's strides, follow index intervals back through every node to the
+// input and take the widest. (The textbook recurrence r += (k-1)*j overestimates U-Nets:
+// upsampled neighbours share their coarse source pixel.) Null when a global pooling lets
+// every output pixel see the whole input.
+import type { Model, Node } from '../ir/types.ts';
 
-interface Field {
-  r: number;
-  j: number;
+type Interval = [number, number];
+
+const sizeAt = (node: Node, s: number) => {
+  const sym = node.shape.symbolic[0]!;
+  return (s * sym.num) / sym.den + sym.offset;
+};
+
+/** TensorFlow's `same` padding before the first pixel. */
+function samePadBegin(n: number, k: number, s: number, d: number): number {
+  const total = Math.max((Math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0);
+  return Math.floor(total / 2);
 }
 
-export function receptiveField(nodes: Node[]): number | null {
-  const fields = new Map<string, Field | null>();
-  for (const n of nodes) {
-    const ins = n.inputs.map((id) => fields.get(id)!);
-    if (ins.some((f) => f === null)) {
-      fields.set(n.id, null);
-      continue;
+/** The input indices that output indices [lo, hi] of `node` read; null = all of them. */
+function back(node: Node, [lo, hi]: Interval, nIn: number, nOut: number): Interval | null {
+  switch (node.op) {
+    case 'conv': {
+      const [k, s, d] = [node.kernel[0]!, node.stride[0]!, node.dilation[0]!];
+      const pad = node.padding === 'same' ? samePadBegin(nIn, k, s, d) : 0;
+      return [lo * s - pad, hi * s - pad + (k - 1) * d];
     }
-    const x = (ins as Field[])[0] ?? { r: 1, j: 1 };
-    let f: Field | null;
-    switch (n.op) {
-      case 'input':
-        f = { r: 1, j: 1 };
-        break;
-      case 'conv':
-        f = { r: x.r + (n.kernel[0]! - 1) * n.dilation[0]! * x.j, j: x.j * n.stride[0]! };
-        break;
-      case 'pool':
-        f = { r: x.r + (n.kernel[0]! - 1) * x.j, j: x.j * n.stride[0]! };
-        break;
-      case 'conv_transpose': {
-        // Each output pixel sees ceil(k / s) input pixels.
-        const j = x.j / n.stride[0]!;
-        f = { r: x.r + (Math.ceil(n.kernel[0]! / n.stride[0]!) - 1) * x.j, j };
-        break;
-      }
-      case 'upsample':
-        // Linear interpolation reads two neighbours; nearest reads one.
-        f = { r: x.r + (n.mode === 'bilinear' ? x.j : 0), j: x.j / n.scale[0]! };
-        break;
-      case 'pixel_shuffle':
-        f = { r: x.r, j: x.j / n.scale };
-        break;
-      case 'global_avg_pool':
-        f = null;
-        break;
-      default: {
-        const all = ins as Field[];
-        f = { r: Math.max(...all.map((a) => a.r)), j: Math.min(...all.map((a) => a.j)) };
-      }
+    case 'pool':
+      return [lo * node.stride[0]!, hi * node.stride[0]! + node.kernel[0]! - 1];
+    case 'conv_transpose': {
+      const [k, s] = [node.kernel[0]!, node.stride[0]!];
+      const pad = node.padding === 'same' ? Math.floor(Math.max(k - s, 0) / 2) : 0;
+      return [Math.ceil((lo + pad - k + 1) / s), Math.floor((hi + pad) / s)];
     }
-    fields.set(n.id, f);
+    case 'upsample': {
+      const s = node.scale[0]!;
+      if (node.mode === 'nearest') return [Math.floor(lo / s), Math.floor(hi / s)];
+      if (!node.alignCorners) return [Math.floor(lo / s), Math.floor(hi / s) + 1];
+      const r = (nIn - 1) / (nOut - 1);
+      return [Math.floor(lo * r), Math.ceil(hi * r)];
+    }
+    case 'pixel_shuffle':
+      return [Math.floor(lo / node.scale), Math.floor(hi / node.scale)];
+    case 'crop':
+      return [lo + node.begin[0]!, hi + node.begin[0]!];
+    case 'global_avg_pool':
+      return null;
+    default:
+      return [lo, hi];
   }
-  const last = fields.get(nodes.at(-1)!.id);
-  return last ? last.r : null;
+}
+
+function fieldOf(model: Model, byId: Map<string, Node>, s: number, o: number): number | null {
+  const intervals = new Map<string, Interval>([[model.outputNode, [o, o]]]);
+  for (let i = model.nodes.length - 1; i >= 0; i--) {
+    const node = model.nodes[i]!;
+    const out = intervals.get(node.id);
+    if (!out || node.op === 'input') continue;
+    for (const id of node.inputs) {
+      const input = byId.get(id)!;
+      // A broadcast operand of size 1 (squeeze-excitation weights) is read at index 0.
+      const nIn = sizeAt(input, s);
+      const mapped = nIn === 1 && node.op === 'mul' ? ([0, 0] as Interval) : back(node, out, nIn, sizeAt(node, s));
+      if (mapped === null) return null;
+      const prev = intervals.get(id);
+      intervals.set(id, prev ? [Math.min(prev[0], mapped[0]), Math.max(prev[1], mapped[1])] : mapped);
+    }
+  }
+  const [lo, hi] = intervals.get(model.nodes[0]!.id)!;
+  return hi - lo + 1;
+}
+
+/** Receptive field in input pixels (axis 0), exact over one period of output positions. */
+export function receptiveField(model: Model): number | null {
+  const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  const { min, modulus } = model.legalSizes;
+  const s = min + 8 * modulus;
+  const out = sizeAt(byId.get(model.outputNode)!, s);
+  const start = Math.floor(out / 2);
+  let widest = 0;
+  for (let o = start; o < start + modulus && o < out; o++) {
+    const f = fieldOf(model, byId, s, o);
+    if (f === null) return null;
+    widest = Math.max(widest, f);
+  }
+  return widest;
 }
