@@ -3,15 +3,17 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
 import { tileConfig } from './tile.ts';
 
-/** Training kernels this project adds to (or replaces in) tfjs-backend-wasm 4.22. */
+/** Kernels this project adds to (or replaces in) tfjs-backend-wasm 4.22 so that conv nets train fast. */
 export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  conv3DConfig,
   conv3DBackpropFilterConfig,
   conv3DBackpropInputConfig,
   tileConfig,
@@ -21,8 +23,8 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
  * Registers every kernel of `wasmTrainingKernels` for the 'wasm' backend, and the gradient of
  * conv3dTranspose that tfjs-core lacks (for every backend, so a 3D U-Net trains at all).
  * Idempotent: tfjs refuses a second registration of a name, so a kernel already registered
- * by us is skipped and one registered by tfjs itself (its slow Conv2DBackpropInput and
- * Tile, its wrong 3D backprops) is replaced.
+ * by us is skipped and one registered by tfjs itself (its slow Conv2DBackpropInput,
+ * Tile and Conv3D, its wrong 3D backprops) is replaced.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {
   for (const config of kernels) {
