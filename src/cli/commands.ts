@@ -6,5 +6,6 @@ import { register as registerIr } from './ir.ts';
 import { register as registerEngines } from './engines.ts';
 import { register as registerTrain } from './train.ts';
 import { register as registerExport } from './export.ts';
+import { register as registerEmit } from './emit.ts';
 
-export const commands: Array<(program: Command) => void> = [registerCheck, registerFmt, registerIr, registerEngines, registerExport, registerTrain];
+export const commands: Array<(program: Command) => void> = [registerCheck, registerFmt, registerIr, registerEngines, registerExport, registerEmit, registerTrain];

@@ -1,0 +1,21 @@
+// Shared by the torch tests: Debian's python3-torch (CPU PyTorch 1.13), when installed.
+// The generated packages are run with /usr/bin/python3, not a pyenv python on PATH.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export const PYTHON = '/usr/bin/python3';
+export const TORCHRUN = '/usr/bin/torchrun';
+
+export const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+export const hasTorchrun = hasTorch && existsSync(TORCHRUN);
+
+export function warnSkip(what: string): void {
+  if (!hasTorch) console.warn(`skipping ${what}: '${PYTHON} -c "import torch"' fails; install Debian's python3-torch (apt-get install -y python3-torch python3-numpy)`);
+}
+
+/** Runs a Python script (in `cwd`, so `import model` finds the package) and parses its last stdout line as JSON. */
+export function runPython<T>(script: string, cwd: string, args: string[] = []): T {
+  const out = execFileSync(PYTHON, ['-c', script, ...args], { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' }, maxBuffer: 1 << 26 });
+  const lines = out.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
