@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { register as registerCheck } from './check.ts';
 import { register as registerFmt } from './fmt.ts';
 import { register as registerIr } from './ir.ts';
+import { register as registerDraw } from './draw.ts';
 import { register as registerEngines } from './engines.ts';
 import { register as registerTrain } from './train.ts';
 import { register as registerExport } from './export.ts';
 import { register as registerEmit } from './emit.ts';
 
-export const commands: Array<(program: Command) => void> = [registerCheck, registerFmt, registerIr, registerEngines, registerExport, registerEmit, registerTrain];
+export const commands: Array<(program: Command) => void> = [registerCheck, registerFmt, registerIr, registerDraw, registerEngines, registerExport, registerEmit, registerTrain];

@@ -1,0 +1,33 @@
+// The diagram to a file: SVG as text, PNG rasterised by sharp (librsvg, with the system's
+// fonts). Written to a temp file and renamed, so a failed write never leaves half a file.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import sharp from 'sharp';
+
+export type DiagramFormat = 'svg' | 'png';
+
+/** Pixels per SVG unit in the PNG: 2 keeps text sharp on high-density screens. */
+const PNG_SCALE = 2;
+
+export function diagramFormat(path: string): DiagramFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.svg' || ext === '.png') return ext.slice(1) as DiagramFormat;
+  throw new Error(`--out must end in .svg or .png, found "${path}"`);
+}
+
+export async function svgToPng(svg: string): Promise<Buffer> {
+  // A palette PNG: the diagram has few colours, so this keeps the file small.
+  return sharp(Buffer.from(svg), { density: 72 * PNG_SCALE }).png({ palette: true, compressionLevel: 9 }).toBuffer();
+}
+
+export async function writeDiagram(path: string, svg: string): Promise<void> {
+  const data = diagramFormat(path) === 'png' ? await svgToPng(svg) : svg;
+  const temp = `${path}.draw-${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw new Error(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
