@@ -25,22 +25,47 @@ export function parseSource(text: string, file: string): ParseResult {
   for (const e of lexed.errors) {
     const char = text.slice(e.offset, e.offset + e.length);
     const span = { file, line: e.line ?? 1, column: e.column ?? 1, endLine: e.line ?? 1, endColumn: (e.column ?? 1) + e.length };
-    const hint = char.startsWith('"') ? 'a string must end on the line it starts' : undefined;
-    diagnostics.push(error('lex', `unexpected character \`${char.slice(0, 1)}\``, span, hint));
+    if (char.startsWith('"')) {
+      const rest = text.slice(e.offset).split(/\r?\n/)[0]!;
+      diagnostics.push(error('lex', `unterminated string \`${rest}\``, { ...span, endColumn: span.column + rest.length }, 'add the closing `"`: a string must end on the line it starts'));
+    } else diagnostics.push(error('lex', `unexpected character \`${char.slice(0, 1)}\``, span));
   }
   parser.input = lexed.tokens;
   const cst = parser.file();
   for (const e of parser.errors) {
     const token: IToken = e.token;
     const span = Number.isNaN(token.startOffset) ? endOfText(file, text) : tokenSpan(file, token);
-    diagnostics.push(error('syntax', e.message, span, syntaxHint(e.message)));
+    diagnostics.push(error('syntax', e.message, span, syntaxHint(e.message, lexed.tokens)));
   }
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
   return { ast: toAst(cst, file, text, comments), diagnostics };
 }
 
-function syntaxHint(message: string): string | undefined {
-  if (message.includes('expected `}`')) return 'every `{` needs a matching `}`';
+function syntaxHint(message: string, tokens: IToken[]): string | undefined {
+  if (message === 'expected `}`, found end of file') {
+    const line = unclosedBlockLine(tokens);
+    return `every \`{\` needs a matching \`}\`${line ? `; the block opened on line ${line} is not closed` : ''}`;
+  }
+  if (message.startsWith('expected a keyword or `}`')) return 'a block holds statements, each starting with a keyword';
   if (message.includes('without a matching `{`')) return 'remove the extra `}` or open the block with `{`';
   return undefined;
+}
+
+/**
+ * The line of the `{` that most likely lacks its `}`: the first whose matching `}` is not
+ * indented like the line that opened it (`}` is matched to the nearest open `{`), else the
+ * outermost `{` left open at the end of the file.
+ */
+function unclosedBlockLine(tokens: IToken[]): number | undefined {
+  const indent = (line: number) => tokens.find((t) => t.startLine === line)?.startColumn;
+  const open: IToken[] = [];
+  for (const [i, t] of tokens.entries()) {
+    if (t.image === '{') open.push(t);
+    else if (t.image === '}') {
+      const opener = open.pop();
+      const firstOnLine = tokens[i - 1]?.startLine !== t.startLine;
+      if (opener && firstOnLine && t.startColumn !== indent(opener.startLine!)) return opener.startLine;
+    }
+  }
+  return open[0]?.startLine;
 }

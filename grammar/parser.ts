@@ -32,7 +32,11 @@ const label = (type: TokenType) => (type === EOF ? 'end of file' : type.LABEL ??
 
 // Messages that say what was expected and what was found, in the words of the language.
 const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${label(expected)}, found ${describeToken(actual)}`,
+  buildMismatchTokenMessage: ({ expected, actual }) =>
+    // Inside a block the parser wants a `}` only because what it found cannot start a statement.
+    expected === RCurly && actual.tokenType !== EOF
+      ? `expected a keyword or \`}\`, found ${describeToken(actual)}`
+      : `expected ${label(expected)}, found ${describeToken(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) =>
     firstRedundant.tokenType === RCurly
       ? 'found `}` without a matching `{`'

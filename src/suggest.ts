@@ -29,3 +29,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   const match = closest(word, candidates);
   return match ? `did you mean \`${match}\`?` : undefined;
 }
+
+/** "did you mean `up`?" for `upsample`: a keyword that the word starts with (the language's short form). */
+export function shortFormOf(word: string, candidates: readonly string[]): string | undefined {
+  const match = candidates.filter((c) => c.length >= 2 && word.toLowerCase().startsWith(c)).sort((a, b) => b.length - a.length)[0];
+  return match ? `did you mean \`${match}\`?` : undefined;
+}

@@ -45,7 +45,9 @@ export class Cursor {
       return v.value as T;
     }
     const hint = v?.kind === 'name' ? didYouMean(v.value, choices) : undefined;
-    this.fail(`\`${this.key}\` expects ${what} (${choices.map((c) => `\`${c}\``).join(', ')}), found ${this.found(v)}`, v, hint);
+    // The choices in parentheses, unless `what` already names them all ("the word `conv`").
+    const listed = choices.every((c) => what.includes(`\`${c}\``)) ? '' : ` (${choices.map((c) => `\`${c}\``).join(', ')})`;
+    this.fail(`\`${this.key}\` expects ${what}${listed}, found ${this.found(v)}`, v, hint);
   }
 
   /** Any name (an identifier), e.g. the name of a spec. */

@@ -3,7 +3,7 @@
 // statement is skipped and the rest are still read, so one run reports them all.
 import type { SourceFile, Span, Statement } from '../ast.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
-import { closest, didYouMean } from '../suggest.ts';
+import { closest, didYouMean, shortFormOf } from '../suggest.ts';
 import { Cursor, ValueError } from './cursor.ts';
 import { augmentKeywords, sections, stageKeywords, trainKeywords, unetKeywords, type Keyword } from './keywords.ts';
 import type { SectionSettings, StageSettings, UnetDecl } from './types.ts';
@@ -50,7 +50,7 @@ class Interpreter {
   }
 
   unknown(s: Statement, valid: readonly string[], place: string) {
-    const hint = didYouMean(s.key, valid) ?? (where[s.key] ? `\`${s.key}\` belongs in ${where[s.key]}` : undefined);
+    const hint = didYouMean(s.key, valid) ?? (where[s.key] ? `\`${s.key}\` belongs in ${where[s.key]}` : shortFormOf(s.key, valid));
     this.report(error('unknown-keyword', `unknown keyword \`${s.key}\` in ${place}`, s.keySpan, hint));
   }
 
@@ -142,7 +142,11 @@ class Interpreter {
     for (const st of s.block) {
       const keyword = unetKeywords[st.key] ?? stageKeywords[st.key];
       if (unetKeywords[st.key]) {
-        if ((st.key === 'head' || this.once(seen, st, st.key)) && this.apply(unetKeywords[st.key]!, st, settings)) decl.spans[st.key] = st.span;
+        // The span is kept even when the value is wrong, so resolve.ts does not also report the key as missing.
+        if (st.key === 'head' || this.once(seen, st, st.key)) {
+          decl.spans[st.key] = st.span;
+          this.apply(unetKeywords[st.key]!, st, settings);
+        }
       } else if (stageKeywords[st.key]) {
         if (this.once(seen, st, st.key) && this.apply(keyword as Keyword<Partial<StageSettings>>, st, settings.block)) decl.spans[`block.${st.key}`] = st.span;
       } else if ((sections.unet as readonly string[]).includes(st.key)) {

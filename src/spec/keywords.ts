@@ -98,7 +98,7 @@ export const unetKeywords: Record<string, Keyword<UnetTarget>> = {
     doc: 'output channels and the head activation (default softmax for N > 1, sigmoid for 1)',
     read: (c, t) => {
       const classes = c.integer('the number of classes');
-      c.word(['classes', 'class'] as const, 'the word `classes`');
+      c.word(['classes', 'class'] as const, 'the word `classes` (or `class`)');
       const activation = c.atEnd() ? null : c.word(['softmax', 'sigmoid', 'none'] as const, 'a head activation');
       t.output = { classes, activation };
     },

@@ -3,6 +3,7 @@
 // so an ablation is a two-line file.
 import { parseSource } from '../../grammar/index.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
+import { didYouMean } from '../suggest.ts';
 import type { Span, TrainConfig } from '../ir/types.ts';
 import { interpret } from './interpret.ts';
 import type { DeepPartial, ResolvedSpec, ResolvedStage, SectionSettings, Settings, StageSettings, UnetDecl } from './types.ts';
@@ -111,11 +112,13 @@ class Resolver {
       const base = this.find(name, file);
       if (!base) {
         const where = from ? `\`${from}\`` : 'this file or its imports';
-        this.diagnostics.push(error('unknown-spec', `no spec named \`${name}\` in ${where}`, span, from ? undefined : 'add `from "file.unet"` or an `import`'));
+        const known = [...(this.files.get(file)?.decls ?? []), ...(this.files.get(file)?.imports ?? []).flatMap((f) => this.files.get(f)?.decls ?? [])].filter((d) => !out.includes(d)).map((d) => d.name);
+        const hint = didYouMean(name, known) ?? (from ? undefined : 'add `from "file.unet"` or an `import`');
+        this.diagnostics.push(error('unknown-spec', `no spec named \`${name}\` in ${where}`, span, hint));
         return null;
       }
       if (out.includes(base)) {
-        this.diagnostics.push(error('extends-cycle', `\`${decl.name}\` extends itself through ${out.map((d) => d.name).join(' -> ')}`, span));
+        this.diagnostics.push(error('extends-cycle', `\`${decl.name}\` extends itself: ${[...out, base].map((d) => d.name).join(' -> ')}`, span));
         return null;
       }
       out.push(base);
@@ -184,7 +187,10 @@ class Completer {
   }
 
   fail(code: string, message: string, span: Span, hint?: string) {
-    this.diagnostics.push(error(code, message, span, hint));
+    const d = error(code, message, span, hint);
+    // A setting shared by several stages (e.g. one `kernel`) is checked once per stage: report it once.
+    if (this.diagnostics.some((o) => o.message === d.message && o.file === d.file && o.line === d.line && o.column === d.column)) return;
+    this.diagnostics.push(d);
   }
 
   /** Expands a one-entry size to every axis; reports a size with the wrong number of axes. */
@@ -223,8 +229,8 @@ function complete(decl: UnetDecl, chain: UnetDecl[], text: string, diagnostics: 
   const { settings: s, spans } = mergeChain(chain);
   const c = new Completer(diagnostics, spans, decl.nameSpan);
   const before = diagnostics.length;
-  if (!s.input) c.fail('missing', `\`${decl.name}\` has no \`input\``, decl.nameSpan, 'add a line such as: input 1 x 572 x 572');
-  if (!s.output) c.fail('missing', `\`${decl.name}\` has no \`output\``, decl.nameSpan, 'add a line such as: output 2 classes softmax');
+  if (!s.input && !spans['input']) c.fail('missing', `\`${decl.name}\` has no \`input\``, decl.nameSpan, 'add a line such as: input 1 x 572 x 572');
+  if (!s.output && !spans['output']) c.fail('missing', `\`${decl.name}\` has no \`output\``, decl.nameSpan, 'add a line such as: output 2 classes softmax');
   if (!s.input || !s.output) return null;
   const dims = s.dims ?? (s.input.size ? (s.input.size.length as 2 | 3) : 2);
   if (s.input.size && s.input.size.length !== dims)
