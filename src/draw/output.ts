@@ -1,7 +1,7 @@
 // The diagram to a file: SVG as text, PNG rasterised by sharp (librsvg, with the system's
 // fonts). Written to a temp file and renamed, so a failed write never leaves half a file.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import sharp from 'sharp';
 
 export type DiagramFormat = 'svg' | 'png';
@@ -20,6 +20,13 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg), { density: 72 * PNG_SCALE }).png({ palette: true, compressionLevel: 9 }).toBuffer();
 }
 
+function reason(e: NodeJS.ErrnoException, path: string): string {
+  if (e.code === 'ENOENT') return `the folder ${dirname(path)} does not exist`;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'EISDIR') return 'it is a folder';
+  return e.message;
+}
+
 export async function writeDiagram(path: string, svg: string): Promise<void> {
   const data = diagramFormat(path) === 'png' ? await svgToPng(svg) : svg;
   const temp = `${path}.draw-${process.pid}.tmp`;
@@ -28,6 +35,6 @@ export async function writeDiagram(path: string, svg: string): Promise<void> {
     renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw new Error(`cannot write ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot write ${path}: ${reason(e as NodeJS.ErrnoException, path)}`);
   }
 }
