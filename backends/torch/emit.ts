@@ -128,7 +128,9 @@ Rank 0 writes \`checkpoints/last.pt\` after every epoch and \`best.pt\` at the b
 
 One process per GPU with DistributedDataParallel (NCCL) and a DistributedSampler; \`--batch\` is
 per process, so the global batch is 4x. \`--sync-bn\` synchronises batch-norm statistics.
-Without GPUs the same command runs CPU processes with the gloo backend.
+Without GPUs the same command runs CPU processes with the gloo backend. With PyTorch 1.13 on
+Python 3.11 (Debian 12), torchrun fails at start-up in \`to_map\` ('NoneType' object has no
+attribute 'get'): add \`--redirects 1 --tee 1\`.
 
 ## Several nodes
 
