@@ -83,7 +83,9 @@ export async function loadCheckpoint(dir: string, model: tf.LayersModel): Promis
     if (!variable || variable.shape.join() !== entry.shape.join()) {
       throw new Error(`${path}: weight '${entry.name}' [${entry.shape}] does not match the model (${variable ? `[${variable.shape}]` : 'no such weight'})`);
     }
-    tf.tidy(() => variable.write(tf.tensor(data, entry.shape)));
+    tf.tidy(() => {
+      variable.write(tf.tensor(data, entry.shape));
+    });
   }
   if (manifest.weights.length !== byName.size) {
     throw new Error(`${path}: has ${manifest.weights.length} weights, the model ${byName.size}`);

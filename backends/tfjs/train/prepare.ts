@@ -1,0 +1,50 @@
+// Training and validation samples brought to the network's window: augmentation (src/data
+// augment.ts), the crop (input window for the image, centred output window for the mask,
+// which differ for valid-padding networks), normalisation and the U-Net weight map.
+import { augment } from '../../../src/data/augment.ts';
+import { cropMask, randomCrop } from '../../../src/data/crop.ts';
+import { normalizeImage, type Normalizer } from '../../../src/data/normalize.ts';
+import { Random } from '../../../src/data/random.ts';
+import type { Sample } from '../../../src/data/types.ts';
+import { unetWeightMap } from '../../../src/data/weight-map.ts';
+import type { AugmentConfig, Model } from '../../../src/ir/types.ts';
+import type { Prepared } from './batches.ts';
+
+/** True when any part of the augmentation is switched on. */
+function augments(a: AugmentConfig): boolean {
+  return a.elastic !== null || a.flip || a.rotate90 || a.rotate > 0 || a.shift > 0 || a.brightness > 0 || a.contrast > 0 || a.gamma > 0;
+}
+
+export interface Preparers {
+  train: (sample: Sample, rng: Random) => Prepared;
+  val: (sample: Sample, index: number) => Prepared;
+}
+
+/**
+ * Preparers for an IR built at the training input size: with train.crop, random windows
+ * (fixed ones for validation); without, whole images, and for valid padding the mask's
+ * centre that the network's output covers.
+ */
+export function makePreparers(ir: Model, normalizer: Normalizer): Preparers {
+  const { train } = ir;
+  const inSize = ir.input.size[0]!;
+  const outSize = ir.output.size[0]!;
+  const weighted = train.loss === 'weighted_ce' || train.weightMap !== null;
+  const window = (sample: Sample, rng: Random): Sample => {
+    if (train.crop !== null) return randomCrop(sample, inSize, outSize, rng);
+    if (inSize === outSize) return sample;
+    const margin = (inSize - outSize) / 2;
+    return { ...sample, mask: cropMask(sample.mask, margin, margin, outSize, outSize) };
+  };
+  const finish = (sample: Sample): Prepared => ({
+    image: normalizeImage(sample.image, normalizer),
+    mask: sample.mask,
+    // U-Net paper, sec. 3: w0 = 10, sigma = 5 px unless the spec says otherwise.
+    weights: weighted ? unetWeightMap(sample.mask, Math.max(ir.classes, 2), train.weightMap ?? {}) : null,
+  });
+  const valRoot = new Random(train.seed).fork('val-crops');
+  return {
+    train: (sample, rng) => finish(window(augments(train.augment) ? augment(sample, train.augment, rng) : sample, rng)),
+    val: (sample, index) => finish(window(sample, valRoot.fork(String(index)))),
+  };
+}

@@ -1,0 +1,114 @@
+// One `unet train` run from a compiled IR: data -> split -> normaliser -> model -> run
+// directory -> training loop with checkpoints. The run directory is written only once the
+// data, the engine and the model are ready, so a bad flag or a bad file leaves nothing behind.
+import * as tf from '@tensorflow/tfjs';
+import { fitNormalizer } from '../../../src/data/normalize.ts';
+import { splitDataset } from '../../../src/data/split.ts';
+import type { Sample } from '../../../src/data/types.ts';
+import type { Model, TrainConfig } from '../../../src/ir/types.ts';
+import { withInputSize } from '../../../src/shapes/infer.ts';
+import { selectEngine, type EngineRequest } from '../engines.ts';
+import { lowerModel } from '../lower.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadTrainingData } from './data.ts';
+import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
+import { makePreparers } from './prepare.ts';
+import { assertFreshRunDir, createRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
+
+export interface SessionOptions {
+  /** The compiled spec; its train section already has the flags merged in. */
+  ir: Model;
+  specPath: string;
+  data: string;
+  out: string;
+  engine: EngineRequest;
+  /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs). */
+  resume: boolean;
+  onStart?: (info: { engine: string; train: number; val: number; steps: number; state: TrainState | null; config: RunConfig }) => void;
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** A prepared session: call run(); stop() ends it after the current step with a checkpoint. */
+export interface Session {
+  run(): Promise<{ stopped: boolean; history: EpochRecord[] }>;
+  stop(): void;
+}
+
+/** The training input size: the crop, or the (common) size of the images. */
+function inputSize(train: TrainConfig, samples: Sample[]): number[] {
+  if (train.crop !== null) return train.crop;
+  const { height, width } = samples[0].image;
+  const other = samples.find((s) => s.image.height !== height || s.image.width !== width);
+  if (other) {
+    throw new Error(
+      `images differ in size (${samples[0].name} is ${width}x${height}, ${other.name} is ${other.image.width}x${other.image.height}): set a training crop (train { crop ... }) in the spec`,
+    );
+  }
+  return [height, width];
+}
+
+/** Loads everything a run needs and checks it; writes nothing yet. */
+export async function prepareSession(options: SessionOptions): Promise<Session> {
+  const saved = options.resume ? await readRunDir(options.out) : null;
+  if (!options.resume) assertFreshRunDir(options.out);
+  const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
+  const samples = await loadTrainingData(saved?.config.data ?? options.data, ir0);
+  const train = ir0.train;
+  const split = splitDataset(samples, train.valSplit, train.seed);
+  if (split.train.length === 0 || split.val.length === 0) {
+    throw new Error(`${options.data}: ${samples.length} samples give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit})`);
+  }
+  const size = saved?.config.inputSize ?? inputSize(train, samples);
+  const ir = withInputSize(ir0, size);
+  const engine = await selectEngine(options.engine);
+  const model = lowerModel(ir, { seed: train.seed }).model;
+  const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
+  const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
+  const paths = runPaths(options.out);
+  const state = saved ? await loadCheckpoint(paths.last, model) : null;
+  const preparers = makePreparers(ir, normalizer);
+  let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
+  const loop = new TrainingLoop(
+    {
+      model,
+      config: train,
+      classes: Math.max(ir.classes, 2),
+      train: split.train,
+      val: split.val.map(preparers.val),
+      prepare: preparers.train,
+      onStep: options.onStep,
+      onEpoch: async (record, s) => {
+        await saveCheckpoint(paths.last, model, s);
+        if (record.valDice > best) {
+          best = record.valDice;
+          await saveCheckpoint(paths.best, model, s);
+        }
+        await writeHistory(options.out, s.history);
+        options.onEpoch?.(record);
+      },
+    },
+    state ?? undefined,
+  );
+  return {
+    stop: () => loop.stop(),
+    run: async () => {
+      if (!saved) await createRunDir(options.out, ir, config);
+      else await createRunDir(options.out, ir, { ...saved.config, train });
+      options.onStart?.({
+        engine: engine.name,
+        train: split.train.length,
+        val: split.val.length,
+        steps: Math.ceil(split.train.length / train.batch),
+        state,
+        config,
+      });
+      const { stopped } = await loop.run();
+      const final = loop.getState();
+      if (stopped) await saveCheckpoint(paths.last, model, final);
+      model.dispose();
+      tf.disposeVariables();
+      return { stopped, history: final.history };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// `unet train SPEC --data DATA`: trains the spec's network on the tfjs backend into a run
+// directory (backends/tfjs/train/run-dir.ts). Flags override the spec's train section.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
+import { prepareSession } from '../../backends/tfjs/train/session.ts';
+import { compileFile } from '../compile.ts';
+import { formatDiagnostics } from '../diagnostics.ts';
+import type { Model, TrainConfig } from '../ir/types.ts';
+import { createProgress, type Progress } from './progress.ts';
+
+interface TrainFlags {
+  data: string;
+  out?: string;
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  engine: EngineRequest;
+  seed?: number;
+  valSplit?: number;
+  resume?: boolean;
+}
+
+/** A commander parser that accepts a number passing `ok`, else repeats the value and says what was expected. */
+function numberFlag(expected: string, ok: (n: number) => boolean): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`expected ${expected}, got '${value}'.`);
+    return n;
+  };
+}
+
+const positiveInt = numberFlag('a positive integer', (n) => Number.isInteger(n) && n > 0);
+
+/** The spec's train section with the flags merged over it. */
+function mergeFlags(train: TrainConfig, flags: TrainFlags): TrainConfig {
+  return {
+    ...train,
+    epochs: flags.epochs ?? train.epochs,
+    batch: flags.batch ?? train.batch,
+    seed: flags.seed ?? train.seed,
+    valSplit: flags.valSplit ?? train.valSplit,
+    optimizer: { ...train.optimizer, lr: flags.lr ?? train.optimizer.lr },
+  };
+}
+
+/** Compiles the spec; prints diagnostics (warnings too) and throws on errors. */
+function compileSpec(path: string): Model {
+  const { model, diagnostics, sources } = compileFile(path);
+  if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, sources) + '\n');
+  if (!model) throw new Error(`${path}: the spec has errors (see above)`);
+  return model;
+}
+
+async function train(specPath: string, flags: TrainFlags): Promise<void> {
+  const compiled = compileSpec(specPath);
+  const ir = { ...compiled, train: mergeFlags(compiled.train, flags) };
+  const out = flags.out ?? `runs/${ir.name}`;
+  let progress: Progress | null = null;
+  const session = await prepareSession({
+    ir,
+    specPath,
+    data: flags.data,
+    out,
+    engine: flags.engine,
+    resume: flags.resume ?? false,
+    onStart: ({ engine, train: nTrain, val, steps, state, config }) => {
+      const t = config.train;
+      const from = state ? `, resuming after epoch ${state.epoch}${state.step ? ` step ${state.step}` : ''}` : '';
+      process.stdout.write(
+        `training ${ir.name} on ${engine}: ${nTrain} training and ${val} validation images of ${config.inputSize.join('x')}, ` +
+          `${t.epochs} epochs of ${steps} steps (batch ${t.batch}), ${t.optimizer.kind} lr ${t.optimizer.lr}, loss ${t.loss}${from}\n`,
+      );
+      progress = createProgress(t.epochs, steps, state ? state.epoch * steps + state.step : 0);
+    },
+    onStep: (info) => progress?.step(info),
+    onEpoch: (record) => progress?.epoch(record),
+  });
+  // Ctrl-C: finish the step, write last/, exit 130 (128 + SIGINT). A second Ctrl-C quits at once.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress?.log('interrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit now)');
+    session.stop();
+  };
+  process.on('SIGINT', onSigint);
+  const { stopped, history } = await session.run();
+  process.off('SIGINT', onSigint);
+  (progress as Progress | null)?.stop();
+  if (stopped) {
+    process.stdout.write(`stopped: checkpoint in ${out}/last; continue with --resume\n`);
+    process.exitCode = 130;
+    return;
+  }
+  const best = history.reduce((a, b) => (b.valDice > a.valDice ? b : a), history[0]);
+  const seconds = history.reduce((s, r) => s + r.seconds, 0);
+  process.stdout.write(
+    `done: best val Dice ${best.valDice.toFixed(4)} (epoch ${best.epoch}), training ${seconds.toFixed(0)} s; run in ${out}\n`,
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train a spec on the tfjs backend into a run directory (checkpoints, metrics, chart)')
+    .argument('<spec>', '.unet spec (or IR .json) with an optional train section')
+    .requiredOption('--data <data>', "training data: 'builtin:ellipses' or a folder (images/ + masks/, imgs/ + masks/, or TIFF stacks)")
+    .option('--out <dir>', 'run directory (default: runs/<model name>)')
+    .option('--epochs <n>', 'epochs (overrides the spec)', positiveInt)
+    .option('--batch <n>', 'batch size (overrides the spec)', positiveInt)
+    .option('--lr <x>', 'learning rate (overrides the spec)', numberFlag('a positive number', (n) => n > 0))
+    .addOption(new Option('--engine <engine>', 'tfjs engine').choices(['auto', ...ENGINE_NAMES]).default('auto'))
+    .option('--seed <n>', 'seed of initialisation, data split, order and augmentation', numberFlag('an integer >= 0', (n) => Number.isInteger(n) && n >= 0))
+    .option('--val-split <f>', 'fraction of the data held out for validation', numberFlag('a number in (0, 1)', (n) => n > 0 && n < 1))
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
+}
