@@ -18,26 +18,19 @@ function conv3d({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
     strides, dilations, pad,
   );
   const calls = new WasmCalls(backend);
-  const [n, , h, w, ci] = x.shape;
-  const [kd, kh, kw, , co] = filter.shape;
-  const { outDepth: od, strideDepth: sd, dilationDepth: dd, padInfo } = info;
+  const [kd, kh, kw, ci, co] = filter.shape;
+  const { outDepth, strideDepth, dilationDepth, padInfo } = info;
   const padded = calls.pad(x, [[padInfo.front, padInfo.back], [0, 0], [0, 0]]);
   const terms = Array.from({ length: kd }, (_, a) => {
-    const planes = calls.run('StridedSlice', { x: padded }, {
-      begin: [0, a * dd, 0, 0, 0],
-      end: [n, a * dd + (od - 1) * sd + 1, h, w, ci],
-      strides: [1, sd, 1, 1, 1],
-      beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-    });
     const tap = calls.reshape(calls.run('Slice', { x: filter }, { begin: [a, 0, 0, 0, 0], size: [1, kh, kw, ci, co] }), [kh, kw, ci, co]);
-    return calls.run('Conv2D', { x: calls.reshape(planes, [n * od, h, w, ci]), filter: tap }, {
+    return calls.run('Conv2D', { x: calls.depthPlanes(padded, a * dilationDepth, outDepth, strideDepth), filter: tap }, {
       strides: [info.strideHeight, info.strideWidth],
       dilations: [info.dilationHeight, info.dilationWidth],
       pad: [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]],
       dataFormat: 'NHWC',
     } as unknown as tf.NamedAttrMap);
   });
-  const sum = terms.length === 1 ? terms[0] : calls.run('AddN', terms as unknown as tf.NamedTensorInfoMap);
+  const sum = terms.length === 1 ? terms[0] : calls.runOnList('AddN', terms);
   return calls.finish(calls.reshape(sum, info.outShape));
 }
 

@@ -75,6 +75,27 @@ export class WasmCalls {
     return this.run('PadV2', { x }, { paddings: [[0, 0], ...pads, [0, 0]], constantValue: 0 });
   }
 
+  /** Kernels such as AddN and Concat take their inputs as a list. */
+  runOnList(kernelName: string, inputs: tf.TensorInfo[], attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
+    return this.run(kernelName, inputs as unknown as tf.NamedTensorInfoMap, attrs);
+  }
+
+  /**
+   * The depth planes start, start+stride, .. (count of them) of a 5D channels-last tensor,
+   * stacked into the batch axis: [n*count, h, w, c]. That turns a 3D conv's depth tap into
+   * one 2D conv over many images, which XNNPACK runs fast.
+   */
+  depthPlanes(x: tf.TensorInfo, start: number, count: number, stride: number): tf.TensorInfo {
+    const [n, , h, w, c] = x.shape;
+    const planes = this.run('StridedSlice', { x }, {
+      begin: [0, start, 0, 0, 0],
+      end: [n, start + (count - 1) * stride + 1, h, w, c],
+      strides: [1, stride, 1, 1, 1],
+      beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+    });
+    return this.reshape(planes, [n * count, h, w, c]);
+  }
+
   /** Releases every intermediate except `result`, which the engine takes over. */
   finish(result: tf.TensorInfo): tf.TensorInfo {
     for (const t of this.temps) if (t !== result) this.backend.disposeData(t.dataId);
