@@ -34,7 +34,7 @@ export interface Arrow {
 }
 
 export interface Label {
-  role: 'channels' | 'size' | 'legend' | 'caption';
+  role: 'channels' | 'size' | 'note' | 'legend' | 'caption';
   text: string;
   x: number;
   y: number;
@@ -208,8 +208,9 @@ class Placer {
   }
 
   place(): void {
+    const inputX = MARGIN + Math.max(...inputNote(this.model).map((l) => textWidth(l, FONT))) + SIZE_FONT + 12;
     for (const [stage, nodes] of stages(this.model)) {
-      if (stage === 'input') this.last = this.box(nodes[0]!, 'input', MARGIN + SIZE_FONT + 4);
+      if (stage === 'input') this.last = this.box(nodes[0]!, 'input', inputX);
       else if (/^enc\d+$/.test(stage) || stage === 'bottom') this.encoder(nodes);
       else if (/^dec\d+$/.test(stage)) this.decoder(stage, nodes);
       else if (stage === 'head') this.head(nodes);
@@ -259,6 +260,18 @@ function boxLabels(b: Draft): Label[] {
   return labels;
 }
 
+// The paper's words beside the two ends of the U; "tile" because valid padding needs the
+// overlap-tile strategy (U-Net paper, sec. 2).
+const inputNote = (model: Model) => ['input', model.dims === 3 ? 'volume' : 'image', ...(model.padding === 'valid' ? ['tile'] : [])];
+const OUTPUT_NOTE = ['output', 'segmentation', 'map'];
+
+/** Lines of text centred on a box's left or right side. */
+function note(lines: string[], b: Box, side: 'left' | 'right'): Label[] {
+  const top = b.y + b.h / 2 - ((lines.length - 1) * (FONT + 3)) / 2 + FONT / 3;
+  const x = side === 'left' ? b.x - SIZE_FONT - 10 : b.x + b.w + 8;
+  return lines.map((text, i) => ({ role: 'note', text, x, y: top + i * (FONT + 3), anchor: side === 'left' ? 'end' : 'start', rotate: false, fontSize: FONT }));
+}
+
 const thousands = (n: number) => n.toLocaleString('en-US');
 
 function captionLines(model: Model): string[] {
@@ -297,6 +310,10 @@ export function layout(model: Model): Layout {
     return { kind: link.kind, label: link.label, from, to };
   });
   const labels = boxes.flatMap(boxLabels);
+  const input = boxes.find((b) => b.kind === 'input');
+  const output = boxes.find((b) => b.kind === 'output');
+  if (input) labels.push(...note(inputNote(model), input, 'left'));
+  if (output) labels.push(...note(OUTPUT_NOTE, output, 'right'));
 
   // The legend sits right of the lowest rows, below the upper decoder, as in the paper.
   const entries: Array<{ kind: ArrowKind; label: string }> = [];
