@@ -11,6 +11,7 @@ import { compileFile } from '../../src/compile.ts';
 import { Random } from '../../src/data/random.ts';
 import { emitTorch } from '../../backends/torch/emit.ts';
 import { hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN } from './python.ts';
+import { TRAIN } from './train-config.ts';
 
 if (hasTorch && !hasTorchrun) console.warn(`skipping the torchrun test: ${TORCHRUN} is missing (it comes with Debian's python3-torch)`);
 if (!hasTorch) console.warn("skipping the torchrun test: install Debian's python3-torch");
@@ -53,7 +54,8 @@ test.skipIf(!hasTorchrun)('torchrun --nproc_per_node 2: two steps, identical wei
   const root = mkdtempSync(join(tmpdir(), 'unet-torch-ddp-'));
   const { model } = compileFile('specs/ellipses.unet');
   const pkg = join(root, 'pkg');
-  emitTorch(model!, pkg, { origin: 'specs/ellipses.unet' });
+  // A fixed train section: the test must not depend on edits to the spec's.
+  emitTorch({ ...model!, train: TRAIN }, pkg, { origin: 'specs/ellipses.unet' });
   await writeData(join(root, 'data'), 6);
   const out = join(root, 'checkpoints');
   const env = { ...process.env, OMP_NUM_THREADS: '1' };

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { compileFile } from '../../src/compile.ts';
 import type { Model } from '../../src/ir/types.ts';
 import { Random } from '../../src/data/random.ts';
 import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
@@ -20,6 +19,7 @@ import { opZoo, tinySame, tinyValid } from '../fixtures/onnx/models.ts';
 import { atSize, randomizeWeights } from '../fixtures/onnx/tfjs.ts';
 import { zoo } from '../tfjs/zoo.ts';
 import { hasTorch, runPython, warnSkip } from './python.ts';
+import { TRAIN } from './train-config.ts';
 
 const TOLERANCE = 1e-4;
 
@@ -67,9 +67,6 @@ interface Case {
   model: Model;
   size: number[];
 }
-
-// The ONNX fixtures carry only part of a train section; the package's TRAIN needs all of it.
-const TRAIN = compileFile('specs/ellipses.unet').model!.train;
 
 const CASES: Case[] = [
   ...(['transposed', 'nearest', 'bilinear', 'align_corners', 'pixel_shuffle'] as const).map((up, i) => {
