@@ -29,12 +29,14 @@ export class Cursor {
   }
 
   private fail(message: string, value: Value | undefined, hint?: string): never {
-    const span = value?.span ?? { ...this.statement.span, line: this.statement.span.endLine, column: this.statement.span.endColumn, endColumn: this.statement.span.endColumn + 1 };
+    // A missing value is reported just after the last thing written before it (not after a block's `}`).
+    const last = this.statement.values.at(-1)?.span ?? this.statement.keySpan;
+    const span = value?.span ?? { ...last, line: last.endLine, column: last.endColumn, endColumn: last.endColumn + 1 };
     throw new ValueError(error('bad-value', message, span, hint));
   }
 
   private found(value: Value | undefined): string {
-    return value ? describe(value) : 'the end of the line';
+    return value ? describe(value) : this.statement.block ? '`{`' : 'the end of the line';
   }
 
   /** One of the given words. */

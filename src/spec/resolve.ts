@@ -187,17 +187,24 @@ class Completer {
   }
 
   fail(code: string, message: string, span: Span, hint?: string) {
-    const d = error(code, message, span, hint);
-    // A setting shared by several stages (e.g. one `kernel`) is checked once per stage: report it once.
-    if (this.diagnostics.some((o) => o.message === d.message && o.file === d.file && o.line === d.line && o.column === d.column)) return;
-    this.diagnostics.push(d);
+    this.diagnostics.push(error(code, message, span, hint));
+  }
+
+  private readonly reported = new Set<string>();
+
+  /** A setting shared by several stages (one `kernel`, one `norm group 5`) is checked per stage but reported once. */
+  failOnce(code: string, message: string, span: Span, hint?: string) {
+    const key = `${code} ${span.file}:${span.line}:${span.column}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.fail(code, message, span, hint);
   }
 
   /** Expands a one-entry size to every axis; reports a size with the wrong number of axes. */
   size(values: number[], dims: number, what: string, span: Span): number[] {
     if (values.length === 1) return Array(dims).fill(values[0]);
     if (values.length !== dims) {
-      this.fail('dims', `${what} ${values.join('x')} has ${values.length} axes, but the network is ${dims}D`, span, `use ${Array(dims).fill(values[0]).join('x')} or a single number`);
+      this.failOnce('dims', `${what} ${values.join('x')} has ${values.length} axes, but the network is ${dims}D`, span, `use ${Array(dims).fill(values[0]).join('x')} or a single number`);
       return Array(dims).fill(values[0]);
     }
     return values;
@@ -209,10 +216,10 @@ class Completer {
     let filters = merged.filters.length ? merged.filters : [levelFilters];
     if (filters.length === 1) filters = Array(merged.convs).fill(filters[0]);
     else if (filters.length !== merged.convs)
-      this.fail('filters-count', `${filters.length} filter counts given for a stage of ${merged.convs} convolutions`, at('filters'), `give one number, or ${merged.convs}`);
+      this.failOnce('filters-count', `${filters.length} filter counts given for a stage of ${merged.convs} convolutions`, at('filters'), `give one number, or ${merged.convs}`);
     if (merged.norm?.kind === 'group') {
       const bad = filters.find((f) => f % merged.norm!.groups !== 0);
-      if (bad !== undefined) this.fail('group-norm', `group norm with ${merged.norm.groups} groups needs channel counts divisible by ${merged.norm.groups}, found ${bad}`, at('norm'));
+      if (bad !== undefined) this.failOnce('group-norm', `group norm with ${merged.norm.groups} groups needs channel counts divisible by ${merged.norm.groups}, found ${bad}`, at('norm'));
     }
     return {
       ...merged,
