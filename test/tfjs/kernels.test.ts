@@ -229,6 +229,37 @@ describe('Tile on wasm', () => {
   });
 });
 
+describe('Slice and SplitV on wasm', () => {
+  const slices: { shape: number[]; begin: number[]; size: number[]; dtype: 'float32' | 'int32' | 'bool' | 'string' }[] = [
+    { shape: [2, 3, 4, 5, 6], begin: [0, 1, 0, 2, 3], size: [2, 2, 4, 3, 3], dtype: 'float32' },
+    { shape: [2, 3, 4, 5, 6], begin: [1, 0, 0, 0, 0], size: [1, 3, 4, 5, 6], dtype: 'float32' },
+    { shape: [2, 3, 4, 5, 6], begin: [0, 1, 0, 0, 0], size: [2, 1, 4, 5, 6], dtype: 'int32' },
+    { shape: [3, 70], begin: [1, 2], size: [2, 66], dtype: 'float32' },
+    { shape: [4, 5], begin: [1, 0], size: [-1, 3], dtype: 'bool' },
+    { shape: [6], begin: [2], size: [3], dtype: 'string' },
+    { shape: [2, 3], begin: [0, 1], size: [2, 0], dtype: 'float32' },
+  ];
+  const values = (shape: number[], dtype: string) => {
+    const v = seeded(size(shape), 33);
+    if (dtype === 'string') return Array.from(v, (e) => e.toFixed(2));
+    return dtype === 'float32' ? v : Int32Array.from(v, (e) => (e > 0 ? 1 : 0));
+  };
+  it.each(slices)('Slice matches cpu: $shape from $begin size $size ($dtype)', async ({ shape, begin, size: sz, dtype }) => {
+    const run = () => tf.tidy(() => Array.from(tf.slice(tf.tensor(values(shape, dtype), shape, dtype), begin, sz).dataSync()));
+    const expected = await onBackend('cpu', run);
+    expect(await onBackend('wasm', run)).toEqual(expected);
+  });
+  it.each([
+    { shape: [1, 4, 4, 4, 16], splits: [8, 8], axis: -1 }, // gradient of a 3D skip concat
+    { shape: [2, 6, 5, 3], splits: [1, 3, 2], axis: 1 },
+    { shape: [4, 6], splits: [2, -1], axis: 1 },
+  ])('SplitV matches cpu: $shape into $splits on axis $axis', async ({ shape, splits, axis }) => {
+    const run = () => tf.tidy(() => tf.split(tf.tensor(seeded(size(shape), 34), shape), splits, axis).map((t) => Array.from(t.dataSync())));
+    const expected = await onBackend('cpu', run);
+    expect(await onBackend('wasm', run)).toEqual(expected);
+  });
+});
+
 describe('the kernels leak nothing', () => {
   it('keeps tensor and wasm buffer counts', async () => {
     await tf.setBackend('wasm');

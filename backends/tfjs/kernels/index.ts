@@ -7,6 +7,7 @@ import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
+import { sliceConfig, splitVConfig } from './slice.ts';
 import { tileConfig } from './tile.ts';
 
 /** Kernels this project adds to (or replaces in) tfjs-backend-wasm 4.22 so that conv nets train fast. */
@@ -16,6 +17,8 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv3DConfig,
   conv3DBackpropFilterConfig,
   conv3DBackpropInputConfig,
+  sliceConfig,
+  splitVConfig,
   tileConfig,
 ];
 
@@ -24,7 +27,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
  * conv3dTranspose that tfjs-core lacks (for every backend, so a 3D U-Net trains at all).
  * Idempotent: tfjs refuses a second registration of a name, so a kernel already registered
  * by us is skipped and one registered by tfjs itself (its slow Conv2DBackpropInput,
- * Tile and Conv3D, its wrong 3D backprops) is replaced.
+ * Conv3D, Slice, SplitV and Tile, its wrong 3D backprops) is replaced.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {
   for (const config of kernels) {

@@ -87,12 +87,15 @@ export class WasmCalls {
    */
   depthPlanes(x: tf.TensorInfo, start: number, count: number, stride: number): tf.TensorInfo {
     const [n, , h, w, c] = x.shape;
-    const planes = this.run('StridedSlice', { x }, {
-      begin: [0, start, 0, 0, 0],
-      end: [n, start + (count - 1) * stride + 1, h, w, c],
-      strides: [1, stride, 1, 1, 1],
-      beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-    });
+    // Stride 1 goes to Slice (ours); wasm's StridedSlice would send it to its own rank-5 Slice, which is slow.
+    const planes = stride === 1
+      ? this.run('Slice', { x }, { begin: [0, start, 0, 0, 0], size: [n, count, h, w, c] })
+      : this.run('StridedSlice', { x }, {
+        begin: [0, start, 0, 0, 0],
+        end: [n, start + (count - 1) * stride + 1, h, w, c],
+        strides: [1, stride, 1, 1, 1],
+        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+      });
     return this.reshape(planes, [n * count, h, w, c]);
   }
 
