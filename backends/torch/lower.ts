@@ -96,7 +96,7 @@ interface Context<K extends OpName> {
 /** Returns the right-hand side of the node's forward line. */
 type Lowering<K extends OpName> = (ctx: Context<K>) => string;
 
-const tuple = (values: readonly number[]) => `(${values.join(', ')}${values.length === 1 ? ',' : ''})`;
+const tuple = (values: readonly (number | string)[]) => `(${values.join(', ')}${values.length === 1 ? ',' : ''})`;
 const pyFloat = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
 const pyBool = (v: boolean) => (v ? 'True' : 'False');
 
