@@ -37,7 +37,7 @@ function checkFixedSize(model: Model, size: number[]): void {
   if (size.length !== model.dims || bad !== undefined) {
     const nearest = bad === undefined ? '' : `; the nearest to ${bad} are ${nearestLegal(legal, bad).join(' and ')}`;
     throw new Error(
-      `fixed size ${size.join('x')} is not a legal input size of ${model.name} (${model.dims}D): ${legalSizeMessage(legal)}${nearest}`,
+      `fixed size ${size.join('x')} is not a legal input size of ${model.name} (${model.dims}D); legal sizes: ${legalSizeMessage(legal)}${nearest}`,
     );
   }
 }

@@ -310,7 +310,7 @@ export function lowerModel(model: Model, weights: ModelWeights, options: LowerOp
         const name = outputs[0] === y ? node.id : `${node.id}/${opType}_${nodes.length}`;
         nodes.push(makeNode(opType, inputs, outputs, name, attributes));
       },
-      float: (suffix, dims, values) => add(suffix, dims, Float32Array.from(values)),
+      float: (suffix, dims, values) => add(suffix, dims, values instanceof Float32Array ? values : Float32Array.from(values)),
       int64: (suffix, values) => add(suffix, [values.length], BigInt64Array.from(values, (v) => BigInt(v))),
       weight(key) {
         return ctx.weights[key] ?? fail(`node ${node.id} (${node.op}): no ${key} in the weights given`);

@@ -2,6 +2,7 @@
 // onnx/helper.py (make_node, make_tensor, make_graph, make_model). They sort attributes
 // and metadata by name and drop absent attributes, so that the same graph always encodes
 // to the same bytes (golden files, `unet export` twice gives identical files).
+import { endianness } from 'node:os';
 import onnxProto from 'onnx-proto';
 
 export const { onnx } = onnxProto;
@@ -25,6 +26,7 @@ export type AttrValue =
   | undefined;
 
 const AttrType = onnx.AttributeProto.AttributeType;
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 function makeAttribute(name: string, value: NonNullable<AttrValue>) {
   if ('i' in value) return onnx.AttributeProto.create({ name, type: AttrType.INT, i: value.i });
@@ -64,12 +66,21 @@ export function makeTensor(name: string, dims: number[], values: Float32Array | 
   if (values.length !== count) {
     throw new Error(`tensor ${name}: ${values.length} values do not fill dims [${dims.join(', ')}] (${count})`);
   }
-  const bytes = new Uint8Array(values.length * (values instanceof Float32Array ? 4 : 8));
+  return onnx.TensorProto.create({ name, dims, dataType: dataTypeOf(values), rawData: littleEndianBytes(values) });
+}
+
+function dataTypeOf(values: Float32Array | BigInt64Array): number {
+  return values instanceof Float32Array ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT64;
+}
+
+/** A copy of the values' bytes, little-endian: a plain copy on little-endian hosts (124 MB for a 31M-parameter net). */
+function littleEndianBytes(values: Float32Array | BigInt64Array): Uint8Array {
+  if (LITTLE_ENDIAN_HOST) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
+  const bytes = new Uint8Array(values.byteLength);
   const view = new DataView(bytes.buffer);
   if (values instanceof Float32Array) values.forEach((v, k) => view.setFloat32(4 * k, v, true));
   else values.forEach((v, k) => view.setBigInt64(8 * k, v, true));
-  const dataType = values instanceof Float32Array ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT64;
-  return onnx.TensorProto.create({ name, dims, dataType, rawData: bytes });
+  return bytes;
 }
 
 /** A float32 tensor's name, element type and shape; a string dim is symbolic (dim_param). */
