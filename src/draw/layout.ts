@@ -160,13 +160,13 @@ class Placer {
     return (this.last = b);
   }
 
-  encoder(nodes: Node[]): void {
+  encoder(stage: string, nodes: Node[]): void {
     for (const n of nodes.filter((n) => /^[a-z]+\d*\.conv\d+$/.test(n.id))) {
       if (n.op !== 'conv') continue;
       if (this.last!.level !== n.role.level) this.below(n, downText(this.model, this.last!.level) ?? 'down');
       else this.right(n, 'map', 'conv', convText(this.model, n));
     }
-    if (this.last!.level === nodes[0]!.role.level) this.encoderEnd.set(this.last!.level, this.last!);
+    if (stage !== 'bottom') this.encoderEnd.set(this.last!.level, this.last!);
   }
 
   decoder(stage: string, nodes: Node[]): void {
@@ -211,7 +211,7 @@ class Placer {
     const inputX = MARGIN + Math.max(...inputNote(this.model).map((l) => textWidth(l, FONT))) + SIZE_FONT + 12;
     for (const [stage, nodes] of stages(this.model)) {
       if (stage === 'input') this.last = this.box(nodes[0]!, 'input', inputX);
-      else if (/^enc\d+$/.test(stage) || stage === 'bottom') this.encoder(nodes);
+      else if (/^enc\d+$/.test(stage) || stage === 'bottom') this.encoder(stage, nodes);
       else if (/^dec\d+$/.test(stage)) this.decoder(stage, nodes);
       else if (stage === 'head') this.head(nodes);
     }

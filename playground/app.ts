@@ -1,0 +1,32 @@
+// What the playground shows for the text in its editor: the diagram, the shape table and
+// the diagnostics, computed in the browser by the same front end as the CLI. No DOM here.
+import { formatShape } from '../src/cli/spec-input.ts';
+import { compileSource } from '../src/compile.ts';
+import { formatDiagnostics, type Diagnostic } from '../src/diagnostics.ts';
+import { drawSvg } from '../src/draw/index.ts';
+import { stageRows } from '../src/shapes/summary.ts';
+
+export const FILE = 'playground.unet';
+
+export interface View {
+  /** The diagram without its XML prolog (ready for innerHTML), or null when the spec fails. */
+  svg: string | null;
+  rows: Array<{ stage: string; level: string; path: string; output: string; params: string }>;
+  diagnostics: Diagnostic[];
+  /** The diagnostics with code frames, as `unet check` prints them. */
+  report: string;
+}
+
+export function view(text: string): View {
+  // Imports cannot be followed in the browser: the page has no file system.
+  const result = compileSource(text, FILE, { read: () => undefined });
+  const model = result.model;
+  return {
+    svg: model ? drawSvg(model).replace(/^<\?xml[^>]*>\n/, '') : null,
+    rows: model
+      ? stageRows(model).map((r) => ({ stage: r.stage, level: r.path === 'input' ? '' : String(r.level), path: r.path, output: formatShape(model, r.output), params: r.params.toLocaleString('en-US') }))
+      : [],
+    diagnostics: result.diagnostics,
+    report: formatDiagnostics(result.diagnostics, result.sources),
+  };
+}

@@ -1,0 +1,56 @@
+// The playground page: the spec editor on the left, the live diagram and shape table on the
+// right, diagnostics under the editor. Everything runs in the browser (app.ts).
+import attention from '../specs/attention.unet';
+import milesial from '../specs/milesial.unet';
+import ronneberger from '../specs/ronneberger2015.unet';
+import unet3d from '../specs/unet3d.unet';
+import { view, type View } from './app.ts';
+
+const EXAMPLES: Record<string, string> = { ronneberger2015: ronneberger, milesial, unet3d, attention };
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const editor = $<HTMLTextAreaElement>('editor');
+const examples = $<HTMLSelectElement>('examples');
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The offset of a 1-based line and column in the editor's text. */
+function offsetOf(text: string, line: number, column: number): number {
+  const lines = text.split('\n');
+  return lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+}
+
+function show(v: View): void {
+  // A failing spec keeps the last good diagram, dimmed, so the page does not jump while typing.
+  if (v.svg) $('diagram').innerHTML = v.svg;
+  $('diagram').classList.toggle('stale', !v.svg);
+  $('shapes').innerHTML = v.rows
+    .map((r) => `<tr><td>${escape(r.stage)}</td><td>${r.level}</td><td>${r.path}</td><td>${escape(r.output)}</td><td class="num">${r.params}</td></tr>`)
+    .join('');
+  $('diagnostics').innerHTML = v.diagnostics
+    .map((d, i) => `<li class="${d.severity}" data-i="${i}"><b>${d.line}:${d.column}</b> ${escape(d.message)}${d.hint ? ` <i>${escape(d.hint)}</i>` : ''}</li>`)
+    .join('');
+  $('report').textContent = v.report;
+  $('diagnostics').onclick = (e) => {
+    const i = (e.target as HTMLElement).closest('li')?.dataset['i'];
+    const d = i === undefined ? undefined : v.diagnostics[Number(i)];
+    if (!d) return;
+    editor.focus();
+    editor.setSelectionRange(offsetOf(editor.value, d.line, d.column), offsetOf(editor.value, d.endLine, d.endColumn));
+  };
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+const update = () => {
+  clearTimeout(timer);
+  timer = setTimeout(() => show(view(editor.value)), 150);
+};
+
+examples.innerHTML = Object.keys(EXAMPLES).map((k) => `<option>${k}</option>`).join('');
+examples.onchange = () => {
+  editor.value = EXAMPLES[examples.value]!;
+  show(view(editor.value));
+};
+editor.oninput = update;
+editor.value = ronneberger;
+show(view(editor.value));

@@ -1,0 +1,39 @@
+// The playground without a browser: what it shows for a spec, and that its bundle is
+// browser-only (no node: imports left). The page itself needs Chromium, which CI lacks.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { view } from '../../playground/app.ts';
+import { buildPlayground } from '../../playground/build.ts';
+
+describe('playground view', () => {
+  it('draws the spec and fills the shape table', () => {
+    const v = view(readFileSync('specs/ronneberger2015.unet', 'utf8'));
+    expect(v.svg).toMatch(/^<svg /);
+    expect(v.rows.map((r) => r.stage)).toContain('bottom');
+    expect(v.rows.find((r) => r.stage === 'head')!.output).toBe('2 x 388 x 388');
+    expect(v.diagnostics).toEqual([]);
+  });
+
+  it('shows diagnostics with their place and no diagram for a broken spec', () => {
+    const v = view('unet Broken {\n  input 1 x 572 x 572\n  depth banana\n}\n');
+    expect(v.svg).toBeNull();
+    expect(v.diagnostics.length).toBeGreaterThan(0);
+    expect(v.diagnostics[0]!.line).toBe(3);
+    expect(v.report).toContain('playground.unet:3');
+  });
+
+  it('reports an import instead of reading files', () => {
+    const v = view('import "milesial.unet"\nunet X extends Milesial {}\n');
+    expect(v.svg).toBeNull();
+    expect(v.report).toContain('milesial.unet');
+  });
+});
+
+describe('playground bundle', () => {
+  it('is one browser script with the examples inlined', { timeout: 30_000 }, async () => {
+    const files = await buildPlayground();
+    expect(files['app.js']).not.toMatch(/from\s*"node:/);
+    expect(files['app.js']).toContain('Ronneberger2015');
+    expect(files['index.html']).toContain('<script type="module" src="app.js">');
+  });
+});
