@@ -2,39 +2,18 @@
 // data: two optimizer steps, then both ranks' parameters must be identical (DDP averages
 // the gradients), rank 0 alone writes the checkpoints, and --export-onnx writes opset 17.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { expect, test } from 'vitest';
 import { compileFile } from '../../src/compile.ts';
-import { Random } from '../../src/data/random.ts';
 import { emitTorch } from '../../backends/torch/emit.ts';
 import { hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN } from './python.ts';
 import { TRAIN } from './train-config.ts';
+import { writeData } from './data.ts';
 
 if (hasTorch && !hasTorchrun) console.warn(`skipping the torchrun test: ${TORCHRUN} is missing (it comes with Debian's python3-torch)`);
 if (!hasTorch) console.warn("skipping the torchrun test: install Debian's python3-torch");
-
-/** 16x16 grey images with a bright square, masks 0/255 where the square is. */
-async function writeData(dir: string, count: number): Promise<void> {
-  mkdirSync(join(dir, 'images'), { recursive: true });
-  mkdirSync(join(dir, 'masks'), { recursive: true });
-  const random = new Random(5);
-  for (let i = 0; i < count; i++) {
-    const image = Buffer.alloc(256);
-    const mask = Buffer.alloc(256);
-    const [y0, x0] = [Math.floor(random.uniform(0, 8)), Math.floor(random.uniform(0, 8))];
-    for (let k = 0; k < 256; k++) {
-      const inside = Math.floor(k / 16) - y0 in [0, 1, 2, 3, 4, 5] && (k % 16) - x0 in [0, 1, 2, 3, 4, 5];
-      image[k] = Math.floor(random.uniform(0, 60)) + (inside ? 150 : 0);
-      mask[k] = inside ? 255 : 0;
-    }
-    const raw = { raw: { width: 16, height: 16, channels: 1 as const } };
-    await sharp(image, raw).png().toFile(join(dir, 'images', `img${i}.png`));
-    await sharp(mask, raw).png().toFile(join(dir, 'masks', `img${i}.png`));
-  }
-}
 
 // torchrun of PyTorch 1.13 under Python 3.11 (Debian 12) parses its default '--redirects 0' and
 // '--tee 0' as None (IntFlag no longer iterates the zero member) and fails in to_map: pass
