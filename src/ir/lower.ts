@@ -8,12 +8,13 @@ import { macCount, outputShape, paramCount, ShapeError, type ConcreteShape } fro
 /** A node as lowering makes it: concrete shapes, no symbolic ones yet. */
 export type LoweredNode = Omit<Node, 'shape' | 'macs'> & { shape: ConcreteShape; macs: number };
 
-/** A shape error with the node it happened at. */
+/** A shape error with the node it happened at; `structural` ones fail at every input size. */
 export class LoweringError extends Error {
   constructor(
     message: string,
     readonly span: Span,
     readonly nodeId: string,
+    readonly structural = false,
   ) {
     super(message);
   }
@@ -201,6 +202,7 @@ class ULowering {
             `\`skip add\` at level ${level} adds the skip's ${skip.shape.channels} channels to the upsampled map's ${x.shape.channels}: they must be equal`,
             skipSpan,
             `dec${level}.add`,
+            true,
           );
         // The skip comes first, as in the paper and the popular PyTorch U-Net (cat([x2, x1])).
         x = this.g.add(`dec${level}.${spec.skip.kind}`, { op: spec.skip.kind }, [skip, x], role, skipSpan);

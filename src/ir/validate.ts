@@ -12,6 +12,8 @@ export class IrError extends Error {}
 /** Returns the model if it is valid IR; throws IrError listing every problem with its JSON pointer. */
 export function validateModel(value: unknown): Model {
   if (validate(value)) return value as unknown as Model;
-  const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'}: ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`);
+  const detail = (params: Record<string, unknown>) =>
+    'allowedValues' in params ? ` (${(params.allowedValues as unknown[]).join(', ')})` : 'additionalProperty' in params ? ` (\`${params.additionalProperty}\`)` : '';
+  const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'}: ${e.message}${detail(e.params)}`);
   throw new IrError(`invalid IR:\n  ${problems.join('\n  ')}`);
 }

@@ -1,7 +1,7 @@
 // A training crop is a network input: it must be a legal input size.
 import { error } from '../diagnostics.ts';
 import { isLegal } from '../shapes/infer.ts';
-import { legalSizeMessage, nearestLegal } from '../shapes/legal.ts';
+import { legalSizeMessage, nearestHint } from '../shapes/legal.ts';
 import type { Rule } from './index.ts';
 
 export const trainCropLegal: Rule = (spec, model) => {
@@ -12,6 +12,6 @@ export const trainCropLegal: Rule = (spec, model) => {
     return [error('train-crop', `the crop ${crop.join('x')} has ${crop.length} axes, but the network is ${spec.dims}D`, span)];
   const bad = [...new Set(crop.filter((s) => !isLegal(model.legalSizes, s)))];
   return bad.map((s) =>
-    error('train-crop', `crop size ${s} is not a legal input size: legal sizes are ${legalSizeMessage(model.legalSizes)}`, span, `the nearest legal sizes are ${nearestLegal(model.legalSizes, s).join(' and ')}`),
+    error('train-crop', `crop size ${s} is not a legal input size: legal sizes are ${legalSizeMessage(model.legalSizes)}`, span, nearestHint(model.legalSizes, s)),
   );
 };

@@ -6,11 +6,11 @@ import { error, type Diagnostic } from '../diagnostics.ts';
 import { lowerAt, LoweringError, type LoweredNode } from '../ir/lower.ts';
 import { IR_VERSION, type Model, type Node, type SymDim } from '../ir/types.ts';
 import type { ResolvedSpec } from '../spec/types.ts';
-import { legalSizeMessage, nearestLegal, type LegalSizes } from './legal.ts';
+import { legalSizeMessage, nearestHint, type LegalSizes } from './legal.ts';
 import { macCount, outputShape, ShapeError, type ConcreteShape } from './ops.ts';
 import { receptiveField } from './receptive-field.ts';
 
-const MAX_SIZE = 8192;
+const MAX_SIZE = 4096;
 
 function tryLower(spec: ResolvedSpec, size: number[]): LoweredNode[] | LoweringError {
   try {
@@ -24,18 +24,21 @@ function tryLower(spec: ResolvedSpec, size: number[]): LoweredNode[] | LoweringE
 /** The legal extents of one spatial axis (every axis of a U-Net follows the same rule). */
 export function findLegalSizes(spec: ResolvedSpec): LegalSizes | LoweringError {
   const modulus = spec.down.stride ** spec.depth;
-  let firstError: LoweringError | null = null;
+  let lastError: LoweringError | null = null;
   for (let s = 1; s <= MAX_SIZE; s++) {
     const r = tryLower(spec, Array(spec.dims).fill(s));
     if (r instanceof LoweringError) {
-      firstError ??= r;
+      if (r.structural) return r;
+      // Small sizes fail for the boring reason (too small); the error at the largest size
+      // tried is the structural one (e.g. unequal channels at a skip `add`).
+      lastError = r;
       continue;
     }
     const residues: number[] = [];
     for (let t = s; t < s + modulus; t++) if (!(tryLower(spec, Array(spec.dims).fill(t)) instanceof LoweringError)) residues.push(t % modulus);
     return { min: s, modulus, residues: residues.sort((a, b) => a - b) };
   }
-  return firstError!;
+  return lastError!;
 }
 
 function reduce(num: number, den: number): [number, number] {
@@ -60,14 +63,15 @@ export function inferModel(spec: ResolvedSpec, size?: (number | null)[]): InferR
   const inputSpan = spec.spans['input'] ?? spec.span;
   const legal = findLegalSizes(spec);
   if (legal instanceof LoweringError) {
-    return { model: null, diagnostics: [error('shape', `no input size up to ${MAX_SIZE} works for this network; the first problem: ${legal.message}`, legal.span)] };
+    const message = legal.structural ? legal.message : `no input size up to ${MAX_SIZE} works for this network: ${legal.message}`;
+    return { model: null, diagnostics: [error('shape', message, legal.span)] };
   }
   const requested = size ?? spec.input.size ?? Array(spec.dims).fill(null);
   if (requested.length !== spec.dims)
     return { model: null, diagnostics: [error('input-size', `the input size ${requested.join('x')} has ${requested.length} axes, but the network is ${spec.dims}D`, inputSpan)] };
   const illegal = [...new Set(requested.filter((s): s is number => s !== null && !isLegal(legal, s)))];
   const diagnostics = illegal.map((s) =>
-    error('input-size', `input size ${s} is not legal for \`${spec.name}\`: legal sizes are ${legalSizeMessage(legal)}`, inputSpan, `the nearest legal sizes are ${nearestLegal(legal, s).join(' and ')}`),
+    error('input-size', `input size ${s} is not legal for \`${spec.name}\`: legal sizes are ${legalSizeMessage(legal)}`, inputSpan, nearestHint(legal, s)),
   );
   if (diagnostics.length) return { model: null, diagnostics };
 
@@ -125,7 +129,7 @@ export function withInputSize(model: Model, size: (number | null)[]): Model {
   if (size.length !== model.dims) throw new Error(`${model.name} is ${model.dims}D: give ${model.dims} sizes, found ${size.join('x')}`);
   for (const s of size)
     if (s !== null && !isLegal(model.legalSizes, s))
-      throw new Error(`input size ${s} is not legal for ${model.name}: legal sizes are ${legalSizeMessage(model.legalSizes)}; the nearest are ${nearestLegal(model.legalSizes, s).join(' and ')}`);
+      throw new Error(`input size ${s} is not legal for ${model.name}: legal sizes are ${legalSizeMessage(model.legalSizes)}; ${nearestHint(model.legalSizes, s)}`);
   const probe = size.map((s) => s ?? model.legalSizes.min);
   const shapes = new Map<string, ConcreteShape>();
   const open = size.some((s) => s === null);

@@ -31,3 +31,10 @@ export function nearestLegal(legal: LegalSizes, s: number): number[] {
     }
   return out;
 }
+
+/** "the nearest legal sizes are 556 and 572", or one size, plus a depth hint when too small. */
+export function nearestHint(legal: LegalSizes, s: number): string {
+  const near = nearestLegal(legal, s);
+  const sizes = near.length === 1 ? `the nearest legal size is ${near[0]}` : `the nearest legal sizes are ${near.join(' and ')}`;
+  return s < legal.min ? `${sizes}; a smaller \`depth\` accepts smaller inputs` : sizes;
+}

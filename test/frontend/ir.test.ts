@@ -31,7 +31,7 @@ describe('every spec', () => {
         expect(JSON.stringify(reread)).toBe(JSON.stringify(model));
       });
 
-      test('each node's symbolic shape at the input size is its concrete size', () => {
+      test("each node's symbolic shape at the input size is its concrete size", () => {
         let model = compile(path);
         // Specs that leave the size open are checked at their smallest legal size.
         if (model.input.size.some((s) => s === null)) {
