@@ -1,14 +1,22 @@
-// Every command of the `unet` CLI, registered in this order (the order of `unet --help`).
+// Every command of the `unet` CLI, in the order of `unet --help`. Each module is loaded
+// only when its command runs: `unet check` should not pay for loading TensorFlow.js,
+// onnxruntime and sharp. To add a command: one line here, one file exporting `register`.
 import type { Command } from 'commander';
-import { register as registerCheck } from './check.ts';
-import { register as registerFmt } from './fmt.ts';
-import { register as registerIr } from './ir.ts';
-import { register as registerDraw } from './draw.ts';
-import { register as registerServe } from './serve.ts';
-import { register as registerEngines } from './engines.ts';
-import { register as registerTrain } from './train.ts';
-import { register as registerPredict } from './predict.ts';
-import { register as registerExport } from './export.ts';
-import { register as registerEmit } from './emit.ts';
 
-export const commands: Array<(program: Command) => void> = [registerCheck, registerFmt, registerIr, registerDraw, registerServe, registerEngines, registerExport, registerEmit, registerTrain, registerPredict];
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<{ register: (program: Command) => void }>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: 'check', load: () => import('./check.ts') },
+  { name: 'fmt', load: () => import('./fmt.ts') },
+  { name: 'ir', load: () => import('./ir.ts') },
+  { name: 'draw', load: () => import('./draw.ts') },
+  { name: 'serve', load: () => import('./serve.ts') },
+  { name: 'engines', load: () => import('./engines.ts') },
+  { name: 'train', load: () => import('./train.ts') },
+  { name: 'predict', load: () => import('./predict.ts') },
+  { name: 'export', load: () => import('./export.ts') },
+  { name: 'emit', load: () => import('./emit.ts') },
+];

@@ -9,7 +9,9 @@ program
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const register of commands) register(program);
+// Load only the command being run; help and unknown commands need the full list.
+const requested = commands.find((c) => c.name === process.argv[2]);
+for (const entry of requested ? [requested] : commands) (await entry.load()).register(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
