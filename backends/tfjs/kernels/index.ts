@@ -25,9 +25,9 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
 /**
  * Registers every kernel of `wasmTrainingKernels` for the 'wasm' backend, and the gradient of
  * conv3dTranspose that tfjs-core lacks (for every backend, so a 3D U-Net trains at all).
- * Idempotent: tfjs refuses a second registration of a name, so a kernel already registered
- * by us is skipped and one registered by tfjs itself (its slow Conv2DBackpropInput,
- * Conv3D, Slice, SplitV and Tile, its wrong 3D backprops) is replaced.
+ * Idempotent: a kernel already registered by us is skipped, one registered by tfjs itself
+ * (its slow Conv2DBackpropInput, Conv3D, Slice, SplitV and Tile, its wrong 3D backprops)
+ * is unregistered first, so tfjs prints no "already registered" warning.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {
   for (const config of kernels) {

@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 
-/**
- * Runs wasm kernels from inside another wasm kernel. The calls go straight to the
- * registered kernel functions, not through the engine, so nothing is taped or tracked;
- * every intermediate is remembered and released by `finish`, which is why a kernel
- * built from these calls leaks nothing.
- */
 /** The parts of tfjs-backend-wasm's BackendWasm used here (it does not export the type's shape). */
 export type WasmBackend = tf.KernelBackend & {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -19,6 +13,12 @@ export interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
+/**
+ * Runs wasm kernels from inside another wasm kernel. The calls go straight to the
+ * registered kernel functions, not through the engine, so nothing is taped or tracked;
+ * every intermediate is remembered and released by `finish`, which is why a kernel
+ * built from these calls leaks nothing.
+ */
 export class WasmCalls {
   private readonly temps: tf.TensorInfo[] = [];
   private readonly backend: WasmBackend;
