@@ -2,6 +2,7 @@
 // draws specs in the browser. The server only hands out the two bundled files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildPlayground } from '../../playground/build.ts';
@@ -23,13 +24,13 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${join(opts.out, 'index.html')} and app.js\n`);
         return;
       }
-      createServer((req, res) => {
-        const name = (req.url ?? '/').split('?')[0] === '/app.js' ? 'app.js' : (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : null;
-        if (!name) {
-          res.writeHead(404).end('not found');
-          return;
-        }
-        res.writeHead(200, { 'content-type': TYPES[name] }).end(files[name]);
-      }).listen(opts.port, () => process.stdout.write(`playground at http://localhost:${opts.port}\n`));
+      const server = createServer((req, res) => {
+        const path = (req.url ?? '/').split('?')[0];
+        const name = path === '/' ? 'index.html' : path === '/app.js' ? 'app.js' : null;
+        if (!name) res.writeHead(404).end('not found');
+        else res.writeHead(200, { 'content-type': TYPES[name] }).end(files[name]);
+      });
+      // --port 0 picks a free port; print the one the system gave.
+      server.listen(opts.port, () => process.stdout.write(`playground at http://localhost:${(server.address() as AddressInfo).port}\n`));
     });
 }

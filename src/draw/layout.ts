@@ -316,9 +316,8 @@ export function layout(model: Model): Layout {
   if (output) labels.push(...note(OUTPUT_NOTE, output, 'right'));
 
   // The legend sits right of the lowest rows, below the upper decoder, as in the paper.
-  const entries: Array<{ kind: ArrowKind; label: string }> = [];
-  for (const kind of ARROW_ORDER)
-    for (const a of arrows) if (a.kind === kind && !entries.some((e) => e.kind === kind && e.label === a.label)) entries.push({ kind, label: a.label });
+  // One line per arrow colour; differing words of one colour share it.
+  const entries = ARROW_ORDER.map((kind) => ({ kind, label: [...new Set(arrows.filter((a) => a.kind === kind).map((a) => a.label))].join('; ') })).filter((e) => e.label);
   const lowRows = boxes.filter((b) => b.level >= Math.max(2, maxLevel - 1));
   const legendX = Math.max(...lowRows.map((b) => b.x + b.w)) + 40;
   const legendY = (maxLevel >= 3 ? rowBottom(maxLevel - 2) : rowBottom(maxLevel)) + 16;

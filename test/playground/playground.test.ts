@@ -1,5 +1,6 @@
 // The playground without a browser: what it shows for a spec, and that its bundle is
 // browser-only (no node: imports left). The page itself needs Chromium, which CI lacks.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
@@ -35,5 +36,31 @@ describe('playground bundle', () => {
     expect(files['app.js']).not.toMatch(/from\s*"node:/);
     expect(files['app.js']).toContain('Ronneberger2015');
     expect(files['index.html']).toContain('<script type="module" src="app.js">');
+  });
+});
+
+describe('unet serve', () => {
+  it('serves the page and its script', { timeout: 30_000 }, async () => {
+    const child = spawn(process.execPath, ['bin/unet.js', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /http:\/\/localhost:\d+/.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`unet serve exited with ${code}`)));
+      });
+      const page = await fetch(url);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('id="editor"');
+      const script = await fetch(`${url}/app.js`);
+      expect(script.headers.get('content-type')).toContain('javascript');
+      expect((await script.text()).length).toBeGreaterThan(10_000);
+      expect((await fetch(`${url}/secret`)).status).toBe(404);
+    } finally {
+      child.kill();
+    }
   });
 });
