@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { compileFile } from '../../src/compile.ts';
 import { emitTorch } from '../../backends/torch/emit.ts';
-import { hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN } from './python.ts';
+import { hasImageReader, hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN } from './python.ts';
 import { TRAIN } from './train-config.ts';
 import { writeData } from './data.ts';
 
@@ -29,7 +29,7 @@ print(json.dumps({"keys": len(keys), "maxDiff": max((a[k] - b[k]).abs().max().it
                   "changed": any(True for k in keys if not torch.equal(a[k], torch.load(sys.argv[3])[k]))}))
 `;
 
-test.skipIf(!hasTorchrun)('torchrun --nproc_per_node 2: two steps, identical weights on both ranks, ONNX export', async () => {
+test.skipIf(!hasTorchrun || !hasImageReader)('torchrun --nproc_per_node 2: two steps, identical weights on both ranks, ONNX export', async () => {
   const root = mkdtempSync(join(tmpdir(), 'unet-torch-ddp-'));
   const { model } = compileFile('specs/ellipses.unet');
   const pkg = join(root, 'pkg');

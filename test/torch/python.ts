@@ -8,6 +8,10 @@ export const TORCHRUN = '/usr/bin/torchrun';
 
 export const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 export const hasTorchrun = hasTorch && existsSync(TORCHRUN);
+/** train.py reads images with Pillow (Debian's python3-pil), else torchvision. */
+export const hasImageReader =
+  hasTorch && ['import PIL, numpy', 'import torchvision'].some((s) => spawnSync(PYTHON, ['-c', s], { stdio: 'ignore' }).status === 0);
+if (hasTorch && !hasImageReader) console.warn("skipping the train.py tests: neither Pillow nor torchvision imports; install Debian's python3-pil");
 
 export function warnSkip(what: string): void {
   if (!hasTorch) console.warn(`skipping ${what}: '${PYTHON} -c "import torch"' fails; install Debian's python3-torch (apt-get install -y python3-torch python3-numpy)`);

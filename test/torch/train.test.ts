@@ -11,7 +11,7 @@ import type { Model, TrainConfig } from '../../src/ir/types.ts';
 import { emitTorch } from '../../backends/torch/emit.ts';
 import { tinySame, tinyValid } from '../fixtures/onnx/models.ts';
 import { writeData } from './data.ts';
-import { hasTorch, PYTHON, warnSkip } from './python.ts';
+import { hasImageReader, hasTorch, PYTHON, warnSkip } from './python.ts';
 import { TRAIN } from './train-config.ts';
 
 interface Run {
@@ -33,7 +33,7 @@ describe('train.py in one process', () => {
   const outs = new Map<string, string>();
 
   beforeAll(async () => {
-    if (!hasTorch) return;
+    if (!hasImageReader) return;
     const root = mkdtempSync(join(tmpdir(), 'unet-torch-train-'));
     await writeData(join(root, 'data'), 5);
     RUNS.forEach((run, i) => {
@@ -47,7 +47,7 @@ describe('train.py in one process', () => {
 
   if (!hasTorch) warnSkip('the train.py tests');
   for (const run of RUNS) {
-    test.skipIf(!hasTorch)(run.name, () => {
+    test.skipIf(!hasImageReader)(run.name, () => {
       const log = logs.get(run.name)!;
       expect(log).toMatch(/4 training and 1 validation images, 1 process\(es\), CPU/);
       const losses = [...log.matchAll(/epoch \d\/2: loss ([\d.]+|nan)/g)].map((m) => Number(m[1]));
