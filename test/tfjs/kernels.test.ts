@@ -26,6 +26,7 @@ const cases: Case[] = [
   { name: '3x3 stride 2 same', x: [2, 8, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
   { name: '3x3 stride 2 same, odd size', x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
   { name: '3x3 stride 2 valid, odd size', x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  { name: '1x1 stride 2 (phases without taps)', x: [2, 7, 8, 3], filter: [1, 1, 3, 4], strides: 2, pad: 'valid' },
   { name: '4x4 stride 2 pad 1', x: [1, 8, 8, 2], filter: [4, 4, 2, 3], strides: 2, pad: 1 },
   { name: '3x3 explicit asymmetric pad', x: [1, 7, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
   { name: '3x3 stride 3 explicit pad', x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: 3, pad: [[0, 0], [2, 1], [0, 0], [0, 0]] },
@@ -171,6 +172,7 @@ const cases3d: Case3d[] = [
   { name: '1x1x1', x: [1, 3, 4, 5, 3], filter: [1, 1, 1, 3, 2], strides: 1, pad: 'same' },
   { name: '2x2x2 stride 2 valid', x: [2, 4, 6, 4, 3], filter: [2, 2, 2, 3, 4], strides: 2, pad: 'valid' },
   { name: '2x2x2 stride 2 valid, odd size', x: [1, 5, 4, 7, 2], filter: [2, 2, 2, 2, 3], strides: 2, pad: 'valid' },
+  { name: '1x1x1 stride 2', x: [1, 5, 4, 3, 2], filter: [1, 1, 1, 2, 3], strides: 2, pad: 'valid' },
   { name: '3x3x3 stride 2 same, odd size', x: [1, 5, 6, 7, 2], filter: [3, 3, 3, 2, 3], strides: 2, pad: 'same' },
 ];
 
@@ -255,6 +257,25 @@ describe('Slice and SplitV on wasm', () => {
     { shape: [4, 6], splits: [2, -1], axis: 1 },
   ])('SplitV matches cpu: $shape into $splits on axis $axis', async ({ shape, splits, axis }) => {
     const run = () => tf.tidy(() => tf.split(tf.tensor(seeded(size(shape), 34), shape), splits, axis).map((t) => Array.from(t.dataSync())));
+    const expected = await onBackend('cpu', run);
+    expect(await onBackend('wasm', run)).toEqual(expected);
+  });
+});
+
+describe('Transpose on wasm', () => {
+  it.each([
+    { shape: [2, 2, 4, 6, 5, 3], perm: [2, 3, 0, 4, 1, 5], dtype: 'float32' }, // interleaving stride-2 phases
+    { shape: [2, 3, 4, 2, 2, 2, 5, 3], perm: [0, 1, 4, 2, 5, 3, 6, 7], dtype: 'float32' }, // 3D blocks
+    { shape: [3, 1, 4, 2], perm: [2, 1, 0, 3], dtype: 'int32' },
+    { shape: [2, 3, 4], perm: [1, 0, 2], dtype: 'bool' },
+    { shape: [2, 3, 4, 5], perm: [3, 1, 2, 0], dtype: 'float32' }, // innermost axis moves: wasm's own kernel
+    { shape: [1, 1, 3], perm: [1, 0, 2], dtype: 'float32' },
+  ] as const)('matches cpu: $shape by $perm ($dtype)', async ({ shape, perm, dtype }) => {
+    const data = seeded(size([...shape]), 35).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0));
+    const run = () => tf.tidy(() => {
+      const t = tf.transpose(tf.tensor(data, [...shape], dtype), [...perm]);
+      return { shape: t.shape, values: Array.from(t.dataSync()) };
+    });
     const expected = await onBackend('cpu', run);
     expect(await onBackend('wasm', run)).toEqual(expected);
   });

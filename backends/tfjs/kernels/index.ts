@@ -9,6 +9,7 @@ import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
 import { sliceConfig, splitVConfig } from './slice.ts';
 import { tileConfig } from './tile.ts';
+import { transposeConfig } from './transpose.ts';
 
 /** Kernels this project adds to (or replaces in) tfjs-backend-wasm 4.22 so that conv nets train fast. */
 export const wasmTrainingKernels: tf.KernelConfig[] = [
@@ -20,13 +21,15 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   sliceConfig,
   splitVConfig,
   tileConfig,
+  transposeConfig,
 ];
 
 /**
  * Registers every kernel of `wasmTrainingKernels` for the 'wasm' backend, and the gradient of
  * conv3dTranspose that tfjs-core lacks (for every backend, so a 3D U-Net trains at all).
  * Idempotent: a kernel already registered by us is skipped, one registered by tfjs itself
- * (its slow Conv2DBackpropInput, Conv3D, Slice, SplitV and Tile, its wrong 3D backprops)
+ * (its slow Conv2DBackpropInput, Conv3D, Slice, SplitV, Tile and Transpose, its wrong 3D
+ * backprops)
  * is unregistered first, so tfjs prints no "already registered" warning.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {

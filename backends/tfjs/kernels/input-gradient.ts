@@ -7,17 +7,19 @@ import { WasmCalls } from './wasm-calls.ts';
  * dx of a channels-last 2D or 3D convolution; also the forward pass of conv2dTranspose and
  * conv3dTranspose. tfjs' backprop-input kernels carry no dilation, so every axis has d = 1.
  *
- * Per spatial axis, from y[i] = sum_p x[i*s - pb + p] W[p]: dx[h] = sum_p dy_s[h + pb - p] W[p],
- * where dy_s is dy with s-1 zeros after every element (dy_s[i*s] = dy[i]). Substituting
- * p' = k-1-p makes that a stride-1 correlation of dy_s with the filter flipped in space and
- * with its in/out channel axes swapped, padded k-1-pb before. When kernel == stride and
- * nothing is padded before (the 2x2 stride-2 up-conv of U-Nets) each dy pixel writes its own
- * block of dx, so dx is one matrix product dy [M,co] x W^T [co, k..*ci] and no zeros are
- * multiplied.
+ * Per spatial axis, from y[i] = sum_p x[i*s - pb + p] W[p]: dx[h] = sum_{i,p: i*s - pb + p = h} dy[i] W[p].
+ * When kernel == stride and nothing is padded before (the 2x2 stride-2 up-conv of U-Nets)
+ * each dy pixel writes its own block of dx, so dx is one matrix product
+ * dy [M,co] x W^T [co, k..*ci]. Otherwise dx is split by output phase (sub-pixel
+ * convolution): the rows h = m*s + r of one phase r only meet the taps p = t*s + c with
+ * c = (r + pb) mod s, through dy[m + e - t], e = floor((r + pb) / s). Each phase is thus a
+ * stride-1 correlation of dy with a sub-filter, flipped in space and with its in/out channel
+ * axes swapped; the phases are interleaved at the end. No multiply meets an inserted zero,
+ * and stride 1 is the single phase r = 0.
  */
 export function inputGradient(calls: WasmCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
   const blockwise = axes.every((a) => a.kernel === a.stride && a.padBefore === 0);
-  return blockwise ? byBlocks(calls, dy, filter, axes) : byConvolution(calls, dy, filter, axes);
+  return blockwise ? byBlocks(calls, dy, filter, axes) : byPhases(calls, dy, filter, axes);
 }
 
 function byBlocks(calls: WasmCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
@@ -40,33 +42,58 @@ function byBlocks(calls: WasmCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, ax
   return calls.pad(fitted.x, fitted.pads);
 }
 
-function byConvolution(calls: WasmCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
-  const stuffed = insertZeros(calls, dy, axes.map((a) => a.stride));
-  const pads = axes.map((a): [number, number] => {
-    const before = a.kernel - 1 - a.padBefore;
-    // The correlation must yield exactly `size` rows: before + out*s + after = size + k - 1.
-    return [before, a.size + a.kernel - 1 - a.out * a.stride - before];
-  });
-  const ones = axes.map(() => 1);
-  return convNd(calls, stuffed, flipAndSwapChannels(calls, filter), pads, ones, ones);
+/** One phase r of one axis: which flipped taps it uses and how dy is padded for it. */
+interface Phase {
+  taps: number;
+  firstFlippedTap: number;
+  pads: [number, number];
 }
 
-/**
- * dy_s: s-1 zeros after every element of every spatial axis, by padding a unit axis placed
- * after it. One axis at a time, because XNNPACK's pad takes at most 6 dimensions (beyond
- * that it fails and leaves the output unwritten).
- */
-function insertZeros(calls: WasmCalls, dy: tf.TensorInfo, strides: number[]): tf.TensorInfo {
-  return strides.reduce((t, s, i) => {
-    if (s === 1) return t;
-    const axis = i + 1;
-    const [before, rows, after] = [product(t.shape.slice(0, axis)), t.shape[axis], product(t.shape.slice(axis + 1))];
-    const padded = calls.run('PadV2', { x: calls.reshape(t, [before, rows, 1, after]) }, {
-      paddings: [[0, 0], [0, 0], [0, s - 1], [0, 0]],
-      constantValue: 0,
+function phaseOf(a: ConvAxis, r: number): Phase {
+  const c = (r + a.padBefore) % a.stride;
+  const taps = c < a.kernel ? Math.ceil((a.kernel - c) / a.stride) : 0;
+  const e = Math.floor((r + a.padBefore) / a.stride);
+  // Correlating with the flipped sub-filter reads dy[m + e - taps + 1 ..]: pad taps-1-e before,
+  // and after so that every phase yields ceil(size/s) rows (extra rows are cropped at the end).
+  const before = taps - 1 - e;
+  const rows = Math.ceil(a.size / a.stride);
+  return { taps, firstFlippedTap: a.kernel - 1 - c - (taps - 1) * a.stride, pads: [before, rows + taps - 1 - a.out - before] };
+}
+
+function byPhases(calls: WasmCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
+  const rank = axes.length;
+  const flipped = flipAndSwapChannels(calls, filter);
+  const [co, ci] = flipped.shape.slice(-2);
+  const rows = axes.map((a) => Math.ceil(a.size / a.stride));
+  const ones = axes.map(() => 1);
+  // Phases in row-major order of (r_1, .., r_rank).
+  const combos = axes.reduce<Phase[][]>(
+    (acc, a) => acc.flatMap((combo) => Array.from({ length: a.stride }, (_, r) => [...combo, phaseOf(a, r)])),
+    [[]],
+  );
+  const phases = combos.map((combo) => {
+    if (combo.some((p) => p.taps === 0)) {
+      return calls.run('Fill', {}, { shape: [dy.shape[0], ...rows, ci], value: 0, dtype: 'float32' });
+    }
+    const subFilter = combo.every((p, i) => p.taps === axes[i].kernel) ? flipped : calls.run('StridedSlice', { x: flipped }, {
+      begin: [...combo.map((p) => p.firstFlippedTap), 0, 0],
+      end: [...combo.map((p, i) => p.firstFlippedTap + (p.taps - 1) * axes[i].stride + 1), co, ci],
+      strides: [...axes.map((a) => a.stride), 1, 1],
+      beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
     });
-    return calls.reshape(padded, t.shape.map((n, j) => (j === axis ? n * s : n)));
-  }, dy);
+    return convNd(calls, dy, subFilter, combo.map((p) => p.pads), ones, ones);
+  });
+  const n = dy.shape[0];
+  const strides = axes.map((a) => a.stride);
+  const interleaved = phases.length === 1 ? phases[0] : calls.reshape(
+    // [s.., n, rows.., ci] -> [n, rows_1, s_1, rows_2, s_2, .., ci]: phase r of row m lands at m*s + r.
+    calls.transpose(
+      calls.reshape(calls.runOnList('Concat', phases, { axis: 0 }), [...strides, n, ...rows, ci]),
+      [rank, ...axes.flatMap((_, i) => [rank + 1 + i, i]), 2 * rank + 1],
+    ),
+    [n, ...axes.map((a, i) => rows[i] * a.stride), ci],
+  );
+  return calls.cropNegative(interleaved, axes.map((a, i): [number, number] => [0, a.size - rows[i] * a.stride])).x;
 }
 
 /**

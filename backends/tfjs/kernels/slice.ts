@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 // wasm's own kernels are captured below as the fallback for string tensors.
 import '@tensorflow/tfjs-backend-wasm';
+import { copyRuns } from './heap-copy.ts';
 import type { KernelArgs, WasmBackend } from './wasm-calls.ts';
 
 const tfjsSlice = tf.getKernel('Slice', 'wasm')!;
@@ -21,22 +22,12 @@ export function sliceOnHeap(backend: WasmBackend, x: tf.TensorInfo, begin: numbe
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
   if (dst.length === 0) return out;
-  const rank = x.shape.length;
   // tfjs slices only tensors of rank >= 1.
   const strides = tf.util.computeStrides(x.shape).concat(1);
-  let inner = rank - 1;
+  let inner = x.shape.length - 1;
   while (inner > 0 && size[inner] === x.shape[inner]) inner--;
-  const run = size[inner] * strides[inner];
-  const index = new Array<number>(inner).fill(0);
-  for (let to = 0; to < dst.length; to += run) {
-    let from = begin[inner] * strides[inner];
-    for (let axis = 0; axis < inner; axis++) from += (begin[axis] + index[axis]) * strides[axis];
-    // Short runs (one channel slice) are cheaper as a loop than as a subarray + set.
-    if (run < 64) for (let i = 0; i < run; i++) dst[to + i] = src[from + i];
-    else dst.set(src.subarray(from, from + run), to);
-    // Odometer over the outer axes, last axis fastest.
-    for (let axis = inner - 1; axis >= 0 && ++index[axis] === size[axis]; axis--) index[axis] = 0;
-  }
+  const base = begin.reduce((sum, b, axis) => sum + b * strides[axis], 0);
+  copyRuns(src, dst, size.slice(0, inner), strides.slice(0, inner), base, size[inner] * strides[inner]);
   return out;
 }
 
