@@ -38,6 +38,10 @@ const TFJS_NAMES: Record<string, keyof NodeWeights> = {
   moving_variance: 'variance',
 };
 
+/** "enc1.conv1/kernel" (tfjs may append _1 when a name repeats) -> kernel. */
+const weightKey = (name: string): keyof NodeWeights | undefined =>
+  TFJS_NAMES[name.slice(name.lastIndexOf('/') + 1).replace(/_\d+$/, '')];
+
 /**
  * tfjs kernels are [k..., cin, cout] (conv) and [k..., cout, cin] (conv transpose); ONNX
  * wants [cout, cin, k...] and [cin, cout, k...]: both are the permutation that moves the
@@ -52,6 +56,13 @@ function kernelToOnnx(kernel: tf.Tensor): WeightArray {
   return result;
 }
 
+/** The inverse of kernelToOnnx: ONNX [cout, cin, k...] / [cin, cout, k...] -> tfjs [k..., cin, cout] / [k..., cout, cin]. */
+function kernelToTfjs(kernel: WeightArray): tf.Tensor {
+  const rank = kernel.shape.length;
+  const perm = [...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1, 0];
+  return tf.tidy(() => tf.transpose(tf.tensor(kernel.data, kernel.shape), perm));
+}
+
 /**
  * Reads the weights of every parametrised IR node from the tfjs layer named after the
  * node's id (backends/tfjs/lower.ts, layerName).
@@ -63,7 +74,7 @@ export function weightsFromTfjs(tfModel: tf.LayersModel, irModel: Model): ModelW
     const layer = tfModel.getLayer(layerName(node.id));
     const nodeWeights: NodeWeights = {};
     for (const variable of layer.weights) {
-      const key = TFJS_NAMES[variable.name.slice(variable.name.lastIndexOf('/') + 1).replace(/_\d+$/, '')];
+      const key = weightKey(variable.name);
       if (key === undefined) throw new Error(`layer ${node.id}: unexpected weight ${variable.name}`);
       const value = variable.read();
       nodeWeights[key] =
@@ -72,4 +83,19 @@ export function weightsFromTfjs(tfModel: tf.LayersModel, irModel: Model): ModelW
     weights.set(node.id, nodeWeights);
   }
   return weights;
+}
+
+/** Writes weights (ONNX layouts) into the tfjs layers named after the IR nodes: the inverse of weightsFromTfjs. */
+export function setTfjsWeights(tfModel: tf.LayersModel, irModel: Model, weights: ModelWeights): void {
+  for (const [id, nodeWeights] of weights) {
+    const layer = tfModel.getLayer(layerName(id));
+    for (const variable of layer.weights) {
+      const key = weightKey(variable.name);
+      const value = key === undefined ? undefined : nodeWeights[key];
+      if (value === undefined) throw new Error(`layer ${id} of ${irModel.name}: no value for its weight ${variable.name}`);
+      const tensor = key === 'kernel' ? kernelToTfjs(value) : tf.tensor(value.data, value.shape);
+      variable.write(tensor);
+      tensor.dispose();
+    }
+  }
 }

@@ -18,5 +18,6 @@ export const commands: CommandEntry[] = [
   { name: 'train', load: () => import('./train.ts') },
   { name: 'predict', load: () => import('./predict.ts') },
   { name: 'export', load: () => import('./export.ts') },
+  { name: 'import', load: () => import('./import.ts') },
   { name: 'emit', load: () => import('./emit.ts') },
 ];

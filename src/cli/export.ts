@@ -2,7 +2,6 @@
 // spec with seeded initial weights or from a training run with its trained weights,
 // optionally proved equal to the tfjs model in onnxruntime (--verify).
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
 import { exportOnnx, OPSET } from '../../backends/onnx/export.ts';
@@ -59,8 +58,8 @@ function fromSpec(path: string, seed: number | undefined): ExportSource {
 
 async function fromRunDir(dir: string): Promise<ExportSource> {
   const { ir, config } = await readRunDir(dir);
-  const paths = runPaths(dir);
-  const checkpoint = existsSync(join(paths.best, 'model.json')) ? paths.best : paths.last;
+  // model/ holds the weights of the best validation epoch (backends/tfjs/train/run-dir.ts).
+  const checkpoint = runPaths(dir).model;
   const tfModel = await loadModel(checkpoint);
   const build: TfjsBuilder = (size) => {
     const model = lowerModel(withInputSize(ir, size), { initialize: false }).model;

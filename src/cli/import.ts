@@ -1,0 +1,84 @@
+// `unet import SPEC --onnx FILE --out RUN_DIR`: weights from a foreign ONNX file (e.g. a
+// PyTorch U-Net exported with torch.onnx.export) for the spec's network, matched by graph
+// position, saved as a run directory that `unet export` and prediction read like a trained one.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { weightsFromOnnx } from '../../backends/onnx/import.ts';
+import { verifyExport } from '../../backends/onnx/verify.ts';
+import { setTfjsWeights } from '../../backends/onnx/weights.ts';
+import { selectEngine } from '../../backends/tfjs/engines.ts';
+import { saveModel } from '../../backends/tfjs/io.ts';
+import { lowerModel } from '../../backends/tfjs/lower.ts';
+import { assertFreshRunDir, createRunDir, runPaths, type RunConfig } from '../../backends/tfjs/train/run-dir.ts';
+import { compileFile } from '../compile.ts';
+import { formatDiagnostics } from '../diagnostics.ts';
+import type { Model } from '../ir/types.ts';
+import { withInputSize } from '../shapes/infer.ts';
+import { parseSize } from './export.ts';
+
+interface ImportFlags {
+  onnx: string;
+  out: string;
+  inputSize?: string;
+  verify?: boolean;
+}
+
+/** The size the tfjs model is built for: --input-size, else the spec's own input size. */
+function buildSize(model: Model, flag: string | undefined): number[] {
+  if (flag !== undefined) return parseSize(flag);
+  const size = model.input.size;
+  if (size.some((s) => s === null)) {
+    throw new Error(`${model.name} has an open input size: give the size to build the model for with --input-size HxW`);
+  }
+  return size as number[];
+}
+
+async function run(specPath: string, flags: ImportFlags): Promise<void> {
+  const { model, diagnostics, sources } = compileFile(specPath);
+  if (!model) throw new Error(`${specPath} does not compile:\n${formatDiagnostics(diagnostics, sources)}`);
+  if (model.train.normalize === 'dataset') {
+    throw new Error(`${specPath} normalises inputs with training-set statistics, which an ONNX file does not carry: use \`normalize unit\` or \`image\``);
+  }
+  assertFreshRunDir(flags.out);
+  const bytes = readFileSync(flags.onnx);
+  const weights = weightsFromOnnx(model, bytes);
+
+  await selectEngine('cpu');
+  const size = buildSize(model, flags.inputSize);
+  const ir = withInputSize(model, size);
+  const build = (s: number[]) => {
+    const tfModel = lowerModel(withInputSize(model, s), { initialize: false }).model;
+    setTfjsWeights(tfModel, model, weights);
+    return tfModel;
+  };
+  const config: RunConfig = {
+    spec: specPath,
+    data: `onnx:${flags.onnx}`,
+    engine: 'cpu',
+    inputSize: size,
+    normalizer: { mode: model.train.normalize },
+    train: model.train,
+  };
+  await createRunDir(flags.out, ir, config);
+  await saveModel(build(size), runPaths(flags.out).model);
+  process.stdout.write(`imported ${weights.size} parametrised layers of ${flags.onnx} into ${flags.out} (${model.totals.params} parameters)\n`);
+  if (!flags.verify) return;
+
+  // The foreign file itself in onnxruntime against the imported tfjs model.
+  const report = await verifyExport(model, bytes, build, { sizes: [size] });
+  const [c] = report.comparisons;
+  process.stdout.write(`verify ${c.size.join('x')}: max abs diff ${c.maxAbsDiff.toExponential(2)}, relative ${c.maxRelDiff.toExponential(2)}\n`);
+  if (!report.ok) throw new Error(`verification failed: the imported model differs from ${flags.onnx} by ${report.maxRelDiff.toExponential(2)} of the output range`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('load the weights of an ONNX file whose graph matches the spec (e.g. from torch.onnx.export) into a run directory')
+    .argument('<spec>', 'the .unet spec with the same architecture')
+    .requiredOption('--onnx <file>', 'the ONNX file to read weights from')
+    .requiredOption('--out <run-dir>', 'the run directory to create')
+    .option('--input-size <HxW>', "the input size to build the model for (default: the spec's)")
+    .option('--verify', 'compare the imported model with the ONNX file in onnxruntime on a random input')
+    .action((spec: string, flags: ImportFlags) => run(spec, flags));
+}
