@@ -12,6 +12,8 @@ export interface View {
   /** The diagram without its XML prolog (ready for innerHTML), or null when the spec fails. */
   svg: string | null;
   rows: Array<{ stage: string; level: string; path: string; output: string; params: string }>;
+  /** The model's parameter count, formatted, or null when the spec fails. */
+  params: string | null;
   diagnostics: Diagnostic[];
   /** The diagnostics with code frames, as `unet check` prints them. */
   report: string;
@@ -26,6 +28,7 @@ export function view(text: string): View {
     rows: model
       ? stageRows(model).map((r) => ({ stage: r.stage, level: r.path === 'input' ? '' : String(r.level), path: r.path, output: formatShape(model, r.output), params: r.params.toLocaleString('en-US') }))
       : [],
+    params: model ? model.totals.params.toLocaleString('en-US') : null,
     diagnostics: result.diagnostics,
     report: formatDiagnostics(result.diagnostics, result.sources),
   };

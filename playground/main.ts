@@ -21,12 +21,18 @@ function offsetOf(text: string, line: number, column: number): number {
 }
 
 function show(v: View): void {
-  // A failing spec keeps the last good diagram, dimmed, so the page does not jump while typing.
-  if (v.svg) $('diagram').innerHTML = v.svg;
+  // A failing spec keeps the last good diagram and table, dimmed, so the page does not jump
+  // while typing.
+  if (v.svg) {
+    $('diagram').innerHTML = v.svg;
+    $('shapes').innerHTML = v.rows
+      .map((r) => `<tr><td>${escape(r.stage)}</td><td>${r.level}</td><td>${r.path}</td><td>${escape(r.output)}</td><td class="num">${r.params}</td></tr>`)
+      .join('');
+    $('total').textContent = v.params ?? '';
+  }
   $('diagram').classList.toggle('stale', !v.svg);
-  $('shapes').innerHTML = v.rows
-    .map((r) => `<tr><td>${escape(r.stage)}</td><td>${r.level}</td><td>${r.path}</td><td>${escape(r.output)}</td><td class="num">${r.params}</td></tr>`)
-    .join('');
+  $('table').classList.toggle('stale', !v.svg);
+  $('problems').hidden = v.diagnostics.length === 0;
   $('diagnostics').innerHTML = v.diagnostics
     .map((d, i) => `<li class="${d.severity}" data-i="${i}"><b>${d.line}:${d.column}</b> ${escape(d.message)}${d.hint ? ` <i>${escape(d.hint)}</i>` : ''}</li>`)
     .join('');
