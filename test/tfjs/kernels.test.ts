@@ -112,8 +112,8 @@ beforeAll(async () => {
 
 describe('Conv2DBackpropFilter on wasm', () => {
   it.each(cases)('matches cpu: $name', async (c) => {
-    const x = seeded(c.x.reduce((a, b) => a * b), 1);
-    const dy = seeded(outShape(c).reduce((a, b) => a * b), 2);
+    const x = seeded(size(c.x), 1);
+    const dy = seeded(size(outShape(c)), 2);
     const expected = await onBackend('cpu', () => cpuFilterGrad(c, x, dy));
     const actual = await onBackend('wasm', () =>
       runKernel('Conv2DBackpropFilter', { x: [c.x, x], dy: [outShape(c), dy] }, filterGradAttrs(c)));
@@ -124,8 +124,8 @@ describe('Conv2DBackpropFilter on wasm', () => {
 
 describe('Conv2DBackpropInput on wasm', () => {
   it.each(cases.filter((c) => c.dilation === undefined))('matches cpu: $name', async (c) => {
-    const dy = seeded(outShape(c).reduce((a, b) => a * b), 3);
-    const w = seeded(c.filter.reduce((a, b) => a * b), 4);
+    const dy = seeded(size(outShape(c)), 3);
+    const w = seeded(size(c.filter), 4);
     const inputs = { dy: [outShape(c), dy] as [number[], Float32Array], filter: [c.filter, w] as [number[], Float32Array] };
     const expected = await onBackend('cpu', () => runKernel('Conv2DBackpropInput', inputs, inputGradAttrs(c)));
     const actual = await onBackend('wasm', () => runKernel('Conv2DBackpropInput', inputs, inputGradAttrs(c)));
@@ -224,7 +224,7 @@ describe('Tile on wasm', () => {
     { shape: [], reps: [], dtype: 'float32' },
   ];
   it.each(tiles)('matches cpu: $shape by $reps ($dtype)', async ({ shape, reps, dtype }) => {
-    const data = seeded(shape.reduce((a, b) => a * b, 1), 14).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0));
+    const data = seeded(size(shape), 14).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0));
     const run = () => tf.tidy(() => Array.from(tf.tile(tf.tensor(data, shape, dtype), reps).dataSync()));
     const expected = await onBackend('cpu', run);
     expect(await onBackend('wasm', run)).toEqual(expected);
@@ -288,13 +288,13 @@ describe('the kernels leak nothing', () => {
     const before = [tf.memory().numTensors, backend.numDataIds()];
     for (const c of cases) {
       runKernel('Conv2DBackpropFilter', {
-        x: [c.x, seeded(c.x.reduce((a, b) => a * b), 5)],
-        dy: [outShape(c), seeded(outShape(c).reduce((a, b) => a * b), 6)],
+        x: [c.x, seeded(size(c.x), 5)],
+        dy: [outShape(c), seeded(size(outShape(c)), 6)],
       }, filterGradAttrs(c));
       if (c.dilation === undefined) {
         runKernel('Conv2DBackpropInput', {
-          dy: [outShape(c), seeded(outShape(c).reduce((a, b) => a * b), 7)],
-          filter: [c.filter, seeded(c.filter.reduce((a, b) => a * b), 8)],
+          dy: [outShape(c), seeded(size(outShape(c)), 7)],
+          filter: [c.filter, seeded(size(c.filter), 8)],
         }, inputGradAttrs(c));
       }
     }
