@@ -142,8 +142,11 @@ export interface TrainConfig {
   seed: number;
   /** Training crop (network input window) per spatial axis; null = whole images. */
   crop: number[] | null;
-  /** U-Net paper, sec. 3: w0 = 10, sigma = 5 px. */
-  weightMap: { w0: number; sigma: number } | null;
+  /**
+   * U-Net paper, sec. 3: w0 = 10, sigma = 5 px. Cells are the connected components of
+   * class `cellClass` (ISBI 2012: the cell interiors, class 0; the membranes are the gaps).
+   */
+  weightMap: { w0: number; sigma: number; cellClass: number } | null;
   augment: AugmentConfig;
   normalize: NormalizeMode;
   /** Class i is the pixels whose mask value is maskValues[i]; null = sorted unique values. */

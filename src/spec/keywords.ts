@@ -221,12 +221,16 @@ export const trainKeywords: Record<string, Keyword<TrainTarget>> = {
   seed: { syntax: 'seed N', doc: 'seed of initialisation, data order and augmentation (default 1)', read: (c, t) => (t.seed = c.integer('the seed', 0)) },
   crop: { syntax: 'crop S | crop HxW', doc: 'train on random crops of this input size (default: whole images)', read: (c, t) => (t.crop = c.size('a crop size')) },
   weight_map: {
-    syntax: 'weight_map [w0 X] [sigma S] | weight_map off',
-    doc: 'the paper\'s border weight map for weighted_ce (w0 10, sigma 5 px)',
+    syntax: 'weight_map [w0 X] [sigma S] [cell_class K] | weight_map off',
+    doc: 'the paper\'s border weight map for weighted_ce (w0 10, sigma 5 px); cells are the connected regions of class K (default 1)',
     read: (c, t) => {
       if (c.accept('off')) return void (t.weightMap = null);
-      const w: { w0: number; sigma: number } = { w0: 10, sigma: 5 };
-      c.options({ w0: () => (w.w0 = c.number('w0', { min: 0 })), sigma: () => (w.sigma = c.number('sigma', { min: 0, minExclusive: true })) });
+      const w = { w0: 10, sigma: 5, cellClass: 1 };
+      c.options({
+        w0: () => (w.w0 = c.number('w0', { min: 0 })),
+        sigma: () => (w.sigma = c.number('sigma', { min: 0, minExclusive: true })),
+        cell_class: () => (w.cellClass = c.integer('the cell class', 0)),
+      });
       t.weightMap = w;
     },
   },

@@ -163,7 +163,7 @@ function mergeChain(chain: UnetDecl[]): { settings: UnetDecl['settings']; spans:
 
 function fillTrain(partial: DeepPartial<TrainConfig>, classes: number): TrainConfig {
   const d = trainDefaults(classes);
-  const weightMap = partial.weightMap === undefined ? (partial.loss === 'weighted_ce' ? { w0: 10, sigma: 5 } : null) : (partial.weightMap as TrainConfig['weightMap']);
+  const weightMap = partial.weightMap === undefined ? (partial.loss === 'weighted_ce' ? { w0: 10, sigma: 5, cellClass: 1 } : null) : (partial.weightMap as TrainConfig['weightMap']);
   return {
     ...d,
     ...(partial as Partial<TrainConfig>),

@@ -25,7 +25,7 @@ const RUNS: Run[] = [
   { name: 'ce, sgd nesterov, plateau, flips and rot90, dataset normalisation', model: compileFile('specs/ellipses.unet').model!, train: { loss: 'ce', optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 }, schedule: { ...TRAIN.schedule, kind: 'plateau', patience: 0 }, augment, normalize: 'dataset' } },
   { name: 'bce on a valid-padding net, rmsprop, cosine, per-image normalisation', model: tinyValid(), train: { loss: 'bce', optimizer: { kind: 'rmsprop', lr: 1e-3, momentum: 0.5, nesterov: false, weightDecay: 0 }, schedule: { ...TRAIN.schedule, kind: 'cosine' }, normalize: 'image' } },
   { name: 'dice, adam, poly, gradient clipping', model: tinySame({ up: 'bilinear', norm: 'group', skip: 'attention', act: 'gelu' }), train: { loss: 'dice', schedule: { ...TRAIN.schedule, kind: 'poly', power: 0.9, minLr: 1e-5 }, clip: 1 } },
-  { name: 'weighted_ce with a weight map trains as ce (said at start-up)', model: tinySame({ up: 'pixel_shuffle' }), train: { loss: 'weighted_ce', weightMap: { w0: 10, sigma: 5 }, maskValues: [0, 255] } },
+  { name: 'weighted_ce with a weight map trains as ce (said at start-up)', model: tinySame({ up: 'pixel_shuffle' }), train: { loss: 'weighted_ce', weightMap: { w0: 10, sigma: 5, cellClass: 1 }, maskValues: [0, 255] } },
 ];
 
 describe('train.py in one process', () => {
