@@ -32,7 +32,7 @@ async function predict(run: string, images: string[], flags: PredictFlags): Prom
     }
   }
   const engine = await selectEngine(flags.engine);
-  const predictor = tfjsPredictor(ir, checkpoint);
+  const predictor = await tfjsPredictor(ir, checkpoint);
   await mkdir(flags.out, { recursive: true });
   const classes = Math.max(ir.classes, 2);
   for (const { path, image } of loaded) {

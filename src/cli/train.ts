@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train a spec on the tfjs backend into a run directory (checkpoints, metrics, chart)')
     .argument('<spec>', '.unet spec (or IR .json) with an optional train section')
-    .requiredOption('--data <data>', "training data: 'builtin:ellipses' or a folder (images/ + masks/, imgs/ + masks/, or TIFF stacks)")
+    .requiredOption('--data <data>', "training data: 'builtin:ellipses' (or builtin:ellipses:N for N images) or a folder (images/ + masks/, imgs/ + masks/, or TIFF stacks)")
     .option('--out <dir>', 'run directory (default: runs/<model name>)')
     .option('--epochs <n>', 'epochs (overrides the spec)', positiveInt)
     .option('--batch <n>', 'batch size (overrides the spec)', positiveInt)

@@ -70,8 +70,11 @@ interface Series {
   values: number[];
 }
 
-/** One panel: axes, y range labels, x labels (epochs), curves and a legend. */
-function panel(c: Canvas, x0: number, y0: number, w: number, h: number, series: Series[], yMax: number): void {
+/**
+ * One panel: axes, y range labels, x labels (epochs), curves and a legend, at the top for
+ * falling curves (loss) and at the bottom for rising ones (Dice), where the curves are not.
+ */
+function panel(c: Canvas, x0: number, y0: number, w: number, h: number, series: Series[], yMax: number, legendAt: 'top' | 'bottom'): void {
   const epochs = series[0].values.length;
   c.line(x0, y0, x0, y0 + h, BLACK, 1);
   c.line(x0, y0 + h, x0 + w, y0 + h, BLACK, 1);
@@ -89,7 +92,7 @@ function panel(c: Canvas, x0: number, y0: number, w: number, h: number, series: 
       c.rect(px(i) - 2, py(v) - 2, 5, 5, s.color);
       if (i > 0) c.line(px(i - 1), py(s.values[i - 1]), px(i), py(v), s.color);
     });
-    const ly = y0 + 8 + k * 16;
+    const ly = legendAt === 'top' ? y0 + 8 + k * 16 : y0 + h - 20 - (series.length - 1 - k) * 16;
     c.line(x0 + w - 110, ly + 4, x0 + w - 92, ly + 4, s.color, 3);
     c.text(x0 + w - 86, ly, s.label);
   });
@@ -104,7 +107,7 @@ export async function drawChart(history: EpochRecord[]): Promise<Buffer> {
   panel(c, 60, 30, 300, 240, [
     { label: 'train loss', color: BLUE, values: loss },
     { label: 'val loss', color: ORANGE, values: valLoss },
-  ], lossMax);
-  panel(c, 460, 30, 300, 240, [{ label: 'val Dice', color: GREEN, values: history.map((r) => r.valDice) }], 1);
+  ], lossMax, 'top');
+  panel(c, 460, 30, 300, 240, [{ label: 'val Dice', color: GREEN, values: history.map((r) => r.valDice) }], 1, 'bottom');
   return sharp(c.data, { raw: { width: c.width, height: c.height, channels: 4 } }).png().toBuffer();
 }

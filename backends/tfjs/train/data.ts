@@ -11,12 +11,17 @@ export const ELLIPSES_COUNT = 480;
 /** Image size of builtin:ellipses when the spec leaves the input size open. */
 const ELLIPSES_SIZE = 64;
 
-/** Loads the training data; folder problems throw DataError naming the file. */
+/**
+ * Loads the training data; folder problems throw DataError naming the file.
+ * `builtin:ellipses:N` asks for N images instead of ELLIPSES_COUNT (quick experiments, tests).
+ */
 export async function loadTrainingData(data: string, ir: Model): Promise<Sample[]> {
   if (data.startsWith('builtin:')) {
-    if (data !== BUILTIN_ELLIPSES) throw new Error(`unknown built-in data set '${data}': expected ${BUILTIN_ELLIPSES}`);
+    const match = /^builtin:ellipses(?::(\d+))?$/.exec(data);
+    if (!match) throw new Error(`unknown built-in data set '${data}': expected ${BUILTIN_ELLIPSES} or ${BUILTIN_ELLIPSES}:N`);
+    const count = match[1] ? Number(match[1]) : ELLIPSES_COUNT;
     const size = ir.input.size[0] ?? ELLIPSES_SIZE;
-    return makeEllipses({ count: ELLIPSES_COUNT, size, seed: ir.train.seed });
+    return makeEllipses({ count, size, seed: ir.train.seed });
   }
   return loadFolderDataset(data, {
     maskValues: ir.train.maskValues ?? undefined,

@@ -4,8 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../../../src/ir/types.ts';
-import { withInputSize } from '../../../src/shapes/infer.ts';
-import { lowerModel } from '../lower.ts';
+import { buildModel, rebuildForSize } from '../build.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { runPaths } from './run-dir.ts';
 
@@ -21,25 +20,21 @@ export function predictionCheckpoint(runDir: string): string {
 }
 
 /**
- * A tfjs Predictor for a run: the network is built from the run's IR for each input size it
- * meets (tfjs layers models have fixed sizes where cropping is involved) and gets the
- * checkpoint's weights.
+ * A tfjs Predictor for a run: the network of the run's IR (at its training size) with the
+ * checkpoint's weights, rebuilt for each other input size it meets (valid-padding crops
+ * make tfjs models size-specific).
  */
-export function tfjsPredictor(ir: Model, checkpoint: string): Predictor {
-  const models = new Map<string, Promise<tf.LayersModel>>();
+export async function tfjsPredictor(ir: Model, checkpoint: string): Promise<Predictor> {
+  const trained = buildModel(ir);
+  await loadCheckpoint(checkpoint, trained);
+  const models = new Map<string, tf.LayersModel>();
   const modelFor = (h: number, w: number) => {
     const key = `${h}x${w}`;
-    if (!models.has(key)) {
-      models.set(key, (async () => {
-        const model = lowerModel(withInputSize(ir, [h, w]), { initialize: false }).model;
-        await loadCheckpoint(checkpoint, model);
-        return model;
-      })());
-    }
+    if (!models.has(key)) models.set(key, rebuildForSize(trained, ir, [h, w]));
     return models.get(key)!;
   };
   return async (batch, n, h, w) => {
-    const model = await modelFor(h, w);
+    const model = modelFor(h, w);
     const x = tf.tensor4d(batch, [n, h, w, ir.input.channels]);
     const y = model.predict(x) as tf.Tensor;
     const out = (await y.data()) as Float32Array;

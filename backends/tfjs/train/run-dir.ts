@@ -6,6 +6,7 @@
 //   metrics.jsonl  one JSON line per epoch            chart.png     loss and Dice curves
 //   last/          checkpoint after the last epoch (or the Ctrl-C stop): resume from here
 //   best/          checkpoint with the best validation Dice: predict uses this
+//   model/         the same network in the tfjs layers format (backends/tfjs/io.ts)
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ export const runPaths = (dir: string) => ({
   chart: join(dir, 'chart.png'),
   last: join(dir, 'last'),
   best: join(dir, 'best'),
+  model: join(dir, 'model'),
 });
 
 /** Writes a file via a temp file and rename, so readers never see half of it. */

@@ -4,11 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { fitNormalizer } from '../../../src/data/normalize.ts';
 import { splitDataset } from '../../../src/data/split.ts';
+import { withInputSize } from '../../../src/shapes/infer.ts';
 import type { Sample } from '../../../src/data/types.ts';
 import type { Model, TrainConfig } from '../../../src/ir/types.ts';
-import { withInputSize } from '../../../src/shapes/infer.ts';
 import { selectEngine, type EngineRequest } from '../engines.ts';
-import { lowerModel } from '../lower.ts';
+import { buildModel } from '../build.ts';
+import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { loadTrainingData } from './data.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
@@ -60,13 +61,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
     throw new Error(`${options.data}: ${samples.length} samples give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit})`);
   }
   const size = saved?.config.inputSize ?? inputSize(train, samples);
-  const ir = withInputSize(ir0, size);
   const engine = await selectEngine(options.engine);
-  const model = lowerModel(ir, { seed: train.seed }).model;
+  const model = buildModel(ir0, { inputSize: size, seed: train.seed });
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
   const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
   const paths = runPaths(options.out);
   const state = saved ? await loadCheckpoint(paths.last, model) : null;
+  const ir = withInputSize(ir0, size);
   const preparers = makePreparers(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
   const loop = new TrainingLoop(
@@ -83,6 +84,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
         if (record.valDice > best) {
           best = record.valDice;
           await saveCheckpoint(paths.best, model, s);
+          await saveModel(model, paths.model);
         }
         await writeHistory(options.out, s.history);
         options.onEpoch?.(record);

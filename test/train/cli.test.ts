@@ -1,0 +1,167 @@
+// `unet train` and `unet predict` as a user runs them (node bin/unet.js, a child process):
+// error messages and exit codes, the run directory, resume, Ctrl-C, and prediction.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../backends/tfjs/io.ts';
+import { tfjsPredictor } from '../../backends/tfjs/train/predictor.ts';
+import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
+import { writeImagePng } from '../../src/data/image-io.ts';
+import { makeEllipses } from '../../src/data/ellipses.ts';
+
+await tf.setBackend('cpu');
+
+const UNET = join(import.meta.dirname, '../../bin/unet.js');
+const dir = mkdtempSync(join(tmpdir(), 'unet-cli-'));
+const spec = join(dir, 'tiny.unet');
+writeFileSync(
+  spec,
+  `unet Tiny {
+  input   1 x 16 x 16
+  output  2 classes softmax
+  depth   1
+  filters 4 doubling
+  padding same
+  norm    batch
+  down    maxpool 2x2
+  up      transposed 2x2
+  skip    concat
+  train {
+    loss      ce_dice
+    optimizer adam lr 0.01
+    batch     16
+    epochs    1
+    seed      3
+  }
+}
+`,
+);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function unet(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [UNET, ...args], { cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const train = (out: string, ...args: string[]) =>
+  unet('train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--out', join(dir, out), ...args);
+
+describe.concurrent('unet train: bad input gives a clear message, a non-zero exit and no run directory', { timeout: 30_000 }, () => {
+  it.each([
+    [['--epochs', 'abc'], /--epochs.*'abc'.*positive integer/],
+    [['--lr', '-1'], /--lr.*'-1'.*positive number/],
+    [['--val-split', '1.5'], /--val-split.*'1.5'/],
+    [['--engine', 'tpu'], /'tpu'.*auto, gpu, node, wasm, cpu/],
+  ])('%s', async (flags, message) => {
+    const r = await train('bad-flag', ...flags);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'bad-flag'))).toBe(false);
+  });
+
+  it('a missing data folder is named', async () => {
+    const r = await unet('train', spec, '--data', join(dir, 'nowhere'), '--out', join(dir, 'bad-data'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, 'nowhere')}: data folder does not exist`);
+    expect(existsSync(join(dir, 'bad-data'))).toBe(false);
+  });
+
+  it('an unknown built-in data set is named', async () => {
+    const r = await unet('train', spec, '--data', 'builtin:circles', '--out', join(dir, 'bad-builtin'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("unknown built-in data set 'builtin:circles'");
+  });
+
+  it('a spec with errors prints its diagnostics', async () => {
+    const broken = join(dir, 'broken.unet');
+    writeFileSync(broken, 'unet Broken {\n  input 1 x 16 x 16\n  depth -2\n}\n');
+    const r = await unet('train', broken, '--data', 'builtin:ellipses', '--out', join(dir, 'bad-spec'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('broken.unet');
+    expect(existsSync(join(dir, 'bad-spec'))).toBe(false);
+  });
+});
+
+describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 }, () => {
+  it('writes the run directory; resume continues to the same weights as a straight run', async () => {
+    const straight = await train('straight', '--epochs', '2');
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(straight.stdout).toMatch(/epoch 2\/2 .*val Dice \d\.\d{4}/);
+    for (const f of ['spec.unet', 'ir.json', 'config.json', 'metrics.jsonl', 'chart.png', 'best', 'last', 'model/model.json']) {
+      expect(existsSync(join(dir, 'straight', f)), f).toBe(true);
+    }
+    const lines = readFileSync(join(dir, 'straight', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).epoch)).toEqual([1, 2]);
+    const { config } = await readRunDir(join(dir, 'straight'));
+    expect(config.train.epochs).toBe(2);
+    expect(config.train.optimizer.lr).toBe(0.01);
+
+    expect((await train('resumed', '--epochs', '1')).code).toBe(0);
+    const again = await train('resumed', '--epochs', '1');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already holds a run');
+    const resumed = await train('resumed', '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('resuming after epoch 1');
+    const weights = (run: string) => readFileSync(join(dir, run, 'last', 'tensors.bin'));
+    expect(weights('resumed').equals(weights('straight'))).toBe(true);
+  });
+
+  it('Ctrl-C finishes the step, writes last/ and exits 130', async () => {
+    const args = ['train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--epochs', '200'];
+    const child = spawn('node', [UNET, ...args, '--out', join(dir, 'interrupted')]);
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      const first = !stdout.includes('epoch 1/200');
+      stdout += d;
+      if (first && stdout.includes('epoch 1/200')) child.kill('SIGINT');
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stdout).toContain('continue with --resume');
+    const state = JSON.parse(readFileSync(join(dir, 'interrupted', 'last', 'checkpoint.json'), 'utf8')).state;
+    expect(state.epoch).toBeGreaterThanOrEqual(1);
+  });
+
+  it('predict writes mask and overlay PNGs; the saved model predicts exactly what the checkpoint does', async () => {
+    const run = join(dir, 'straight');
+    const image = makeEllipses({ count: 1, size: 32, seed: 99 })[0].image;
+    const path = join(dir, 'shapes.png');
+    await writeImagePng(path, image);
+    const r = await unet('predict', run, path, '--out', join(dir, 'pred'), '--engine', 'wasm');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'pred', 'shapes_mask.png'))).toBe(true);
+    expect(existsSync(join(dir, 'pred', 'shapes_overlay.png'))).toBe(true);
+    const p = await unet('predict', run, path, '--out', join(dir, 'pred'), '--probabilities', '--engine', 'wasm');
+    expect(p.code, p.stderr).toBe(0);
+    expect(existsSync(join(dir, 'pred', 'shapes_prob.png'))).toBe(true);
+
+    const { ir } = await readRunDir(run);
+    const predictor = await tfjsPredictor(ir, join(run, 'best'));
+    const x = makeEllipses({ count: 2, size: 16, seed: 5 }).flatMap((s) => Array.from(s.image.data));
+    const fromCheckpoint = await predictor(Float32Array.from(x), 2, 16, 16);
+    const saved = await loadModel(join(run, 'model'));
+    const fromSaved = (saved.predict(tf.tensor4d(x, [2, 16, 16, 1])) as tf.Tensor).dataSync();
+    expect(Array.from(fromSaved)).toEqual(Array.from(fromCheckpoint));
+  });
+
+  it('predict names a run directory that is not one', async () => {
+    const r = await unet('predict', join(dir, 'nothing'), join(dir, 'shapes.png'), '--out', join(dir, 'pred2'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a training run');
+  });
+});
