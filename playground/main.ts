@@ -58,5 +58,6 @@ examples.onchange = () => {
   show(view(editor.value));
 };
 editor.oninput = update;
+$('diagram').onclick = () => $('diagram').classList.toggle('actual');
 editor.value = ronneberger;
 show(view(editor.value));

@@ -59,6 +59,15 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
     expect(await page.locator('#editor').evaluate((e) => getComputedStyle(e).whiteSpace)).toBe('pre');
     expect(await page.locator('#examples option').count()).toBeGreaterThan(1);
     await page.screenshot({ path: join(shots, 'default.png') });
+
+    // The diagram fits its column; a click shows it at its own size, another fits it again.
+    const width = () => page.locator('#diagram svg').evaluate((e) => e.getBoundingClientRect().width);
+    const fitted = await width();
+    expect(fitted).toBeLessThanOrEqual(await page.locator('#diagram').evaluate((e) => e.clientWidth));
+    await page.locator('#diagram').click();
+    expect(await width()).toBeGreaterThan(fitted);
+    await page.locator('#diagram').click();
+    expect(await width()).toBe(fitted);
     expect(statSync(join(shots, 'default.png')).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);
   });
