@@ -31,7 +31,8 @@ const PROJECT = JSON.parse(readFileSync(new URL('../../package.json', import.met
 
 const AXIS_NAMES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
 
-function checkFixedSize(model: Model, size: number[]): void {
+/** Throws, naming the nearest legal sizes, unless every extent of `size` is legal for the model. */
+export function checkFixedSize(model: Model, size: number[]): void {
   const legal = model.legalSizes;
   const bad = size.find((s) => s < legal.min || !legal.residues.includes(s % legal.modulus));
   if (size.length !== model.dims || bad !== undefined) {

@@ -4,7 +4,7 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
-import { exportOnnx, OPSET } from '../../backends/onnx/export.ts';
+import { checkFixedSize, exportOnnx, OPSET } from '../../backends/onnx/export.ts';
 import { verifyExport, type TfjsBuilder } from '../../backends/onnx/verify.ts';
 import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
@@ -99,6 +99,8 @@ async function run(input: string, flags: ExportFlags): Promise<void> {
   // Weights are read with tfjs' cpu engine, the reference the export is verified against.
   await selectEngine('cpu');
   const source = await loadExportSource(input, seed);
+  // Before reading 31M weights out of tfjs, not after.
+  if (fixedSize) checkFixedSize(source.model, fixedSize);
   const weights = weightsFromTfjs(source.tfModel, source.model);
   const bytes = exportOnnx(source.model, weights, {
     foldBn: flags.foldBn ?? false,
