@@ -6,26 +6,10 @@ import { elasticDisplacement, type Displacement } from './elastic.ts';
 import type { Random } from './random.ts';
 import { resampleImage, resampleMask, type CoordinateMap } from './resample.ts';
 import type { Image2D, Sample } from './types.ts';
+import type { AugmentConfig } from '../ir/types.ts';
 
-/** What to randomise; zero/false/null turns a part off. */
-export interface AugmentConfig {
-  /** U-Net paper: grid 3, sigma 10 px. */
-  elastic: { grid: number; sigma: number } | null;
-  /** Random horizontal and vertical flips (each with probability 1/2). */
-  flip: boolean;
-  /** Random multiples of 90 degrees (an odd multiple swaps height and width). */
-  rotate90: boolean;
-  /** Maximum rotation in degrees, uniform in [-rotate, rotate]. */
-  rotate: number;
-  /** Maximum shift as a fraction of the image size, uniform per axis. */
-  shift: number;
-  /** Maximum added brightness, uniform in [-brightness, brightness]. */
-  brightness: number;
-  /** Maximum contrast change: (v - mean) is scaled by a factor in [1 - contrast, 1 + contrast]. */
-  contrast: number;
-  /** Maximum log-gamma: v -> v^g with ln g uniform in [-gamma, gamma] (on [0,1] values). */
-  gamma: number;
-}
+/** What to randomise (the spec's `train { augment { ... } }`); zero/false/null turns a part off. */
+export type { AugmentConfig };
 
 /** The U-Net paper's recipe: elastic 3x3 grid, 10 px, plus flips and small shifts/rotations. */
 export const PAPER_AUGMENT: AugmentConfig = {

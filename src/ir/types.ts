@@ -113,14 +113,19 @@ export type NormalizeMode = 'unit' | 'image' | 'dataset';
 export interface AugmentConfig {
   /** U-Net paper: displacements on a coarse 3x3 grid, Gaussian with 10 px standard deviation. */
   elastic: { grid: number; sigma: number } | null;
+  /** Random horizontal and vertical flips (each with probability 1/2). */
   flip: boolean;
+  /** Random multiples of 90 degrees (an odd multiple swaps height and width). */
   rotate90: boolean;
-  /** Maximum rotation in degrees (0 = off). */
+  /** Maximum rotation in degrees, uniform in [-rotate, rotate] (0 = off). */
   rotate: number;
-  /** Maximum shift as a fraction of the size (0 = off). */
+  /** Maximum shift as a fraction of the image size, uniform per axis (0 = off). */
   shift: number;
+  /** Maximum added brightness, uniform in [-brightness, brightness]. */
   brightness: number;
+  /** Maximum contrast change: (v - mean) is scaled by a factor in [1 - contrast, 1 + contrast]. */
   contrast: number;
+  /** Maximum log-gamma: v -> v^g with ln g uniform in [-gamma, gamma] (on [0,1] values). */
   gamma: number;
 }
 
