@@ -105,9 +105,11 @@ async function onBackend<T>(name: 'cpu' | 'wasm', f: () => T): Promise<T> {
 }
 
 beforeAll(async () => {
-  await tf.ready();
+  // Registered before the wasm backend starts (the replaced kernels' setup must still run,
+  // wasm's Sum calls its Transpose), then again after: a second call must be harmless.
   registerWasmTrainingKernels();
-  registerWasmTrainingKernels(); // a second call must be harmless
+  await tf.setBackend('wasm');
+  registerWasmTrainingKernels();
 });
 
 describe('Conv2DBackpropFilter on wasm', () => {

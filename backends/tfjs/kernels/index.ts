@@ -37,7 +37,9 @@ export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTra
     const current = tf.getKernel(config.kernelName, 'wasm');
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
+    // wasm's kernels bind their C functions in setupFunc, run when the backend starts; others
+    // call them directly (its Sum calls its Transpose), so a replaced kernel keeps that setup.
+    tf.registerKernel({ ...config, setupFunc: current?.setupFunc });
   }
   if (tf.getGradient(conv3DBackpropInputGradConfig.kernelName) === undefined) {
     tf.registerGradient(conv3DBackpropInputGradConfig);
