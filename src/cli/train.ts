@@ -112,6 +112,6 @@ export function register(program: Command): void {
     .addOption(new Option('--engine <engine>', 'tfjs engine').choices(['auto', ...ENGINE_NAMES]).default('auto'))
     .option('--seed <n>', 'seed of initialisation, data split, order and augmentation', numberFlag('an integer >= 0', (n) => Number.isInteger(n) && n >= 0))
     .option('--val-split <f>', 'fraction of the data held out for validation', numberFlag('a number in (0, 1)', (n) => n > 0 && n < 1))
-    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--resume', "continue the run in --out from its last checkpoint with its config.json (only --epochs and --engine apply)")
     .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
 }

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../backends/tfjs/io.ts';
 import { tfjsPredictor } from '../../backends/tfjs/train/predictor.ts';
 import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
-import { writeImagePng } from '../../src/data/image-io.ts';
+import { readRaw, writeImagePng } from '../../src/data/image-io.ts';
+import { VALID_SPEC } from './helpers.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 
 await tf.setBackend('cpu');
@@ -157,6 +158,20 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     const saved = await loadModel(join(run, 'model'));
     const fromSaved = (saved.predict(tf.tensor4d(x, [2, 16, 16, 1])) as tf.Tensor).dataSync();
     expect(Array.from(fromSaved)).toEqual(Array.from(fromCheckpoint));
+  });
+
+  it('a valid-padding net trains on crops with weighted CE and predicts large images by tiles', async () => {
+    const validSpec = join(dir, 'valid.unet');
+    writeFileSync(validSpec, VALID_SPEC);
+    const run = join(dir, 'valid-run');
+    const t = await unet('train', validSpec, '--data', 'builtin:ellipses:32', '--engine', 'wasm', '--out', run);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toContain('images of 36x36');
+    const path = join(dir, 'large.png');
+    await writeImagePng(path, makeEllipses({ count: 1, size: 80, seed: 4 })[0].image);
+    const p = await unet('predict', run, path, '--out', join(dir, 'pred-valid'), '--engine', 'wasm');
+    expect(p.code, p.stderr).toBe(0);
+    expect((await readRaw(join(dir, 'pred-valid', 'large_mask.png'))).width).toBe(80);
   });
 
   it('predict names a run directory that is not one', async () => {

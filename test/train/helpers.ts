@@ -56,3 +56,23 @@ export function flatWeights(model: tf.LayersModel): Float32Array {
   }
   return out;
 }
+
+/** A valid-padding net (36 -> 20) trained on crops with the weighted cross-entropy of the U-Net paper. */
+export const VALID_SPEC = `unet TinyValid {
+  input   1 x 36 x 36
+  output  2 classes softmax
+  depth   1
+  filters 4 doubling
+  padding valid
+  down    maxpool 2x2
+  up      transposed 2x2
+  skip    concat
+  train {
+    loss       weighted_ce
+    weight_map w0 10 sigma 5
+    crop       36
+    augment { flip }
+    epochs     1
+  }
+}
+`;
