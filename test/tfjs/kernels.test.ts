@@ -11,6 +11,7 @@ interface Case {
   strides: number;
   pad: Pad;
   dilation?: number;
+  dimRoundingMode?: 'floor' | 'ceil' | 'round';
 }
 
 // The shapes a U-Net uses, plus odd sizes and explicit padding to reach every branch.
@@ -27,6 +28,8 @@ const cases: Case[] = [
   { name: '3x3 stride 2 same, odd size', x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
   { name: '3x3 stride 2 valid, odd size', x: [2, 9, 7, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
   { name: '1x1 stride 2 (phases without taps)', x: [2, 7, 8, 3], filter: [1, 1, 3, 4], strides: 2, pad: 'valid' },
+  { name: '3x3 stride 2 pad 1, floor', x: [1, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1, dimRoundingMode: 'floor' },
+  { name: '3x3 stride 2 pad 1, ceil', x: [1, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1, dimRoundingMode: 'ceil' },
   { name: '4x4 stride 2 pad 1', x: [1, 8, 8, 2], filter: [4, 4, 2, 3], strides: 2, pad: 1 },
   { name: '3x3 explicit asymmetric pad', x: [1, 7, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
   { name: '3x3 stride 3 explicit pad', x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: 3, pad: [[0, 0], [2, 1], [0, 0], [0, 0]] },
@@ -56,7 +59,7 @@ function relErr(actual: Float32Array, expected: Float32Array): number {
 }
 
 function outShape(c: Case): [number, number, number, number] {
-  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilation ?? 1, c.pad);
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilation ?? 1, c.pad, c.dimRoundingMode);
   return info.outShape;
 }
 
@@ -83,7 +86,7 @@ function cpuFilterGrad(c: Case, x: Float32Array, dy: Float32Array): Float32Array
   const [kh, kw, ci, co] = c.filter;
   const big = [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co];
   const full = runKernel('Conv2DBackpropFilter', { x: [c.x, x], dy: [outShape(c), dy] }, {
-    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: big,
+    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: big, dimRoundingMode: c.dimRoundingMode,
   });
   return tf.tidy(() => {
     const sampled = tf.tensor(full.values, big).stridedSlice([0, 0, 0, 0], big, [d, d, 1, 1]);
@@ -92,11 +95,14 @@ function cpuFilterGrad(c: Case, x: Float32Array, dy: Float32Array): Float32Array
 }
 
 function filterGradAttrs(c: Case) {
-  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter, dilations: c.dilation ?? 1 };
+  return {
+    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter, dilations: c.dilation ?? 1,
+    dimRoundingMode: c.dimRoundingMode,
+  };
 }
 
 function inputGradAttrs(c: Case) {
-  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x, dimRoundingMode: c.dimRoundingMode };
 }
 
 async function onBackend<T>(name: 'cpu' | 'wasm', f: () => T): Promise<T> {
@@ -146,7 +152,7 @@ describe('NCHW, computed in NHWC on wasm', () => {
       dy: [dyShape, seeded(size(dyShape), 27)] as [number[], Float32Array],
       filter: [c.filter, seeded(size(c.filter), 28)] as [number[], Float32Array],
     };
-    const attrs = { strides: c.strides, pad: toNchw(c), dataFormat: 'NCHW' };
+    const attrs = { strides: c.strides, pad: toNchw(c), dataFormat: 'NCHW', dimRoundingMode: c.dimRoundingMode };
     const both = () => [
       runKernel('Conv2DBackpropFilter', { x: inputs.x, dy: inputs.dy }, { ...attrs, filterShape: c.filter }),
       runKernel('Conv2DBackpropInput', { dy: inputs.dy, filter: inputs.filter }, { ...attrs, inputShape: xShape }),
