@@ -45,8 +45,15 @@ export function createProgress(epochs: number, steps: number, done: number, stre
         loss: info.loss.toFixed(4),
         ips: info.imagesPerSecond.toFixed(1),
       }),
-    epoch: (r) => multi.log(epochLine(r, epochs) + '\n'),
-    log: (line) => multi.log(line + '\n'),
+    // MultiBar.log buffers until the next redraw; update() redraws now, so no line is lost at stop().
+    epoch: (r) => {
+      multi.log(epochLine(r, epochs) + '\n');
+      multi.update();
+    },
+    log: (line) => {
+      multi.log(line + '\n');
+      multi.update();
+    },
     stop: () => multi.stop(),
   };
 }

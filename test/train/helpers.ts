@@ -37,13 +37,14 @@ export function tinyConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
   };
 }
 
+/** A sample used as it is (same-padding net at the images' size, no augmentation). */
+export const asIs = (s: Sample): Prepared => ({ image: s.image, mask: s.mask, weights: null });
+
+/** builtin:ellipses at 16x16: the first 4 for validation, the rest for training. */
 export function tinyData(count = 16, size = 16): { train: Sample[]; val: Prepared[] } {
   const samples = makeEllipses({ count, size, seed: 3 });
-  const asIs = (s: Sample): Prepared => ({ image: s.image, mask: s.mask, weights: null });
   return { train: samples.slice(4), val: samples.slice(0, 4).map(asIs) };
 }
-
-export const asIs = (s: Sample): Prepared => ({ image: s.image, mask: s.mask, weights: null });
 
 /** All weights of a model as one flat array, for exact comparisons. */
 export function flatWeights(model: tf.LayersModel): Float32Array {
