@@ -63,7 +63,8 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     out,
     engine: flags.engine,
     resume: flags.resume ?? false,
-    onStart: ({ engine, train: nTrain, val, steps, state, config }) => {
+    onStart: ({ engine, train: nTrain, val, steps, state, config, replaced }) => {
+      if (replaced) process.stdout.write(`replacing the earlier run in ${out}\n`);
       const t = config.train;
       const from = state ? `, resuming after epoch ${state.epoch}${state.step ? ` step ${state.step}` : ''}` : '';
       process.stdout.write(

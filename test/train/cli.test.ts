@@ -1,7 +1,7 @@
 // `unet train` and `unet predict` as a user runs them (node bin/unet.js, a child process):
 // error messages and exit codes, the run directory, resume, Ctrl-C, and prediction.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../backends/tfjs/io.ts';
 import { tfjsPredictor } from '../../backends/tfjs/train/predictor.ts';
 import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
-import { readRaw, writeImagePng } from '../../src/data/image-io.ts';
+import { readRaw, writeImagePng, writeMaskPng } from '../../src/data/image-io.ts';
 import { VALID_SPEC } from './helpers.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 
@@ -81,6 +81,20 @@ describe.concurrent('unet train: bad input gives a clear message, a non-zero exi
     expect(existsSync(join(dir, 'bad-data'))).toBe(false);
   });
 
+  it('a folder with a mask of the wrong size names the mask file', async () => {
+    const data = join(dir, 'bad-folder');
+    mkdirSync(join(data, 'images'), { recursive: true });
+    mkdirSync(join(data, 'masks'), { recursive: true });
+    for (const [i, s] of makeEllipses({ count: 2, size: 16, seed: 1 }).entries()) {
+      await writeImagePng(join(data, 'images', `${i}.png`), s.image);
+      await writeMaskPng(join(data, 'masks', `${i}.png`), i === 1 ? { height: 8, width: 8, data: new Uint8Array(64) } : s.mask, [0, 255]);
+    }
+    const r = await unet('train', spec, '--data', data, '--out', join(dir, 'bad-folder-run'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(data, 'masks', '1.png')}: mask is 8x8 but its image`);
+    expect(existsSync(join(dir, 'bad-folder-run'))).toBe(false);
+  });
+
   it('an unknown built-in data set is named', async () => {
     const r = await unet('train', spec, '--data', 'builtin:circles', '--out', join(dir, 'bad-builtin'));
     expect(r.code).toBe(1);
@@ -113,8 +127,8 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
 
     expect((await train('resumed', '--epochs', '1')).code).toBe(0);
     const again = await train('resumed', '--epochs', '1');
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already holds a run');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('replacing the earlier run');
     const resumed = await train('resumed', '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('resuming after epoch 1');

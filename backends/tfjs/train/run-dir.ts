@@ -8,7 +8,7 @@
 //   best/          checkpoint with the best validation Dice: predict uses this
 //   model/         the same network in the tfjs layers format (backends/tfjs/io.ts)
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Normalizer } from '../../../src/data/normalize.ts';
 import type { Model, TrainConfig } from '../../../src/ir/types.ts';
@@ -44,9 +44,19 @@ async function writeAtomically(path: string, data: string | Buffer): Promise<voi
   await rename(tmp, path);
 }
 
+/** True when dir holds a run (its config.json). */
+export function holdsRun(dir: string): boolean {
+  return existsSync(runPaths(dir).config);
+}
+
+/** Removes every file a run writes, so a new run in dir does not mix with the old one. */
+export async function clearRunDir(dir: string): Promise<void> {
+  await Promise.all(Object.values(runPaths(dir)).map((path) => rm(path, { recursive: true, force: true })));
+}
+
 /** Refuses to start a fresh run over an existing one (it would mix two runs' files). */
 export function assertFreshRunDir(dir: string): void {
-  if (existsSync(runPaths(dir).config)) {
+  if (holdsRun(dir)) {
     throw new Error(`${dir}: already holds a run (config.json); pass --resume to continue it, or choose another --out`);
   }
 }

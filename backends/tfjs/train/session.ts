@@ -14,7 +14,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { loadTrainingData } from './data.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
 import { makePreparers } from './prepare.ts';
-import { assertFreshRunDir, createRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
+import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
 
 export interface SessionOptions {
   /** The compiled spec; its train section already has the flags merged in. */
@@ -25,7 +25,16 @@ export interface SessionOptions {
   engine: EngineRequest;
   /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs). */
   resume: boolean;
-  onStart?: (info: { engine: string; train: number; val: number; steps: number; state: TrainState | null; config: RunConfig }) => void;
+  onStart?: (info: {
+    engine: string;
+    train: number;
+    val: number;
+    steps: number;
+    state: TrainState | null;
+    config: RunConfig;
+    /** A previous run in the directory was replaced. */
+    replaced: boolean;
+  }) => void;
   onStep?: (info: StepInfo) => void;
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -57,10 +66,16 @@ function inputSize(train: TrainConfig, samples: Sample[]): number[] {
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
   const saved = options.resume ? await readRunDir(options.out) : null;
-  if (!options.resume) assertFreshRunDir(options.out);
+  // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
+  // once everything has loaded, so a failed start leaves the earlier run intact.
+  const replacing = !options.resume && holdsRun(options.out);
   const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
   const samples = await loadTrainingData(saved?.config.data ?? options.data, ir0);
   const train = ir0.train;
+  const channels = samples[0].image.channels;
+  if (channels !== ir0.input.channels) {
+    throw new Error(`${options.data}: images have ${channels} channel(s), ${ir0.name} takes ${ir0.input.channels} (input ${ir0.input.channels} x ...)`);
+  }
   const split = splitDataset(samples, train.valSplit, train.seed);
   if (split.train.length === 0 || split.val.length === 0) {
     throw new Error(`${options.data}: ${samples.length} samples give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit})`);
@@ -100,8 +115,8 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   return {
     stop: () => loop.stop(),
     run: async () => {
-      if (!saved) await createRunDir(options.out, ir, config);
-      else await createRunDir(options.out, ir, { ...saved.config, train });
+      if (replacing) await clearRunDir(options.out);
+      await createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
       options.onStart?.({
         engine: engine.name,
         train: split.train.length,
@@ -109,6 +124,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
         steps: Math.ceil(split.train.length / train.batch),
         state,
         config,
+        replaced: replacing,
       });
       const { stopped } = await loop.run();
       const final = loop.getState();
