@@ -17,6 +17,7 @@ export const commands: CommandEntry[] = [
   { name: 'engines', load: () => import('./engines.ts') },
   { name: 'train', load: () => import('./train.ts') },
   { name: 'predict', load: () => import('./predict.ts') },
+  { name: 'eval', load: () => import('./eval.ts') },
   { name: 'export', load: () => import('./export.ts') },
   { name: 'import', load: () => import('./import.ts') },
   { name: 'emit', load: () => import('./emit.ts') },

@@ -1,0 +1,59 @@
+// What `unet eval` scores: a training run (its best/ checkpoint in tfjs) or an exported ONNX
+// file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
+import { existsSync, statSync } from 'node:fs';
+import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
+import { predictionCheckpoint, tfjsPredictor, type Predictor } from '../../backends/tfjs/train/predictor.ts';
+import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
+import type { Normalizer } from '../data/normalize.ts';
+import type { Model } from '../ir/types.ts';
+import { isLegal } from '../shapes/infer.ts';
+import { openOnnxModel } from './onnx-predictor.ts';
+
+export interface EvalModel {
+  ir: Model;
+  normalizer: Normalizer;
+  /** The network input window used for tiling (a legal size). */
+  window: number[];
+  predictor: Predictor;
+  /** What ran: the checkpoint and engine, for the report. */
+  description: string;
+  engine: string;
+  /** The data the run was trained on (null for an ONNX file). */
+  trainedOn: string | null;
+}
+
+/** Tile window when an ONNX file does not fix one: the training crop, else the first legal size from 256 up. */
+function defaultWindow(ir: Model): number[] {
+  const fixed = ir.input.size;
+  if (fixed.every((s) => s !== null)) return fixed as number[];
+  if (ir.train.crop !== null) return ir.train.crop;
+  let s = 256;
+  while (!isLegal(ir.legalSizes, s)) s++;
+  return fixed.map(() => s);
+}
+
+export async function openEvalModel(path: string, engine: EngineRequest): Promise<EvalModel> {
+  if (!existsSync(path)) throw new Error(`${path} does not exist (expected a run directory of \`unet train\` or an .onnx file)`);
+  if (statSync(path).isDirectory()) {
+    const run = await readRunDir(path);
+    // config.json holds the train section as trained (flags merged), e.g. the split to reproduce.
+    const ir = { ...run.ir, train: run.config.train };
+    const config = run.config;
+    const checkpoint = predictionCheckpoint(path);
+    const selected = await selectEngine(engine);
+    const predictor = await tfjsPredictor(ir, checkpoint);
+    return {
+      ir,
+      normalizer: config.normalizer,
+      window: config.inputSize,
+      predictor,
+      description: checkpoint,
+      engine: selected.name,
+      trainedOn: config.data,
+    };
+  }
+  if (!path.toLowerCase().endsWith('.onnx')) throw new Error(`${path}: expected a run directory of \`unet train\` or an .onnx file`);
+  if (engine !== 'auto') throw new Error(`--engine ${engine} selects a TensorFlow.js engine; an .onnx file runs in onnxruntime`);
+  const { ir, normalizer, predictor } = await openOnnxModel(path);
+  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null };
+}

@@ -1,0 +1,76 @@
+// A Predictor (backends/tfjs/train/predictor.ts) for an exported ONNX file, run in
+// onnxruntime: the same tiling and scoring as a run directory, without TensorFlow.js.
+// The network's IR comes from the spec text that `unet export` stores in the file's
+// metadata, its input normalisation from `unet.input_normalization`.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createSession, runSession } from '../../backends/onnx/runtime.ts';
+import { decodeModel } from '../../backends/onnx/proto.ts';
+import type { Predictor } from '../../backends/tfjs/train/predictor.ts';
+import { compileSource } from '../compile.ts';
+import { formatDiagnostics } from '../diagnostics.ts';
+import type { Normalizer } from '../data/normalize.ts';
+import type { Model } from '../ir/types.ts';
+
+export interface OnnxModel {
+  ir: Model;
+  normalizer: Normalizer;
+  predictor: Predictor;
+}
+
+/** The metadata of an ONNX file as a map (unet.* keys written by backends/onnx/export.ts). */
+function metadataOf(bytes: Uint8Array): Map<string, string> {
+  const model = decodeModel(bytes);
+  return new Map((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+}
+
+/** 'unit' | 'image' | 'dataset' (no statistics: a spec export) or a fitted Normalizer as JSON. */
+function parseNormalizer(text: string | undefined, path: string): Normalizer {
+  if (text === undefined || text === 'unit' || text === 'image') return { mode: (text ?? 'unit') as Normalizer['mode'] };
+  if (text === 'dataset') throw new Error(`${path}: exported from a spec with 'normalize dataset' but without a run's statistics; export the run directory instead`);
+  return JSON.parse(text) as Normalizer;
+}
+
+/** NHWC -> NCHW for one batch. */
+function toNchw(data: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k];
+  return out;
+}
+
+/** NCHW -> NHWC for one batch. */
+function toNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++)
+    for (let k = 0; k < c; k++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + k] = data[((b * c + k) * h + y) * w + x];
+  return out;
+}
+
+/** Opens an ONNX file written by `unet export`; other files are refused by name. */
+export async function openOnnxModel(path: string): Promise<OnnxModel> {
+  const bytes = new Uint8Array(await readFile(path));
+  let meta: Map<string, string>;
+  try {
+    meta = metadataOf(bytes);
+  } catch (error) {
+    throw new Error(`${path}: not a readable ONNX file (${(error as Error).message})`);
+  }
+  const spec = meta.get('unet.spec');
+  if (spec === undefined) throw new Error(`${path}: no 'unet.spec' metadata: only files written by \`unet export\` can be evaluated`);
+  // `extends ... from "file"` resolves beside the original spec file, as at export time.
+  const specFile = resolve(dirname(path), meta.get('unet.spec_file') ?? 'model.unet');
+  const { model, diagnostics, sources } = compileSource(spec, specFile);
+  if (!model) throw new Error(`${path}: the embedded spec does not compile:\n${formatDiagnostics(diagnostics, sources)}`);
+  const session = await createSession(bytes);
+  const channels = model.input.channels;
+  const predictor: Predictor = async (batch, n, h, w) => {
+    const out = await runSession(session, { data: toNchw(batch, n, h, w, channels), dims: [n, channels, h, w] });
+    return toNhwc(out.data, out.dims);
+  };
+  return { ir: model, normalizer: parseNormalizer(meta.get('unet.input_normalization'), path), predictor };
+}

@@ -1,0 +1,70 @@
+// `unet eval` without the command line: segment every sample exactly as `unet predict` does
+// (backends/tfjs/train/segment.ts: whole image or overlap-tile), then score it.
+import { segmentImage, toMask } from '../../backends/tfjs/train/segment.ts';
+import { splitDataset } from '../data/split.ts';
+import type { Mask2D, Sample } from '../data/types.ts';
+import type { Model } from '../ir/types.ts';
+import type { EvalModel } from './model-source.ts';
+import { scoreImage, summarize, type ImageScores, type SummaryScores } from './score.ts';
+
+export type SplitChoice = 'all' | 'val' | 'train';
+
+export interface EvalReport {
+  model: string;
+  engine: string;
+  data: string;
+  split: SplitChoice;
+  classNames: string[];
+  boundaryClass: number;
+  window: number[];
+  images: ImageScores[];
+  summary: SummaryScores;
+}
+
+/** The boundary (membrane) class for the Rand error: a class so named, else class 1. */
+export function boundaryClassOf(ir: Model): number {
+  const named = ir.classNames.findIndex((n) => /membrane|boundary|border|edge|contour/i.test(n));
+  return named >= 0 ? named : 1;
+}
+
+/** The samples of a split, drawn as training drew them (src/data/split.ts with the run's seed). */
+export function selectSplit(samples: Sample[], split: SplitChoice, valSplit: number, seed: number): Sample[] {
+  if (split === 'all') return samples;
+  const parts = splitDataset(samples, valSplit, seed);
+  return split === 'val' ? parts.val : parts.train;
+}
+
+export interface EvalOptions {
+  data: string;
+  split: SplitChoice;
+  boundaryClass: number;
+  /** Called with each image's scores and its predicted mask as soon as it is done. */
+  onImage?: (row: ImageScores, pred: Mask2D) => void | Promise<void>;
+}
+
+export async function evaluateSamples(model: EvalModel, samples: Sample[], options: EvalOptions): Promise<EvalReport> {
+  const { ir } = model;
+  const classes = Math.max(ir.classes, 2);
+  const rows: ImageScores[] = [];
+  for (const sample of samples) {
+    if (sample.image.channels !== ir.input.channels) {
+      throw new Error(`${sample.name}: image has ${sample.image.channels} channels, the network takes ${ir.input.channels}`);
+    }
+    const start = performance.now();
+    const pred = toMask(await segmentImage(sample.image, ir, model.normalizer, model.window, model.predictor));
+    const row = scoreImage(sample.name, pred, sample.mask, classes, options.boundaryClass, (performance.now() - start) / 1000);
+    rows.push(row);
+    await options.onImage?.(row, pred);
+  }
+  return {
+    model: model.description,
+    engine: model.engine,
+    data: options.data,
+    split: options.split,
+    classNames: Array.from({ length: classes }, (_, k) => ir.classNames[k] ?? `class ${k}`),
+    boundaryClass: options.boundaryClass,
+    window: model.window,
+    images: rows,
+    summary: summarize(rows),
+  };
+}
