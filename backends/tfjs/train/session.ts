@@ -65,6 +65,10 @@ function inputSize(train: TrainConfig, samples: Sample[]): number[] {
 
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
+  if (options.ir.dims !== 2) {
+    // Crops, augmentation, weight maps and tiling (src/data) are 2D.
+    throw new Error(`${options.specPath}: ${options.ir.name} is ${options.ir.dims}D; unet train supports 2D networks only`);
+  }
   const saved = options.resume ? await readRunDir(options.out) : null;
   // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
