@@ -18,6 +18,7 @@ export const commands: CommandEntry[] = [
   { name: 'train', load: () => import('./train.ts') },
   { name: 'predict', load: () => import('./predict.ts') },
   { name: 'eval', load: () => import('./eval.ts') },
+  { name: 'augment-preview', load: () => import('./augment-preview.ts') },
   { name: 'export', load: () => import('./export.ts') },
   { name: 'import', load: () => import('./import.ts') },
   { name: 'emit', load: () => import('./emit.ts') },
