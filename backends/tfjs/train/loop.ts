@@ -137,7 +137,7 @@ export class TrainingLoop {
       const group = groups[this.state.step];
       const batch = toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`))));
       this.seedDropout(root.fork(`dropout/${epoch}/${this.state.step}`));
-      const loss = this.trainStep(batch.x, batch.labels, batch.weights, lr);
+      const loss = this.step(batch.x, batch.labels, batch.weights, lr);
       disposeBatch(batch);
       this.state.step += 1;
       this.state.lossSum += loss * group.length;
@@ -177,7 +177,8 @@ export class TrainingLoop {
   }
 
   /** One gradient step; returns the batch loss. */
-  private trainStep(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null, lr: number): number {
+  /** One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.) */
+  step(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null, lr: number): number {
     const { model, config } = this.options;
     const { value, grads } = tf.variableGrads(
       () => this.loss(model.apply(x, { training: true }) as tf.Tensor4D, labels, weights ?? undefined),

@@ -1,0 +1,143 @@
+/**
+ * One training step of the seeds' U-Net at base 16 (1 channel in, 1 sigmoid class, same
+ * padding, conv + batch norm + ReLU, transposed up-convs), batch 4 x 1 x 128 x 128, BCE +
+ * Adam, on each available tfjs engine and in PyTorch, side by side in one script. The
+ * network is one IR: tfjs builds it with backends/tfjs, PyTorch runs the model.py that
+ * `unet emit torch` generates from the same IR, so both train exactly the same network.
+ * Each engine runs in its own child process, so its peak memory (max RSS) is its own.
+ *
+ *   npx tsx bench/train-step.ts                 wasm and PyTorch (cpu too with --cpu: ~5 min a step)
+ *   npx tsx bench/train-step.ts --steps 5
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileSource } from '../src/compile.ts';
+import type { Model } from '../src/ir/types.ts';
+import { packageFiles } from '../backends/torch/emit.ts';
+
+const SPEC = `unet Bench16 extends Milesial from "../specs/milesial.unet" {
+  input 1 x 128 x 128
+  output 1 class sigmoid
+  filters 16 doubling
+  train { loss bce; optimizer adam lr 1e-3; batch 4; clip off }
+}
+`;
+const BATCH = 4;
+const PYTHON = '/usr/bin/python3';
+
+function benchModel(): Model {
+  const { model, diagnostics } = compileSource(SPEC, 'bench/bench16.unet');
+  if (!model) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return model;
+}
+
+interface Result {
+  engine: string;
+  secondsPerStep: number;
+  maxRssMiB: number;
+  detail: string;
+}
+
+/** Child: time `steps` steps (after one warm-up step) on one tfjs engine. */
+async function runTfjs(engine: string, steps: number): Promise<Result> {
+  const { selectEngine, tf } = await import('../backends/tfjs/engines.ts');
+  const { buildModel } = await import('../backends/tfjs/build.ts');
+  const { TrainingLoop } = await import('../backends/tfjs/train/loop.ts');
+  const { Random } = await import('../src/data/random.ts');
+  const selected = await selectEngine(engine as 'wasm');
+  const ir = benchModel();
+  const model = buildModel(ir, { seed: 1 });
+  const loop = new TrainingLoop({ model, config: ir.train, classes: 1, train: [], val: [], prepare: (s) => s as never });
+  const rng = new Random(1);
+  const x = tf.tensor4d(Float32Array.from({ length: BATCH * 128 * 128 }, () => rng.uniform()), [BATCH, 128, 128, 1]);
+  const labels = tf.tensor3d(Float32Array.from({ length: BATCH * 128 * 128 }, () => (rng.uniform() > 0.5 ? 1 : 0)), [BATCH, 128, 128]);
+  loop.step(x, labels, null, 1e-3);
+  const started = performance.now();
+  for (let i = 0; i < steps; i++) loop.step(x, labels, null, 1e-3);
+  const seconds = (performance.now() - started) / 1000 / steps;
+  return { engine: `tfjs ${selected.name}`, secondsPerStep: seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, detail: `tfjs ${tf.version.tfjs}` };
+}
+
+const TORCH_STEP = `
+import json, resource, sys, time, torch
+sys.path.insert(0, sys.argv[1])
+import model as m
+torch.manual_seed(1)
+torch.set_num_threads(int(sys.argv[3]))
+net = m.build_model().train()
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+loss_fn = torch.nn.BCELoss()
+x = torch.rand(${BATCH}, 1, 128, 128)
+y = (torch.rand(${BATCH}, 1, 128, 128) > 0.5).float()
+def step():
+    opt.zero_grad()
+    loss = loss_fn(net(x), y)
+    loss.backward()
+    opt.step()
+step()
+steps = int(sys.argv[2])
+t = time.perf_counter()
+for _ in range(steps):
+    step()
+seconds = (time.perf_counter() - t) / steps
+import re
+blas = re.findall(r"BLAS_INFO=(\\w+)", torch.__config__.show())
+print(json.dumps({"engine": "PyTorch " + torch.__version__, "secondsPerStep": seconds,
+  "maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+  "detail": "BLAS_INFO=" + (blas[0] if blas else "?") + f", {torch.get_num_threads()} threads"}))
+`;
+
+/** Which BLAS Debian's alternatives point libblas.so.3 at (reference or OpenBLAS). */
+function debianBlas(): string {
+  try {
+    return execFileSync('update-alternatives', ['--query', 'libblas.so.3-x86_64-linux-gnu'], { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.startsWith('Value:'))!
+      .replace('Value: ', '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+function runTorch(steps: number): Result | string {
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) return 'PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread)';
+  const dir = mkdtempSync(join(tmpdir(), 'unet-bench-'));
+  try {
+    for (const [name, content] of packageFiles(benchModel(), { origin: 'bench/train-step.ts' })) writeFileSync(join(dir, name), content);
+    writeFileSync(join(dir, 'bench_step.py'), TORCH_STEP);
+    const out = execFileSync(PYTHON, [join(dir, 'bench_step.py'), dir, String(steps), String(cpus().length)], { encoding: 'utf8' });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as Result;
+    return { ...result, detail: `${result.detail}, libblas -> ${debianBlas()}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(engine: string, steps: number): Result | string {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, '--steps', String(steps)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) return `tfjs ${engine}: failed (${(child.stderr || line).trim().split('\n').slice(-3).join(' ')})`;
+  return JSON.parse(line) as Result;
+}
+
+const args = process.argv.slice(2);
+const steps = Number(args[args.indexOf('--steps') + 1] ?? 3) || 3;
+if (args[0] === '--child') {
+  process.stdout.write(JSON.stringify(await runTfjs(args[1]!, steps)) + '\n');
+} else {
+  const ir = benchModel();
+  console.log(`one training step: ${ir.name} (${ir.totals.params.toLocaleString('en-US')} parameters, ${((ir.totals.flops ?? 0) * BATCH * 3 / 1e9).toFixed(1)} GFLOP forward+backward at batch ${BATCH}), ${steps} timed steps after a warm-up; load average ${loadavg()[0]!.toFixed(2)}`);
+  const engines = ['wasm', ...(args.includes('--cpu') ? ['cpu'] : [])];
+  const results = [...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps)), runTorch(steps)];
+  const torch = results.find((r): r is Result => typeof r !== 'string' && r.engine.startsWith('PyTorch'));
+  console.log('| engine | s / step | vs PyTorch | peak RSS (MiB) | detail |\n| --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    if (typeof r === 'string') console.log(`| ${r} | | | | |`);
+    else console.log(`| ${r.engine} | ${r.secondsPerStep.toFixed(3)} | ${torch ? (r.secondsPerStep / torch.secondsPerStep).toFixed(2) + 'x' : '-'} | ${r.maxRssMiB.toFixed(0)} | ${r.detail} |`);
+  }
+}
