@@ -49,7 +49,7 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
   if (boundaryClass >= classes) throw new Error(`--boundary-class ${boundaryClass}: the network has ${classes} classes (0..${classes - 1})`);
   // By default a run is scored on its own validation images when given its own training data.
   const split: SplitChoice = flags.split === 'auto' ? (model.trainedOn === flags.data ? 'val' : 'all') : flags.split;
-  const samples = selectSplit(await loadTrainingData(flags.data, ir), split, ir.train.valSplit, ir.train.seed);
+  const samples = selectSplit(await loadTrainingData(flags.data, model.dataIr), split, ir.train.valSplit, ir.train.seed);
   if (samples.length === 0) throw new Error(`${flags.data}: no images in the '${split}' split`);
   if (flags.masks) await mkdir(flags.masks, { recursive: true });
   const report = await evaluateSamples(model, samples, {

@@ -1,9 +1,10 @@
 // What `unet eval` scores: a training run (its best/ checkpoint in tfjs) or an exported ONNX
 // file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { predictionCheckpoint, tfjsPredictor, type Predictor } from '../../backends/tfjs/train/predictor.ts';
-import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
+import { readRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
+import { compileSource } from '../compile.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { Model } from '../ir/types.ts';
 import { isLegal } from '../shapes/infer.ts';
@@ -20,6 +21,11 @@ export interface EvalModel {
   engine: string;
   /** The data the run was trained on (null for an ONNX file). */
   trainedOn: string | null;
+  /**
+   * The IR to load data with: the spec as compiled before training fixed the input size, so
+   * builtin:ellipses gets the image size training drew (not the crop's).
+   */
+  dataIr: Model;
 }
 
 /** Tile window when an ONNX file does not fix one: the training crop, else the first legal size from 256 up. */
@@ -42,7 +48,9 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
     const checkpoint = predictionCheckpoint(path);
     const selected = await selectEngine(engine);
     const predictor = await tfjsPredictor(ir, checkpoint);
+    const spec = compileSource(readFileSync(runPaths(path).spec, 'utf8'), config.spec).model;
     return {
+      dataIr: spec ? { ...spec, train: ir.train } : ir,
       ir,
       normalizer: config.normalizer,
       window: config.inputSize,
@@ -55,5 +63,5 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
   if (!path.toLowerCase().endsWith('.onnx')) throw new Error(`${path}: expected a run directory of \`unet train\` or an .onnx file`);
   if (engine !== 'auto') throw new Error(`--engine ${engine} selects a TensorFlow.js engine; an .onnx file runs in onnxruntime`);
   const { ir, normalizer, predictor } = await openOnnxModel(path);
-  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null };
+  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null, dataIr: ir };
 }
