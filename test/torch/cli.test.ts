@@ -14,7 +14,7 @@ import { withInputSize } from '../../src/shapes/infer.ts';
 import { buildModel } from '../../backends/tfjs/build.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { saveModel } from '../../backends/tfjs/io.ts';
-import { createRunDir } from '../../backends/tfjs/train/run-dir.ts';
+import { createRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
 import { randomizeWeights } from '../fixtures/onnx/tfjs.ts';
 import { hasTorch, runPython, warnSkip } from './python.ts';
 import { TRAIN } from './train-config.ts';
@@ -81,17 +81,18 @@ test.skipIf(!hasTorch)('--seeded-weights: the same initial weights as the tfjs b
   expect(runPython<{ rel: number }>(COMPARE, out, [JSON.stringify([2, 1, 16, 24])]).rel).toBeLessThanOrEqual(1e-4);
 }, 60_000);
 
-test.skipIf(!hasTorch)('a run directory: the checkpoint\'s weights (batch-norm statistics included)', async () => {
+test.skipIf(!hasTorch)('a run directory: its trained weights (batch-norm statistics included)', async () => {
   const run = join(root, 'run');
   const ir: Model = { ...withInputSize(compileFile('specs/ellipses.unet').model!, [16, 16]), train: TRAIN };
   await createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer: { mode: 'unit' }, train: TRAIN });
   const tfModel = buildModel(ir);
   randomizeWeights(tfModel, 4); // stands in for training
-  await saveModel(tfModel, join(run, 'last'));
+  // model/ holds the run's best weights as a tfjs model (backends/tfjs/train/run-dir.ts).
+  await saveModel(tfModel, runPaths(run).model);
   const out = join(root, 'from-run');
   const r = unet('emit', 'torch', run, '--out', out);
   expect(r.status, r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/trained weights of .*last/);
+  expect(r.stdout).toMatch(/trained weights of .*model/);
   writeReference(out, tfModel, [2, 1, 16, 16]);
   expect(runPython<{ rel: number }>(COMPARE, out, [JSON.stringify([2, 1, 16, 16])]).rel).toBeLessThanOrEqual(1e-4);
 }, 60_000);
