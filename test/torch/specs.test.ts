@@ -3,6 +3,7 @@
 // The 3D U-Net's smallest legal tile (92^3, 141 GFLOP) is too slow for the CPU here: its
 // shape is checked on the same spec with every width divided by 16 (the shapes do not
 // depend on widths), its parameter count at full width.
+import { narrowed } from '../helpers/narrowed.ts';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,11 +51,6 @@ function compile(path: string, text?: string): Model {
   return model;
 }
 
-/** The spec with every `filters` number divided by 16 (at least 1). */
-function narrowed(path: string): Model {
-  const text = readFileSync(path, 'utf8').replace(/filters\s+([\d,\s]+)/g, (line) => line.replace(/\d+/g, (n) => String(Math.max(1, Number(n) / 16))));
-  return compile(path, text);
-}
 
 interface Case {
   path: string;
@@ -68,7 +64,7 @@ const CASES: Case[] = SPECS.map((path) => {
   const model = compile(path);
   const size = Array<number>(model.dims).fill(smallestLegalExtents(model, 1)[0]!);
   const flops = withInputSize(model, size).totals.flops ?? Infinity;
-  return { path, model, shapeModel: flops > FLOP_LIMIT ? narrowed(path) : model, size };
+  return { path, model, shapeModel: flops > FLOP_LIMIT ? narrowed(path, { divisor: 16, min: 1 }) : model, size };
 });
 
 describe('every spec: parameter count and output shape in PyTorch', () => {
