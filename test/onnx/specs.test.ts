@@ -3,10 +3,10 @@
 // figures. Narrowed (widths / 8: the same graph with far fewer weights): the python3-onnx
 // checker and tfjs against onnxruntime (tfjs' cpu engine needs minutes at full size).
 import { narrowed } from '../helpers/narrowed.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compileFile, readFromDisk } from '../../src/compile.ts';
+import { compileFile } from '../../src/compile.ts';
 import { formatDiagnostics, type Diagnostic } from '../../src/diagnostics.ts';
 import type { Model } from '../../src/ir/types.ts';
 import { withInputSize } from '../../src/shapes/infer.ts';

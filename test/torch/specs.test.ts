@@ -4,7 +4,7 @@
 // shape is checked on the same spec with every width divided by 16 (the shapes do not
 // depend on widths), its parameter count at full width.
 import { narrowed } from '../helpers/narrowed.ts';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
