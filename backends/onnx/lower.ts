@@ -2,6 +2,7 @@
 // (NCDHW) throughout, opset 17. Every tfjs -> ONNX choice below follows the table in
 // /work/shared/FACTS.md, which was checked numerically in onnxruntime. Shapes are never
 // computed here: they come from the IR (docs/ir.md).
+import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
@@ -10,24 +11,7 @@ export const BACKEND = 'onnx';
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'output';
 
-/** One IR node this backend cannot express, with where it came from in the spec. */
-export interface Problem {
-  nodeId: string;
-  op: OpName;
-  message: string;
-  span: Span;
-}
-
-/** Every unsupported node of a model, reported together (as tf2onnx does). */
-export class UnsupportedOpsError extends Error {
-  constructor(readonly problems: Problem[]) {
-    const lines = problems.map(
-      (p) => `  ${p.span.file}:${p.span.line}:${p.span.column}: ${p.op} (node ${p.nodeId}): ${p.message}`,
-    );
-    super(`the ${BACKEND} backend cannot express ${problems.length} node(s):\n${lines.join('\n')}`);
-    this.name = 'UnsupportedOpsError';
-  }
-}
+export { UnsupportedOpsError, type Problem };
 
 export interface LowerOptions {
   /** Fold batch norm into the conv before it (FACTS: W' = W*g/sqrt(v+eps), b' = (b-m)*g/sqrt(v+eps)+beta). */
@@ -320,7 +304,7 @@ export function lowerModel(model: Model, weights: ModelWeights, options: LowerOp
     const lowering = LOWERINGS[node.op] as Lowering<OpName>;
     tensorOf.set(node.id, lowering(ctx) ?? y);
   }
-  if (problems.length > 0) throw new UnsupportedOpsError(problems);
+  if (problems.length > 0) throw new UnsupportedOpsError(BACKEND, problems);
 
   // The output can be an alias (a removed dropout, a folded norm): give it the graph's output name.
   const result = tensorOf.get(model.outputNode) ?? fail(`output node ${model.outputNode} is not in the graph`);

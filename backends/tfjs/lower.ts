@@ -2,6 +2,7 @@
 // (docs/ir.md gives each op's exact semantics). Layers are named after the IR node ids so
 // that weights map back to IR nodes. Shapes come from the IR; after each node the tfjs
 // shape is checked against the IR's, so a disagreement is caught at build time.
+import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
 import { initialKernel } from './init.ts';
@@ -142,10 +143,6 @@ const LOWERING: { [K in OpName]: Lowering<K> } = {
   dropout: (node, inputs) => apply(tf.layers.dropout({ rate: node.rate, name: layerName(node.id) }), inputs),
 };
 
-function where(span: Span): string {
-  return `${span.file}:${span.line}:${span.column}`;
-}
-
 /** The tfjs shape must equal the IR's on every axis the IR fixes. */
 function checkShape(node: Node, tensor: tf.SymbolicTensor): void {
   const expected = [...node.shape.size, node.shape.channels];
@@ -192,7 +189,7 @@ export interface Lowered {
 export function lowerModel(ir: Model, options: LowerOptions = {}): Lowered {
   const ctx: LowerContext = { dims: ir.dims, name: ir.name };
   const tensors = new Map<string, tf.SymbolicTensor>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const node of ir.nodes) {
     const inputs = node.inputs.map((id) => tensors.get(id));
     // An input that failed was reported already; its consumers cannot be built.
@@ -204,12 +201,10 @@ export function lowerModel(ir: Model, options: LowerOptions = {}): Lowered {
       tensors.set(node.id, out);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      problems.push(`${where(node.span)}: tfjs backend: ${message}`);
+      problems.push({ nodeId: node.id, op: node.op, message, span: node.span });
     }
   }
-  if (problems.length > 0) {
-    throw new Error(`tfjs backend cannot build '${ir.name}' (${problems.length} problem(s)):\n${problems.join('\n')}`);
-  }
+  if (problems.length > 0) throw new UnsupportedOpsError('tfjs', problems);
   const model = tf.model({
     inputs: tensors.get(ir.nodes[0].id)!,
     outputs: tensors.get(ir.outputNode)!,

@@ -3,26 +3,12 @@
 // (`enc1.conv1` -> `self.enc1_conv1`), and `forward` has one line per node in the IR's
 // topological order. The tfjs -> PyTorch choices follow /work/shared/FACTS.md; shapes are
 // never computed here, they come from the IR (docs/ir.md).
+import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
 
 export const BACKEND = 'torch';
 
-/** One IR node this backend cannot express, with where it came from in the spec. */
-export interface Problem {
-  nodeId: string;
-  op: OpName;
-  message: string;
-  span: Span;
-}
-
-/** Every unsupported node of a model, reported together. */
-export class UnsupportedOpsError extends Error {
-  constructor(readonly problems: Problem[]) {
-    const lines = problems.map((p) => `  ${p.span.file}:${p.span.line}:${p.span.column}: ${p.op} (node ${p.nodeId}): ${p.message}`);
-    super(`the ${BACKEND} backend cannot express ${problems.length} node(s):\n${lines.join('\n')}`);
-    this.name = 'UnsupportedOpsError';
-  }
-}
+export { UnsupportedOpsError, type Problem };
 
 /** Python helper functions a lowering can ask for; emitted once, only when used. */
 export const HELPERS = {
@@ -292,7 +278,7 @@ export function lowerModule(model: Model): LoweredModule {
     const lowering = LOWERINGS[node.op] as Lowering<OpName>;
     forward.push(`${name} = ${lowering(ctx)}`);
   }
-  if (problems.length) throw new UnsupportedOpsError(problems);
+  if (problems.length) throw new UnsupportedOpsError(BACKEND, problems);
   forward.push(`return ${names.get(model.outputNode)!}`);
   const helpers = (Object.keys(HELPERS) as Helper[]).filter((h) => used.has(h));
   return { className: className(model.name), modules, forward, helpers, attributes };

@@ -97,9 +97,9 @@ describe('what tfjs cannot express', () => {
     const ir = b.build('unreachable');
     expect(() => lowerModel(ir)).toThrowError(
       [
-        "tfjs backend cannot build 'fixture' (2 problem(s)):",
-        'fixture.unet:2:3: tfjs backend: conv with stride [2,2] and dilation [2,2] together is not supported (tf.conv2d needs one of them to be 1)',
-        "fixture.unet:3:3: tfjs backend: crop of an input of symbolic size [null,null] is not supported: build valid-padding models for a concrete size (buildModel's inputSize)",
+        'the tfjs backend cannot express 2 node(s):',
+        '  fixture.unet:2:3: conv (node strided): conv with stride [2,2] and dilation [2,2] together is not supported (tf.conv2d needs one of them to be 1)',
+        "  fixture.unet:3:3: crop (node crop): crop of an input of symbolic size [null,null] is not supported: build valid-padding models for a concrete size (buildModel's inputSize)",
       ].join('\n'),
     );
   });
