@@ -4,7 +4,7 @@
 // shape is checked against the IR's, so a disagreement is caught at build time.
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import * as tf from '@tensorflow/tfjs';
-import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
+import type { Model, Node, OpName } from '../../src/ir/types.ts';
 import { initialKernel } from './init.ts';
 import { BatchNorm3D, Crop3D, GroupNorm, PixelShuffle, Resize, SpatialMean } from './layers/index.ts';
 
