@@ -8,6 +8,9 @@
  *
  *   npx tsx bench/train-step.ts                 wasm and PyTorch (cpu too with --cpu: ~5 min a step)
  *   npx tsx bench/train-step.ts --steps 5
+ *   npx tsx bench/train-step.ts --workers 2    also wasm data-parallel over 2 replicas (main + 1 worker thread)
+ *
+ * Worker threads share the process, so the max RSS of a data-parallel row covers every replica.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,8 +43,8 @@ interface Result {
   detail: string;
 }
 
-/** Child: time `steps` steps (after one warm-up step) on one tfjs engine. */
-async function runTfjs(engine: string, steps: number): Promise<Result> {
+/** Child: time `steps` steps (after one warm-up step) on one tfjs engine, over `workers` data-parallel replicas. */
+async function runTfjs(engine: string, steps: number, workers: number): Promise<Result> {
   const { selectEngine, tf } = await import('../backends/tfjs/engines.ts');
   const { buildModel } = await import('../backends/tfjs/build.ts');
   const { TrainingLoop } = await import('../backends/tfjs/train/loop.ts');
@@ -53,11 +56,23 @@ async function runTfjs(engine: string, steps: number): Promise<Result> {
   const rng = new Random(1);
   const x = tf.tensor4d(Float32Array.from({ length: BATCH * 128 * 128 }, () => rng.uniform()), [BATCH, 128, 128, 1]);
   const labels = tf.tensor3d(Float32Array.from({ length: BATCH * 128 * 128 }, () => (rng.uniform() > 0.5 ? 1 : 0)), [BATCH, 128, 128]);
-  loop.step(x, labels, null, 1e-3);
+  let step = () => Promise.resolve(loop.step(x, labels, null, 1e-3));
+  let parallel: { dispose(): Promise<void> } | null = null;
+  if (workers > 1) {
+    const { DataParallel } = await import('../backends/tfjs/train/parallel/data-parallel.ts');
+    const dp = new DataParallel(workers, selected.name);
+    await dp.start(model, ir.train, loop.getState());
+    parallel = dp;
+    step = () => dp.step(loop, { x, labels, weights: null, size: BATCH }, 1e-3, rng);
+  }
+  await step();
   const started = performance.now();
-  for (let i = 0; i < steps; i++) loop.step(x, labels, null, 1e-3);
+  for (let i = 0; i < steps; i++) await step();
   const seconds = (performance.now() - started) / 1000 / steps;
-  return { engine: `tfjs ${selected.name}`, secondsPerStep: seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, detail: `tfjs ${tf.version.tfjs}` };
+  await parallel?.dispose();
+  const name = workers > 1 ? `tfjs ${selected.name} x${workers} workers` : `tfjs ${selected.name}`;
+  const detail = `tfjs ${tf.version.tfjs}${workers > 1 ? `, data-parallel: main thread + ${workers - 1} worker thread(s), shards of ${BATCH / workers}` : ''}`;
+  return { engine: name, secondsPerStep: seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, detail };
 }
 
 const TORCH_STEP = `
@@ -115,25 +130,31 @@ function runTorch(steps: number): Result | string {
   }
 }
 
-function runChild(engine: string, steps: number): Result | string {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, '--steps', String(steps)], {
+function runChild(engine: string, steps: number, workers = 1): Result | string {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, '--steps', String(steps), '--workers', String(workers)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) return `tfjs ${engine}: failed (${(child.stderr || line).trim().split('\n').slice(-3).join(' ')})`;
+  if (child.status !== 0 || !line.startsWith('{')) return `tfjs ${engine}${workers > 1 ? ` x${workers} workers` : ''}: failed (${(child.stderr || line).trim().split('\n').slice(-3).join(' ')})`;
   return JSON.parse(line) as Result;
 }
 
 const args = process.argv.slice(2);
 const steps = Number(args[args.indexOf('--steps') + 1] ?? 3) || 3;
+const workers = args.includes('--workers') ? Number(args[args.indexOf('--workers') + 1]) : 1;
+if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers: expected a positive integer, got '${args[args.indexOf('--workers') + 1]}'`);
 if (args[0] === '--child') {
-  process.stdout.write(JSON.stringify(await runTfjs(args[1]!, steps)) + '\n');
+  process.stdout.write(JSON.stringify(await runTfjs(args[1]!, steps, workers)) + '\n');
 } else {
   const ir = benchModel();
   console.log(`one training step: ${ir.name} (${ir.totals.params.toLocaleString('en-US')} parameters, ${((ir.totals.flops ?? 0) * BATCH * 3 / 1e9).toFixed(1)} GFLOP forward+backward at batch ${BATCH}), ${steps} timed steps after a warm-up; load average ${loadavg()[0]!.toFixed(2)}`);
   const engines = ['wasm', ...(args.includes('--cpu') ? ['cpu'] : [])];
-  const results = [...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps)), runTorch(steps)];
+  const results = [
+    ...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps)),
+    ...(workers > 1 ? [runChild('wasm', steps, workers)] : []),
+    runTorch(steps),
+  ];
   const torch = results.find((r): r is Result => typeof r !== 'string' && r.engine.startsWith('PyTorch'));
   console.log('| engine | s / step | vs PyTorch | peak RSS (MiB) | detail |\n| --- | --- | --- | --- | --- |');
   for (const r of results) {

@@ -18,6 +18,7 @@ interface TrainFlags {
   seed?: number;
   valSplit?: number;
   resume?: boolean;
+  workers: number | 'auto';
 }
 
 /** A commander parser that accepts a number passing `ok`, else repeats the value and says what was expected. */
@@ -63,12 +64,13 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     out,
     engine: flags.engine,
     resume: flags.resume ?? false,
-    onStart: ({ engine, train: nTrain, val, steps, state, config, replaced }) => {
+    workers: flags.workers,
+    onStart: ({ engine, workers, train: nTrain, val, steps, state, config, replaced }) => {
       if (replaced) process.stdout.write(`replacing the earlier run in ${out}\n`);
       const t = config.train;
       const from = state ? `, resuming after epoch ${state.epoch}${state.step ? ` step ${state.step}` : ''}` : '';
       process.stdout.write(
-        `training ${ir.name} on ${engine}: ${nTrain} training and ${val} validation images of ${config.inputSize.join('x')}, ` +
+        `training ${ir.name} on ${engine}${workers > 1 ? ` x${workers} data-parallel replicas` : ''}: ${nTrain} training and ${val} validation images of ${config.inputSize.join('x')}, ` +
           `${t.epochs} epochs of ${steps} steps (batch ${t.batch}), ${t.optimizer.kind} lr ${t.optimizer.lr}, loss ${t.loss}${from}\n`,
       );
       progress = createProgress(t.epochs, steps, state ? state.epoch * steps + state.step : 0);
@@ -113,6 +115,12 @@ export function register(program: Command): void {
     .addOption(new Option('--engine <engine>', 'tfjs engine').choices(['auto', ...ENGINE_NAMES]).default('auto'))
     .option('--seed <n>', 'seed of initialisation, data split, order and augmentation', numberFlag('an integer >= 0', (n) => Number.isInteger(n) && n >= 0))
     .option('--val-split <f>', 'fraction of the data held out for validation', numberFlag('a number in (0, 1)', (n) => n > 0 && n < 1))
-    .option('--resume', "continue the run in --out from its last checkpoint with its config.json (only --epochs and --engine apply)")
+    .option(
+      '--workers <n>',
+      'data-parallel replicas, each on its own thread and engine (batch split among them; batch norm uses per-replica statistics); auto: one per core on wasm',
+      (value: string) => (value === 'auto' ? 'auto' : positiveInt(value)),
+      1,
+    )
+    .option('--resume', "continue the run in --out from its last checkpoint with its config.json (only --epochs, --engine and --workers apply)")
     .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
 }

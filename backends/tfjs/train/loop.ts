@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../../src/data/random.ts';
 import type { Sample } from '../../../src/data/types.ts';
 import type { TrainConfig } from '../../../src/ir/types.ts';
-import { chunks, disposeBatch, epochOrder, toBatch, type Prepared } from './batches.ts';
+import { chunks, disposeBatch, epochOrder, toBatch, type Batch, type Prepared } from './batches.ts';
 import { evaluate } from './evaluate.ts';
 import { lossFunction, type LossFn } from './losses.ts';
 import { clipByGlobalNorm, makeOptimizer, type Optimizer, type OptimizerState } from './optimizers.ts';
@@ -65,6 +65,17 @@ export interface LoopOptions {
   onStep?: (info: StepInfo) => void;
   /** Called after each epoch's validation, e.g. to write checkpoints. */
   onEpoch?: (record: EpochRecord, state: TrainState) => Promise<void>;
+  /** Data-parallel training over worker threads (parallel/data-parallel.ts); none: step() on this thread. */
+  parallel?: ParallelStep;
+}
+
+/**
+ * One data-parallel step in place of step(): this loop's model is replica 0, the step
+ * shards the batch, averages the replicas' gradients and updates every replica. `dropout`
+ * is the step's generator (the one seedDropout gets on the single-thread path).
+ */
+export interface ParallelStep {
+  step(loop: TrainingLoop, batch: Batch, lr: number, dropout: Random): Promise<number>;
 }
 
 /** Dropout layers of a model; tfjs Dropout with a fixed seed draws the same mask every call. */
@@ -136,8 +147,13 @@ export class TrainingLoop {
       const started = performance.now();
       const group = groups[this.state.step];
       const batch = toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`))));
-      this.seedDropout(root.fork(`dropout/${epoch}/${this.state.step}`));
-      const loss = this.step(batch.x, batch.labels, batch.weights, lr);
+      const dropout = root.fork(`dropout/${epoch}/${this.state.step}`);
+      let loss: number;
+      if (this.options.parallel) loss = await this.options.parallel.step(this, batch, lr, dropout);
+      else {
+        this.seedDropout(dropout);
+        loss = this.step(batch.x, batch.labels, batch.weights, lr);
+      }
       disposeBatch(batch);
       this.state.step += 1;
       this.state.lossSum += loss * group.length;
@@ -172,27 +188,41 @@ export class TrainingLoop {
   }
 
   /** A fresh seed per step for every dropout layer, drawn from the step's own generator. */
-  private seedDropout(rng: Random): void {
+  seedDropout(rng: Random): void {
     for (const layer of this.dropouts) layer.seed = rng.nextUint32();
   }
 
-  /** One gradient step; returns the batch loss. */
   /** One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.) */
   step(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null, lr: number): number {
-    const { model, config } = this.options;
+    const { loss, grads } = this.gradients(x, labels, weights);
+    this.update(grads, lr);
+    const value = loss.dataSync()[0];
+    tf.dispose([loss, ...grads]);
+    return value;
+  }
+
+  /**
+   * The loss on a batch and its gradients, one per trainable weight in order (the caller
+   * disposes them). Batch norm uses the batch's statistics and updates its moving ones.
+   */
+  gradients(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null): { loss: tf.Scalar; grads: tf.Tensor[] } {
+    const { model } = this.options;
     const { value, grads } = tf.variableGrads(
       () => this.loss(model.apply(x, { training: true }) as tf.Tensor4D, labels, weights ?? undefined),
       this.variables,
     );
-    let list = this.variables.map((v) => grads[v.name]);
-    if (config.clip !== null) {
-      const clipped = clipByGlobalNorm(list, config.clip);
-      tf.dispose(list);
-      list = clipped;
+    return { loss: value, grads: this.variables.map((v) => grads[v.name]) };
+  }
+
+  /** Clips the gradients (train.clip) and applies one optimizer update; `grads` stay the caller's. */
+  update(grads: tf.Tensor[], lr: number): void {
+    const { config } = this.options;
+    if (config.clip === null) {
+      this.optimizer.apply(grads, lr);
+      return;
     }
-    this.optimizer.apply(list, lr);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...list]);
-    return loss;
+    const clipped = clipByGlobalNorm(grads, config.clip);
+    this.optimizer.apply(clipped, lr);
+    tf.dispose(clipped);
   }
 }

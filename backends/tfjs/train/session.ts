@@ -1,6 +1,7 @@
 // One `unet train` run from a compiled IR: data -> split -> normaliser -> model -> run
 // directory -> training loop with checkpoints. The run directory is written only once the
 // data, the engine and the model are ready, so a bad flag or a bad file leaves nothing behind.
+import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { fitNormalizer } from '../../../src/data/normalize.ts';
 import { splitDataset } from '../../../src/data/split.ts';
@@ -13,6 +14,7 @@ import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { loadTrainingData } from './data.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
+import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
 import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
 
@@ -25,8 +27,16 @@ export interface SessionOptions {
   engine: EngineRequest;
   /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs). */
   resume: boolean;
+  /**
+   * Data-parallel replicas (parallel/data-parallel.ts): the main thread and workers - 1
+   * worker threads, each with its own engine. 'auto': the number of cores on the wasm
+   * engine (single-threaded in Node), else 1. Default 1: everything on this thread.
+   */
+  workers?: number | 'auto';
   onStart?: (info: {
     engine: string;
+    /** Data-parallel replicas (1: none). */
+    workers: number;
     train: number;
     val: number;
     steps: number;
@@ -63,6 +73,17 @@ function inputSize(train: TrainConfig, samples: Sample[]): number[] {
   return [height, width];
 }
 
+/** The number of data-parallel replicas for a --workers request on an engine. */
+export function replicaCount(request: number | 'auto', engine: string): number {
+  if (request === 'auto') return engine === 'wasm' ? Math.max(1, cpus().length) : 1;
+  if (!Number.isInteger(request) || request < 1) throw new Error(`workers: expected a positive integer or auto, got ${request}`);
+  if (request > 1 && engine !== 'wasm' && engine !== 'cpu') {
+    // tfjs-node already uses every core, and its native binding is not known to load in worker threads.
+    throw new Error(`workers ${request}: data-parallel worker threads need the wasm or cpu engine, the run uses ${engine}`);
+  }
+  return request;
+}
+
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
   if (options.ir.dims !== 2) {
@@ -86,6 +107,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   }
   const size = saved?.config.inputSize ?? inputSize(train, samples);
   const engine = await selectEngine(options.engine);
+  const workers = replicaCount(options.workers ?? 1, engine.name);
   const model = buildModel(ir0, { inputSize: size, seed: train.seed });
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
   const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
@@ -94,8 +116,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const ir = withInputSize(ir0, size);
   const preparers = makePreparers(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
+  // Replica 0 is `model` itself: its weights, optimizer state and batch-norm statistics are
+  // the ones checkpointed and saved; the worker replicas start as copies of it (after a
+  // resume, of the checkpoint).
+  const parallel = workers > 1 ? new DataParallel(workers, engine.name) : undefined;
   const loop = new TrainingLoop(
     {
+      parallel,
       model,
       config: train,
       classes: Math.max(ir.classes, 2),
@@ -116,6 +143,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
     },
     state ?? undefined,
   );
+  await parallel?.start(model, train, loop.getState());
   return {
     stop: () => loop.stop(),
     run: async () => {
@@ -123,6 +151,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       await createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
       options.onStart?.({
         engine: engine.name,
+        workers,
         train: split.train.length,
         val: split.val.length,
         steps: Math.ceil(split.train.length / train.batch),
@@ -130,12 +159,16 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
         config,
         replaced: replacing,
       });
-      const { stopped } = await loop.run();
-      const final = loop.getState();
-      if (stopped) await saveCheckpoint(paths.last, model, final);
-      model.dispose();
-      tf.disposeVariables();
-      return { stopped, history: final.history };
+      try {
+        const { stopped } = await loop.run();
+        const final = loop.getState();
+        if (stopped) await saveCheckpoint(paths.last, model, final);
+        model.dispose();
+        tf.disposeVariables();
+        return { stopped, history: final.history };
+      } finally {
+        await parallel?.dispose();
+      }
     },
   };
 }
