@@ -75,7 +75,6 @@ describe('data-parallel training on worker threads', () => {
     const model = plainModel();
     const { parallel } = await trainParallel(model);
     const diff = relativeDifference(flatWeights(single), flatWeights(model));
-    console.log('relative difference N=2 vs N=1', diff);
     expect(diff).toBeLessThan(1e-5);
     expect(relativeDifference(flatWeights(plainModel()), flatWeights(model))).toBeGreaterThan(1e-3); // it did train
     // The worker replica holds the very same weights as replica 0.

@@ -132,7 +132,8 @@ export class DataParallel implements ParallelStep {
     const [, h, w, c] = batch.x.shape;
     const [, oh, ow] = batch.labels.shape;
     const x = batch.x.dataSync() as Float32Array;
-    const labels = batch.labels.dataSync() as Int32Array;
+    // Class indices: int32 from toBatch (a float32 label tensor is converted).
+    const labels = batch.labels.dtype === 'int32' ? (batch.labels.dataSync() as Int32Array) : Int32Array.from(batch.labels.dataSync());
     const weights = (batch.weights?.dataSync() as Float32Array | undefined) ?? null;
 
     // Send the worker shards first, so they compute while this thread does shard 0.
@@ -175,14 +176,16 @@ export class DataParallel implements ParallelStep {
     if (remoteError !== null) throw remoteError;
 
     // Weighted average in shard order (float64 accumulation, one rounding to float32).
+    const shares = parts.map((p) => p.size / n);
     const averaged = shapes.map((_, v) => {
-      const sum = new Float64Array(parts[0].grads[v].length);
-      for (const part of parts) {
-        const share = part.size / n;
-        const g = part.grads[v];
-        for (let j = 0; j < g.length; j++) sum[j] += share * g[j];
+      const grads = parts.map((p) => p.grads[v]);
+      const out = new Float32Array(grads[0].length);
+      for (let j = 0; j < out.length; j++) {
+        let sum = 0;
+        for (let k = 0; k < grads.length; k++) sum += shares[k] * grads[k][j];
+        out[j] = sum;
       }
-      return Float32Array.from(sum);
+      return out;
     });
     for (const remote of this.remotes) {
       const copies = averaged.map((a) => a.slice());
