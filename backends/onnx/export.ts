@@ -75,6 +75,8 @@ export function exportOnnx(model: Model, weights: ModelWeights, options: ExportO
     // What a user of the file needs besides the graph: how to prepare the input and read the output.
     metadata: {
       'unet.class_names': JSON.stringify(model.classNames),
+      // The whole IR, so a runtime of ours needs nothing but this file (src/eval/onnx-predictor.ts).
+      'unet.ir': JSON.stringify(model),
       'unet.input_normalization':
         options.inputNormalization === undefined ? model.train.normalize : JSON.stringify(options.inputNormalization),
       // s >= min and s % modulus in residues, per spatial axis (docs/ir.md).

@@ -12,6 +12,10 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 
+// Production mode: no debug checks, and no "install tfjs-node" banner on every run
+// (`unet engines` says which engines exist and how to get the faster ones).
+tf.enableProdMode();
+
 export { tf };
 
 export type EngineName = 'gpu' | 'node' | 'wasm' | 'cpu';

@@ -1,18 +1,39 @@
-// `unet predict RUN IMAGE... --out DIR`: segments images with a trained run (its best/
-// checkpoint) and writes, per image, <stem>_mask.png and <stem>_overlay.png.
+// `unet predict RUN|MODEL.onnx IMAGE... --out DIR`: segments images with a trained run (its
+// best checkpoint, on a tfjs engine) or an exported ONNX file (onnxruntime), through the same
+// overlap-tile code, and writes per image <stem>_mask.png and <stem>_overlay.png.
+import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ENGINE_NAMES, selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
-import { predictionCheckpoint, tfjsPredictor } from '../../backends/tfjs/train/predictor.ts';
+import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
 import { classProbability, overlay, segmentImage, toMask } from '../../backends/tfjs/train/segment.ts';
 import { readImage, writeImagePng, writeMaskPng } from '../data/image-io.ts';
+import { openEvalModel, type EvalModel } from '../eval/model-source.ts';
 
 interface PredictFlags {
   out: string;
-  engine: EngineRequest;
+  engine: EngineRequest | 'onnx';
   probabilities?: boolean;
+}
+
+/** Where `unet export RUN --onnx RUN/model.onnx` puts a run's export, which predict then prefers. */
+export const RUN_ONNX = 'model.onnx';
+
+/**
+ * The model to segment with: an .onnx file in onnxruntime; a run directory on onnxruntime
+ * when asked (--engine onnx) or when the run holds an export (--engine auto), else on tfjs.
+ */
+async function openModel(path: string, engine: PredictFlags['engine']): Promise<EvalModel> {
+  const isRun = existsSync(path) && statSync(path).isDirectory();
+  const exported = isRun ? join(path, RUN_ONNX) : path;
+  if (!isRun && engine !== 'auto' && engine !== 'onnx') throw new Error(`--engine ${engine} is a TensorFlow.js engine, but ${path} is an ONNX file: it runs in onnxruntime (--engine onnx)`);
+  const onnx = !isRun || engine === 'onnx' || (engine === 'auto' && existsSync(exported));
+  if (!onnx) return openEvalModel(path, engine as EngineRequest);
+  if (isRun && !existsSync(exported)) throw new Error(`${path} has no ${RUN_ONNX}: run \`unet export ${path} --onnx ${exported}\` first, or pick a tfjs engine`);
+  const model = await openEvalModel(exported, 'auto');
+  // A run's export is tiled with the window the run was trained at.
+  return isRun ? { ...model, window: (await readRunDir(path)).config.inputSize } : model;
 }
 
 /** Class k as gray value k * 255 / (K - 1), so the classes are visible (0 and 255 for two). */
@@ -21,8 +42,8 @@ function visibleValues(classes: number): number[] {
 }
 
 async function predict(run: string, images: string[], flags: PredictFlags): Promise<void> {
-  const { ir, config } = await readRunDir(run);
-  const checkpoint = predictionCheckpoint(run);
+  const model = await openModel(run, flags.engine);
+  const { ir, normalizer, window, predictor } = model;
   // Read every image first, so an unreadable one stops the command before anything is written.
   const loaded = [];
   for (const path of images) loaded.push({ path, image: await readImage(path) });
@@ -31,13 +52,11 @@ async function predict(run: string, images: string[], flags: PredictFlags): Prom
       throw new Error(`${path}: image has ${image.channels} channels, the network of ${run} takes ${ir.input.channels}`);
     }
   }
-  const engine = await selectEngine(flags.engine);
-  const predictor = await tfjsPredictor(ir, checkpoint);
   await mkdir(flags.out, { recursive: true });
   const classes = Math.max(ir.classes, 2);
   for (const { path, image } of loaded) {
     const stem = basename(path, extname(path));
-    const probs = await segmentImage(image, ir, config.normalizer, config.inputSize, predictor);
+    const probs = await segmentImage(image, ir, normalizer, window, predictor);
     const mask = toMask(probs);
     if (flags.probabilities) {
       for (let k = 1; k < classes; k++) {
@@ -50,17 +69,22 @@ async function predict(run: string, images: string[], flags: PredictFlags): Prom
     await writeImagePng(join(flags.out, `${stem}_overlay.png`), overlay(image, mask));
     process.stdout.write(`${path} -> ${join(flags.out, stem)}_{${flags.probabilities ? 'prob' : 'mask'},overlay}.png\n`);
   }
-  process.stdout.write(`predicted ${loaded.length} image(s) with ${checkpoint} on ${engine.name}\n`);
+  process.stdout.write(`predicted ${loaded.length} image(s) with ${model.description} on ${model.engine}\n`);
 }
 
 export function register(program: Command): void {
   program
     .command('predict')
     .description('segment images with a trained run: a mask PNG and an overlay PNG per image')
-    .argument('<run>', 'run directory written by `unet train`')
+    .argument('<model>', `run directory written by \`unet train\`, or an .onnx file written by \`unet export\``)
     .argument('<images...>', 'images to segment (PNG, TIFF, JPEG)')
     .requiredOption('--out <dir>', 'output folder')
-    .addOption(new Option('--engine <engine>', 'tfjs engine').choices(['auto', ...ENGINE_NAMES]).default('auto'))
+    .addOption(
+      new Option('--engine <engine>', `onnx (onnxruntime: an .onnx file, or the run's ${RUN_ONNX}) or a tfjs engine; auto prefers the run's ${RUN_ONNX} when it has one`)
+        .choices(['auto', 'onnx', ...ENGINE_NAMES])
+        .default('auto'),
+    )
+    .addHelpText('after', `\nExamples:\n  unet predict runs/ellipses img.png --out masks/\n  unet export runs/ellipses --onnx runs/ellipses/${RUN_ONNX} && unet predict runs/ellipses img.png --out masks/  (onnxruntime)`)
     .option('--probabilities', 'write foreground probabilities (<stem>_prob.png) instead of class masks')
     .action(async (run: string, images: string[], flags: PredictFlags) => predict(run, images, flags));
 }

@@ -1,16 +1,14 @@
 // A Predictor (backends/tfjs/train/predictor.ts) for an exported ONNX file, run in
 // onnxruntime: the same tiling and scoring as a run directory, without TensorFlow.js.
-// The network's IR comes from the spec text that `unet export` stores in the file's
-// metadata, its input normalisation from `unet.input_normalization`.
+// The network's IR comes from the `unet.ir` metadata that `unet export` stores in the file,
+// its input normalisation from `unet.input_normalization`.
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { createSession, runSession } from '../../backends/onnx/runtime.ts';
 import { decodeModel } from '../../backends/onnx/proto.ts';
 import type { Predictor } from '../../backends/tfjs/train/predictor.ts';
-import { compileSource } from '../compile.ts';
-import { formatDiagnostics } from '../diagnostics.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { Model } from '../ir/types.ts';
+import { validateModel } from '../ir/validate.ts';
 
 export interface OnnxModel {
   ir: Model;
@@ -51,6 +49,17 @@ function toNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
   return out;
 }
 
+/** The network's IR, stored whole in the `unet.ir` metadata by `unet export`. */
+function irOf(meta: Map<string, string>, path: string): Model {
+  const ir = meta.get('unet.ir');
+  if (ir === undefined) throw new Error(`${path}: no 'unet.ir' metadata: only files written by \`unet export\` can be used here`);
+  try {
+    return validateModel(JSON.parse(ir));
+  } catch (error) {
+    throw new Error(`${path}: its 'unet.ir' metadata is not valid IR: ${(error as Error).message}`);
+  }
+}
+
 /** Opens an ONNX file written by `unet export`; other files are refused by name. */
 export async function openOnnxModel(path: string): Promise<OnnxModel> {
   const bytes = new Uint8Array(await readFile(path));
@@ -60,12 +69,7 @@ export async function openOnnxModel(path: string): Promise<OnnxModel> {
   } catch (error) {
     throw new Error(`${path}: not a readable ONNX file (${(error as Error).message})`);
   }
-  const spec = meta.get('unet.spec');
-  if (spec === undefined) throw new Error(`${path}: no 'unet.spec' metadata: only files written by \`unet export\` can be evaluated`);
-  // `extends ... from "file"` resolves beside the original spec file, as at export time.
-  const specFile = resolve(dirname(path), meta.get('unet.spec_file') ?? 'model.unet');
-  const { model, diagnostics, sources } = compileSource(spec, specFile);
-  if (!model) throw new Error(`${path}: the embedded spec does not compile:\n${formatDiagnostics(diagnostics, sources)}`);
+  const model = irOf(meta, path);
   const session = await createSession(bytes);
   const channels = model.input.channels;
   const predictor: Predictor = async (batch, n, h, w) => {
