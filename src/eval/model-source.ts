@@ -62,6 +62,7 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
   }
   if (!path.toLowerCase().endsWith('.onnx')) throw new Error(`${path}: expected a run directory of \`unet train\` or an .onnx file`);
   if (engine !== 'auto') throw new Error(`--engine ${engine} selects a TensorFlow.js engine; an .onnx file runs in onnxruntime`);
-  const { ir, normalizer, predictor } = await openOnnxModel(path);
-  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null, dataIr: ir };
+  const { ir, specIr, normalizer, predictor } = await openOnnxModel(path);
+  const dataIr = specIr ? { ...specIr, train: ir.train } : ir;
+  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null, dataIr };
 }

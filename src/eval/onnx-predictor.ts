@@ -3,15 +3,22 @@
 // The network's IR comes from the `unet.ir` metadata that `unet export` stores in the file,
 // its input normalisation from `unet.input_normalization`.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createSession, runSession } from '../../backends/onnx/runtime.ts';
 import { decodeModel } from '../../backends/onnx/proto.ts';
 import type { Predictor } from '../../backends/tfjs/train/predictor.ts';
+import { compileSource } from '../compile.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { Model } from '../ir/types.ts';
 import { validateModel } from '../ir/validate.ts';
 
 export interface OnnxModel {
   ir: Model;
+  /**
+   * The spec as written, before training fixed its input size (it decides the image size of
+   * builtin data); null when its `extends ... from` cannot be resolved beside the file.
+   */
+  specIr: Model | null;
   normalizer: Normalizer;
   predictor: Predictor;
 }
@@ -60,6 +67,12 @@ function irOf(meta: Map<string, string>, path: string): Model {
   }
 }
 
+function specIrOf(meta: Map<string, string>, path: string): Model | null {
+  const spec = meta.get('unet.spec');
+  if (spec === undefined) return null;
+  return compileSource(spec, resolve(dirname(path), meta.get('unet.spec_file') ?? 'model.unet')).model;
+}
+
 /** Opens an ONNX file written by `unet export`; other files are refused by name. */
 export async function openOnnxModel(path: string): Promise<OnnxModel> {
   const bytes = new Uint8Array(await readFile(path));
@@ -76,5 +89,5 @@ export async function openOnnxModel(path: string): Promise<OnnxModel> {
     const out = await runSession(session, { data: toNchw(batch, n, h, w, channels), dims: [n, channels, h, w] });
     return toNhwc(out.data, out.dims);
   };
-  return { ir: model, normalizer: parseNormalizer(meta.get('unet.input_normalization'), path), predictor };
+  return { ir: model, specIr: specIrOf(meta, path), normalizer: parseNormalizer(meta.get('unet.input_normalization'), path), predictor };
 }
