@@ -1,5 +1,6 @@
 // Inference of milesial.unet (3 in, 2 classes, base 64, 31M parameters) at 1x3x256x256:
-// onnxruntime used directly on the exported file, our predict path (backends/onnx/runtime.ts),
+// onnxruntime used directly on the exported file, our session (backends/onnx/runtime.ts) and
+// the Predictor that `unet predict --engine onnx` runs per tile,
 // tfjs wasm, and PyTorch (Debian's python3-torch) when it is installed.
 // Run: npx tsx bench/onnx-inference.ts
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { weightsFromTfjs } from '../backends/onnx/weights.ts';
 import { selectEngine, tf } from '../backends/tfjs/engines.ts';
 import { lowerModel } from '../backends/tfjs/lower.ts';
 import { compileFile } from '../src/compile.ts';
+import { openOnnxModel } from '../src/eval/onnx-predictor.ts';
 import { withInputSize } from '../src/shapes/infer.ts';
 
 const SPEC = 'specs/milesial.unet';
@@ -52,6 +54,12 @@ await raw.release();
 const ours = await createSession(path);
 results['runtime.ts (all cores, optimisation all)'] = await median(() => runSession(ours, { data: input, dims }));
 await ours.release();
+
+// What `unet predict --engine onnx` runs per tile: the Predictor over the same file
+// (NHWC in and out, converted around the NCHW session).
+const { predictor } = await openOnnxModel(path);
+const nhwc = Float32Array.from({ length: input.length }, (_, k) => Math.sin(k));
+results['unet predict --engine onnx (Predictor)'] = await median(() => predictor(nhwc, 1, SIZE[0]!, SIZE[1]!));
 
 // Channels last for tfjs; the values only need the right count for timing.
 const x = tf.tensor(input, [1, ...SIZE, model.input.channels]);
