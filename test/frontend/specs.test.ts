@@ -54,6 +54,18 @@ describe('published figures', () => {
     expect(dims(m.input)).toEqual([3, 116, 132, 132]);
     expect(dims(m.output)).toEqual([3, 28, 44, 44]);
   });
+
+  test('unet3d: the paper\'s 19,069,955 parameters, counted its way (conv biases, no norm affine, up-convs without bias)', () => {
+    const m = compile('specs/unet3d.unet');
+    let paper = m.totals.params;
+    for (const n of m.nodes) {
+      if (n.op === 'norm') paper -= n.params; // Caffe's BatchNorm layer has no scale and shift
+      if (n.op === 'conv' && !n.bias) paper += n.filters; // the released model's convs have biases
+      if (n.op === 'conv_transpose' && n.bias) paper -= n.filters; // its up-convolutions do not
+    }
+    expect(m.totals.params).toBe(19_073_187);
+    expect(paper).toBe(19_069_955); // Cicek et al. 2016, sec. 2
+  });
 });
 
 /** The PyTorch U-Net (milesial/Pytorch-UNet, unet_parts.py) counted by hand: base b, depth d, input channels 3, 2 classes. */
