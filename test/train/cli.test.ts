@@ -188,9 +188,13 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     expect((await readRaw(join(dir, 'pred-valid', 'large_mask.png'))).width).toBe(80);
   });
 
-  it('predict names a run directory that is not one', async () => {
-    const r = await unet('predict', join(dir, 'nothing'), join(dir, 'shapes.png'), '--out', join(dir, 'pred2'));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not a training run');
+  it('predict names a model that is missing, and a folder that is not a run', async () => {
+    const missing = await unet('predict', join(dir, 'nothing'), join(dir, 'shapes.png'), '--out', join(dir, 'pred2'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nothing does not exist \(expected a run directory of `unet train` or an \.onnx file\)/);
+    mkdirSync(join(dir, 'not-a-run'), { recursive: true });
+    const notRun = await unet('predict', join(dir, 'not-a-run'), join(dir, 'shapes.png'), '--out', join(dir, 'pred3'), '--engine', 'cpu');
+    expect(notRun.code).toBe(1);
+    expect(notRun.stderr).toContain('not a training run');
   });
 });
