@@ -22,31 +22,23 @@ export const GAPS: Gap[] = [
     applies: (node) => node.op === 'conv' && node.dilation.some((d) => d > 1),
     message: (node) => `training conv with dilation [${node.op === 'conv' ? node.dilation : ''}] is not supported (tfjs has no gradient for dilated convolutions)`,
   },
-  {
-    // Measured against cpu and a reshape+max reference: 0.17 max abs error on random data;
-    // correct with one channel.
-    engines: ['wasm'],
-    trainingOnly: false,
-    applies: (node, dims) => dims === 3 && node.op === 'pool' && node.kind === 'max' && node.shape.channels > 1,
-    message: () => 'tfjs-backend-wasm 4.22 MaxPool3D gives wrong results with more than one channel',
-  },
-  {
-    // Measured against cpu and the gradient of conv3d: 2.6 max abs error on random data.
-    engines: ['wasm'],
-    trainingOnly: false,
-    applies: (node, dims) => dims === 3 && node.op === 'conv_transpose',
-    message: () => 'tfjs-backend-wasm 4.22 Conv3DBackpropInputV2 (conv3dTranspose) gives wrong results',
-  },
 ];
 
 function where(span: Span): string {
   return `${span.file}:${span.line}:${span.column}`;
 }
 
-/** The known gaps that affect this model on this engine, one located message per node. */
+/**
+ * The known gaps that affect this model on this engine: one located message per gap and
+ * spec location, naming the nodes (a stage setting reaches many nodes from one line).
+ */
 export function knownGaps(ir: Model, engine: EngineName, training: boolean): string[] {
   const gaps = GAPS.filter((g) => (g.engines === null || g.engines.includes(engine)) && (training || !g.trainingOnly));
-  return ir.nodes.flatMap((node) =>
-    gaps.filter((g) => g.applies(node, ir.dims)).map((g) => `${where(node.span)}: tfjs backend (${engine}): ${g.message(node)}`),
-  );
+  const nodes = new Map<string, string[]>();
+  for (const node of ir.nodes)
+    for (const g of gaps.filter((gap) => gap.applies(node, ir.dims))) {
+      const line = `${where(node.span)}: tfjs backend (${engine}): ${g.message(node)}`;
+      nodes.set(line, [...(nodes.get(line) ?? []), node.id]);
+    }
+  return [...nodes].map(([line, ids]) => `${line} (${ids.length === 1 ? 'node' : 'nodes'} ${ids.join(', ')})`);
 }

@@ -222,6 +222,26 @@ describe('Conv3D on wasm', () => {
   });
 });
 
+describe('MaxPool3D and MaxPool3DGrad on wasm (its own are wrong with several channels)', () => {
+  const pools = [
+    { name: '2x2x2 stride 2 valid, 16 channels', x: [2, 8, 10, 6, 16], filterSize: 2, strides: 2, pad: 'valid' },
+    { name: '3x3x3 stride 2 same, 5 channels, odd sizes', x: [1, 7, 5, 9, 5], filterSize: 3, strides: 2, pad: 'same' },
+    { name: '2x2x2 stride 1 valid', x: [1, 4, 4, 4, 3], filterSize: 2, strides: 1, pad: 'valid' },
+  ];
+  it.each(pools)('match cpu: $name', async (c) => {
+    const x: [number[], Float32Array] = [c.x, seeded(size(c.x), 41)];
+    const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad, dataFormat: 'NDHWC' };
+    const forward = () => runKernel('MaxPool3D', { x }, attrs);
+    const pooled = await onBackend('cpu', forward);
+    const dy: [number[], Float32Array] = [pooled.shape, seeded(size(pooled.shape), 42)];
+    const both = () => [forward(), runKernel('MaxPool3DGrad', { dy, input: x }, attrs)];
+    const expected = await onBackend('cpu', both);
+    const actual = await onBackend('wasm', both);
+    expect(actual.map((r) => r.shape)).toEqual(expected.map((r) => r.shape));
+    expect(actual.map((r, i) => relErr(r.values, expected[i].values) < 1e-6)).toEqual([true, true]);
+  });
+});
+
 describe('Tile on wasm', () => {
   const tiles: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
     { shape: [1, 1, 1, 5], reps: [2, 3, 4, 1], dtype: 'float32' }, // tfjs' batch-norm gradient

@@ -109,6 +109,15 @@ describe.concurrent('unet train: bad input gives a clear message, a non-zero exi
     expect(r.stderr).toContain('broken.unet');
     expect(existsSync(join(dir, 'bad-spec'))).toBe(false);
   });
+
+  it('a network tfjs cannot train (dilated convolutions) is refused with its location', async () => {
+    const dilated = join(dir, 'dilated.unet');
+    writeFileSync(dilated, 'unet Dilated {\n  input 1 x 16 x 16\n  output 2 classes\n  depth 1\n  filters 4\n  dilation 2\n}\n');
+    const r = await unet('train', dilated, '--data', 'builtin:ellipses:8', '--out', join(dir, 'dilated-run'), '--engine', 'cpu');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/dilated\.unet:1:6: tfjs backend \(cpu\): training conv with dilation \[2,2\] is not supported .* \(nodes enc1\.conv1, /);
+    expect(existsSync(join(dir, 'dilated-run'))).toBe(false);
+  });
 });
 
 describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 }, () => {

@@ -7,6 +7,7 @@ import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
+import { maxPool3DConfig, maxPool3DGradConfig } from './max-pool3d.ts';
 import { sliceConfig, splitVConfig } from './slice.ts';
 import { tileConfig } from './tile.ts';
 import { transposeConfig } from './transpose.ts';
@@ -18,6 +19,8 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv3DConfig,
   conv3DBackpropFilterConfig,
   conv3DBackpropInputConfig,
+  maxPool3DConfig,
+  maxPool3DGradConfig,
   sliceConfig,
   splitVConfig,
   tileConfig,
@@ -29,7 +32,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
  * conv3dTranspose that tfjs-core lacks (for every backend, so a 3D U-Net trains at all).
  * Idempotent: a kernel already registered by us is skipped, one registered by tfjs itself
  * (its slow Conv2DBackpropInput, Conv3D, Slice, SplitV, Tile and Transpose, its wrong 3D
- * backprops)
+ * backprops and 3D max pooling)
  * is unregistered first, so tfjs prints no "already registered" warning.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {

@@ -9,6 +9,7 @@ import { withInputSize } from '../../../src/shapes/infer.ts';
 import type { Sample } from '../../../src/data/types.ts';
 import type { Model, TrainConfig } from '../../../src/ir/types.ts';
 import { selectEngine, type EngineRequest } from '../engines.ts';
+import { knownGaps } from '../gaps.ts';
 import { buildModel } from '../build.ts';
 import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -107,6 +108,9 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   }
   const size = saved?.config.inputSize ?? inputSize(train, samples);
   const engine = await selectEngine(options.engine);
+  // What tfjs cannot train (backends/tfjs/gaps.ts) stops here, located, before anything is written.
+  const gaps = knownGaps(ir0, engine.name, true);
+  if (gaps.length > 0) throw new Error(`cannot train ${ir0.name} on ${engine.name}:\n${gaps.join('\n')}`);
   const workers = replicaCount(options.workers ?? 1, engine.name);
   const model = buildModel(ir0, { inputSize: size, seed: train.seed });
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
