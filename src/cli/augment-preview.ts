@@ -6,6 +6,8 @@ import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadTrainingData } from '../../backends/tfjs/train/data.ts';
 import { compileFile } from '../compile.ts';
+import type { AugmentConfig } from '../ir/types.ts';
+import { parseAugmentOption } from './spec-input.ts';
 import { writeImagePng } from '../data/image-io.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
 import { previewSamples, renderPreview } from '../eval/augment-preview.ts';
@@ -16,6 +18,7 @@ interface PreviewFlags {
   count: number;
   seed?: number;
   weights?: boolean;
+  augment?: Partial<AugmentConfig>;
 }
 
 function integerFlag(min: number): (value: string) => number {
@@ -30,7 +33,7 @@ async function preview(specPath: string, flags: PreviewFlags): Promise<void> {
   if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, sources) + '\n');
   if (!model) throw new Error(`${specPath}: the spec has errors (see above)`);
   // --seed as in `unet train --seed`: the split and the augmentation follow it.
-  const ir = { ...model, train: { ...model.train, seed: flags.seed ?? model.train.seed } };
+  const ir = { ...model, train: { ...model.train, seed: flags.seed ?? model.train.seed, augment: { ...model.train.augment, ...flags.augment } } };
   const weighted = ir.train.loss === 'weighted_ce' || ir.train.weightMap !== null;
   if (flags.weights && !weighted) {
     throw new Error(`--weights: ${specPath} trains with loss ${ir.train.loss} and no weight_map, so training uses no weight map`);
@@ -57,6 +60,7 @@ export function register(program: Command): void {
     .requiredOption('--out <png>', 'the PNG to write')
     .option('--count <n>', 'number of samples', integerFlag(1), 8)
     .option('--seed <n>', "seed (overrides the spec's train seed, as `unet train --seed`)", integerFlag(0))
+    .option('--augment <statements>', 'augmentation in the spec language, over the spec\'s, as `unet train --augment`', parseAugmentOption)
     .option('--weights', 'add the border weight map of each sample as a heat map')
     .action(async (spec: string, flags: PreviewFlags) => preview(spec, flags));
 }

@@ -3,7 +3,8 @@
 import { InvalidArgumentError } from 'commander';
 import { compileFile, type CompileResult } from '../compile.ts';
 import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
-import type { Model, SymDim } from '../ir/types.ts';
+import type { AugmentConfig, Model, SymDim } from '../ir/types.ts';
+import { readAugmentFlag } from '../spec/augment-flag.ts';
 
 /** "1x572x572", "3 x 256 x 256", "3x?x?" -> [C, ...sizes] (null for ?). */
 export function parseInputOption(text: string): (number | null)[] {
@@ -13,6 +14,15 @@ export function parseInputOption(text: string): (number | null)[] {
   const values = parts.map((p) => (p === '?' ? null : Number(p)));
   if (values.some((v) => v === 0)) throw new InvalidArgumentError(`sizes must be positive, found "${text}"`);
   return values;
+}
+
+/** `--augment "elastic grid 3 sigma 10; flip"`: augmentation statements of the spec language. */
+export function parseAugmentOption(value: string): Partial<AugmentConfig> {
+  try {
+    return readAugmentFlag(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`\n${(error as Error).message}`);
+  }
 }
 
 /** Compiles and prints diagnostics to stderr; returns the model or null (and sets exit code 1). */

@@ -5,7 +5,8 @@ import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts
 import { prepareSession } from '../../backends/tfjs/train/session.ts';
 import { compileFile } from '../compile.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
-import type { Model, TrainConfig } from '../ir/types.ts';
+import type { AugmentConfig, Model, TrainConfig } from '../ir/types.ts';
+import { parseAugmentOption } from './spec-input.ts';
 import { createProgress, type Progress } from './progress.ts';
 
 interface TrainFlags {
@@ -19,6 +20,7 @@ interface TrainFlags {
   valSplit?: number;
   resume?: boolean;
   workers: number | 'auto';
+  augment?: Partial<AugmentConfig>;
 }
 
 /** A commander parser that accepts a number passing `ok`, else repeats the value and says what was expected. */
@@ -41,6 +43,7 @@ function mergeFlags(train: TrainConfig, flags: TrainFlags): TrainConfig {
     seed: flags.seed ?? train.seed,
     valSplit: flags.valSplit ?? train.valSplit,
     optimizer: { ...train.optimizer, lr: flags.lr ?? train.optimizer.lr },
+    augment: { ...train.augment, ...flags.augment },
   };
 }
 
@@ -121,6 +124,7 @@ export function register(program: Command): void {
       (value: string) => (value === 'auto' ? 'auto' : positiveInt(value)),
       1,
     )
+    .option('--augment <statements>', 'augmentation in the spec language, over the spec\'s (e.g. "elastic grid 3 sigma 10; flip; rotate 15")', parseAugmentOption)
     .option('--resume', "continue the run in --out from its last checkpoint with its config.json (only --epochs, --engine and --workers apply)")
     .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
 }
