@@ -169,6 +169,7 @@ export const unetKeywords: Record<string, Keyword<UnetTarget>> = {
     read: (c, t) => {
       const kind = c.word(['concat', 'add', 'none'] as const, 'a skip connection');
       const attention = c.accept('attention');
+      if (attention && kind === 'none') c.statementError('an attention gate needs a skip connection to gate, but the skip is `none`', c.statement.values.at(-1)!, 'use `skip concat attention` or `skip add attention`');
       c.end();
       t.skip = { kind, attention };
     },

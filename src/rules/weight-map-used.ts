@@ -1,0 +1,10 @@
+// A weight map only changes training through the weighted cross-entropy: with any other
+// loss it is computed for nothing.
+import { warning } from '../diagnostics.ts';
+import type { Rule } from './index.ts';
+
+export const weightMapUsed: Rule = (spec) => {
+  if (spec.train.weightMap === null || spec.train.loss === 'weighted_ce') return [];
+  const span = spec.spans['train.weight_map'] ?? spec.span;
+  return [warning('weight-map-unused', `the weight map has no effect with loss ${spec.train.loss}`, span, 'use `loss weighted_ce`, or remove `weight_map`')];
+};
