@@ -59,6 +59,7 @@ class ToAst extends BaseVisitor {
       block: block ? block.children.map((c) => c.statement) : null,
       span: tokenSpan(this.fileName, key, lastToken),
       comments: [],
+      leadLine: key.startLine ?? 0,
       trailingComment: null,
       endComments: [],
     };
@@ -122,6 +123,7 @@ function attach(comment: IToken, siblings: Located[], close: number, endComments
       return;
     }
     if (s.start > at) {
+      if (s.statement.comments.length === 0) s.statement.leadLine = comment.startLine ?? s.statement.leadLine;
       s.statement.comments.push(commentText(comment));
       return;
     }

@@ -21,6 +21,8 @@ export interface Statement {
   span: Span;
   /** Comment lines directly above the statement (without the leading "#"). */
   comments: string[];
+  /** The line of the first of those comments, or of the key: `unet fmt` keeps a blank line above it. */
+  leadLine: number;
   /** A comment on the same line, after the statement. */
   trailingComment: string | null;
   /** Comments inside the block after its last statement. */

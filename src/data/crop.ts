@@ -30,22 +30,37 @@ export function cropMask(mask: Mask2D, top: number, left: number, height: number
   return { height, width, data };
 }
 
+/** A window size: one number for a square, or [height, width]. */
+export type WindowSize = number | readonly number[];
+
+function hw(size: WindowSize): [number, number] {
+  if (typeof size === 'number') return [size, size];
+  const [h, w = h] = size;
+  return [h!, w!];
+}
+
 /**
- * A random crop: the image window is inputSize square, the mask window the centred outputSize
- * square (equal sizes for same-padding networks). The output window lies inside the image
- * when it fits, so every mask pixel is a real label; smaller images are mirror-padded.
+ * A random crop: the image window is the input size, the mask window the centred output
+ * size (equal sizes for same-padding networks). Sizes are one number (a square) or
+ * [height, width]. The output window lies inside the image when it fits, so every mask
+ * pixel is a real label; smaller images are mirror-padded.
  */
-export function randomCrop(sample: Sample, inputSize: number, outputSize: number, rng: Random): Sample {
-  const margin = (inputSize - outputSize) / 2;
-  if (!Number.isInteger(margin) || margin < 0) {
-    throw new RangeError(`input window ${inputSize} and output window ${outputSize} need an even, non-negative difference`);
+export function randomCrop(sample: Sample, inputSize: WindowSize, outputSize: WindowSize, rng: Random): Sample {
+  const [inH, inW] = hw(inputSize);
+  const [outH, outW] = hw(outputSize);
+  const marginY = (inH - outH) / 2;
+  const marginX = (inW - outW) / 2;
+  for (const [i, o, m] of [[inH, outH, marginY], [inW, outW, marginX]] as const) {
+    if (!Number.isInteger(m) || m < 0) {
+      throw new RangeError(`input window ${i} and output window ${o} need an even, non-negative difference`);
+    }
   }
   const { height, width } = sample.image;
-  const top = height > outputSize ? rng.int(height - outputSize + 1) : Math.floor((height - outputSize) / 2);
-  const left = width > outputSize ? rng.int(width - outputSize + 1) : Math.floor((width - outputSize) / 2);
+  const top = height > outH ? rng.int(height - outH + 1) : Math.floor((height - outH) / 2);
+  const left = width > outW ? rng.int(width - outW + 1) : Math.floor((width - outW) / 2);
   return {
     name: sample.name,
-    image: cropImage(sample.image, top - margin, left - margin, inputSize, inputSize),
-    mask: cropMask(sample.mask, top, left, outputSize, outputSize),
+    image: cropImage(sample.image, top - marginY, left - marginX, inH, inW),
+    mask: cropMask(sample.mask, top, left, outH, outW),
   };
 }

@@ -161,8 +161,10 @@ function mergeChain(chain: UnetDecl[]): { settings: UnetDecl['settings']; spans:
   return { settings, spans };
 }
 
-function fillTrain(partial: DeepPartial<TrainConfig>, classes: number): TrainConfig {
+function fillTrain(partial: DeepPartial<TrainConfig>, classes: number, dims: number): TrainConfig {
   const d = trainDefaults(classes);
+  // `crop S` is S on every axis, like a square kernel.
+  const crop = partial.crop?.length === 1 ? Array.from({ length: dims }, () => partial.crop![0]!) : partial.crop;
   const weightMap = partial.weightMap === undefined ? (partial.loss === 'weighted_ce' ? { w0: 10, sigma: 5, cellClass: 1 } : null) : (partial.weightMap as TrainConfig['weightMap']);
   return {
     ...d,
@@ -170,6 +172,7 @@ function fillTrain(partial: DeepPartial<TrainConfig>, classes: number): TrainCon
     optimizer: { ...d.optimizer, ...(partial.optimizer as Partial<TrainConfig['optimizer']>) },
     schedule: { ...d.schedule, ...(partial.schedule as Partial<TrainConfig['schedule']>) },
     augment: { ...d.augment, ...(partial.augment as Partial<TrainConfig['augment']>) },
+    crop: (crop ?? d.crop) as TrainConfig['crop'],
     weightMap,
   };
 }
@@ -288,7 +291,7 @@ function complete(decl: UnetDecl, chain: UnetDecl[], text: string, diagnostics: 
     encoder: Array.from({ length: depth }, (_, i) => enc(i + 1)),
     bottom: c.stage([s.block, s.encoder.stage, s.bottom], ['block', 'encoder', 'bottom'], depth + 1, 'bottom', dims, levelFilters[depth]!),
     decoder: Array.from({ length: depth }, (_, i) => dec(depth - i)),
-    train: fillTrain(s.train, classes),
+    train: fillTrain(s.train, classes, dims),
     spans,
   };
   if (s.labels && s.labels.length !== classes)

@@ -29,6 +29,22 @@ describe('randomCrop', () => {
     }
   });
 
+  it('takes rectangular windows, each axis with its own margin', () => {
+    const s = coords(30, 40);
+    const rng = new Random(2);
+    for (let k = 0; k < 20; k++) {
+      const c = randomCrop(s, [12, 20], [4, 10], rng);
+      expect([c.image.height, c.image.width, c.mask.height, c.mask.width]).toEqual([12, 20, 4, 10]);
+      // Margins 4 (rows) and 5 (columns): image pixel (4, 5) is mask pixel (0, 0).
+      const v = c.image.data[4 * 20 + 5];
+      const [y, x] = [Math.floor(v / 100), v % 100];
+      expect(c.mask.data[0]).toBe((y + x) % 2);
+      expect(c.mask.data[1]).toBe((y + x + 1) % 2);
+      expect(x + 10).toBeLessThanOrEqual(40);
+    }
+    expect(() => randomCrop(s, [12, 20], [4, 11], new Random(3))).toThrow(/20 and output window 11/);
+  });
+
   it('mirror-pads an image smaller than the window', () => {
     const s = coords(3, 3);
     const c = randomCrop(s, 7, 7, new Random(0));

@@ -1,12 +1,10 @@
 // A tiny valid-padding run on builtin:ellipses (seconds to train), shared by the eval tests:
 // valid padding makes `unet eval` go through overlap-tile inference with mirrored context.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runUnet } from '../helpers/cli.ts';
 
-const UNET = join(import.meta.dirname, '../../bin/unet.js');
 
 export const TINY_SPEC = `unet TinyValid {
   input   1
@@ -36,22 +34,10 @@ export const TINY_SPEC = `unet TinyValid {
 
 export const DATA = 'builtin:ellipses:8';
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult } from '../helpers/cli.ts';
 
 /** Runs `node bin/unet.js ...args`; never throws on a non-zero exit. */
-export async function unet(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [UNET, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+export const unet = (...args: string[]) => runUnet(args);
 
 /** A temporary folder holding the tiny spec. */
 export function tempWithSpec(prefix: string): { dir: string; spec: string } {

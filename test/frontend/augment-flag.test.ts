@@ -1,16 +1,13 @@
 // --augment: augmentation statements on the command line, read by the spec language's own
 // keyword table, merged over the spec's train section by `unet train` and `augment-preview`.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { readAugmentFlag } from '../../src/spec/augment-flag.ts';
+import { runUnet } from '../helpers/cli.ts';
 
-const UNET = join(import.meta.dirname, '../../bin/unet.js');
-const unet = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [UNET, ...args], { cwd: join(import.meta.dirname, '../..') }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+const unet = (...args: string[]) => runUnet(args);
 
 describe('readAugmentFlag', () => {
   test('reads exactly what an augment block would', () => {

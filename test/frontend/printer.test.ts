@@ -11,7 +11,7 @@ import { SPECS } from './helpers.ts';
 function stripSpans(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(stripSpans);
   if (node && typeof node === 'object')
-    return Object.fromEntries(Object.entries(node).filter(([k]) => !['span', 'keySpan', 'text', 'file'].includes(k)).map(([k, v]) => [k, stripSpans(v)]));
+    return Object.fromEntries(Object.entries(node).filter(([k]) => !['span', 'keySpan', 'leadLine', 'text', 'file'].includes(k)).map(([k, v]) => [k, stripSpans(v)]));
   return node;
 }
 
@@ -55,14 +55,15 @@ describe('the canonical form', () => {
       [
         '# head comment',
         'unet A extends B from "b.unet" {',
-        '  input 1 x 572 x 572',
-        '  output 2 classes',
+        '  input   1 x 572 x 572',
+        '  output  2 classes',
         '  padding valid  # trailing',
         '  filters 64, 128, 256',
         '',
         '  encoder {',
         '    level 1 { dropout 0.5 }',
         '  }',
+        '',
         '  labels "background", "cell"',
         '  # end of block',
         '}',
@@ -78,4 +79,29 @@ describe('the canonical form', () => {
     expect(stripSpans(parse(once, 'messy.unet'))).toEqual(stripSpans(parse(messy, 'messy.unet')));
     expect(printSource(parse(once, 'messy.unet'))).toBe(once);
   });
+
+  test('aligns values and trailing comments in a run, keeps one blank line of the source', () => {
+    const text = ['unet A {', '  depth 4 # four', '  activation relu', '', '', '', '  # why', '  norm batch   # batch', '  bias off', '}'].join('\n');
+    expect(printSource(parse(text, 'a.unet'))).toBe(
+      [
+        'unet A {',
+        '  depth      4  # four',
+        '  activation relu',
+        '',
+        '  # why',
+        '  norm batch  # batch',
+        '  bias off',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('the specs in specs/', () => {
+  for (const path of SPECS)
+    test(`${path} is in canonical form (unet fmt --check)`, () => {
+      const text = readFileSync(path, 'utf8');
+      expect(printSource(parse(text, path))).toBe(text);
+    });
 });

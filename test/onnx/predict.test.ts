@@ -1,19 +1,16 @@
 // `unet predict` on onnxruntime: an exported run predicts what the run itself predicts on
 // tfjs, through the same overlap-tile code; the engine flags say what they do.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { readRaw, writeImagePng } from '../../src/data/image-io.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
+import { runUnet } from '../helpers/cli.ts';
 
-const UNET = join(import.meta.dirname, '../../bin/unet.js');
 const dir = mkdtempSync(join(tmpdir(), 'unet-predict-onnx-'));
 const run = join(dir, 'run');
-const unet = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [UNET, ...args], { cwd: join(import.meta.dirname, '../..') }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+const unet = (...args: string[]) => runUnet(args);
 
 writeFileSync(
   join(dir, 'tiny.unet'),

@@ -1,10 +1,9 @@
 // `unet train` and `unet predict` as a user runs them (node bin/unet.js, a child process):
 // error messages and exit codes, the run directory, resume, Ctrl-C, and prediction.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../backends/tfjs/io.ts';
@@ -13,10 +12,10 @@ import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
 import { readRaw, writeImagePng, writeMaskPng } from '../../src/data/image-io.ts';
 import { VALID_SPEC } from './helpers.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
+import { runUnet, UNET } from '../helpers/cli.ts';
 
 await tf.setBackend('cpu');
 
-const UNET = join(import.meta.dirname, '../../bin/unet.js');
 const dir = mkdtempSync(join(tmpdir(), 'unet-cli-'));
 const spec = join(dir, 'tiny.unet');
 writeFileSync(
@@ -42,21 +41,7 @@ writeFileSync(
 `,
 );
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function unet(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [UNET, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const unet = (...args: string[]) => runUnet(args, dir);
 
 const train = (out: string, ...args: string[]) =>
   unet('train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--out', join(dir, out), ...args);

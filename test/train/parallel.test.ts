@@ -1,10 +1,9 @@
 // Data-parallel training over worker threads (backends/tfjs/train/parallel): each replica
 // has its own wasm engine; gradients are averaged in shard order on the main thread.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
@@ -13,6 +12,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../backends/tfjs/train/checkp
 import { TrainingLoop, type LoopOptions } from '../../backends/tfjs/train/loop.ts';
 import { DataParallel, shardSizes } from '../../backends/tfjs/train/parallel/data-parallel.ts';
 import { asIs, flatWeights, tinyConfig, tinyData, tinyModel } from './helpers.ts';
+import { runUnet, UNET } from '../helpers/cli.ts';
 
 await selectEngine('wasm');
 
@@ -138,7 +138,6 @@ describe('data-parallel training on worker threads', () => {
 });
 
 describe('unet train --workers', { timeout: 120_000 }, () => {
-  const UNET = join(import.meta.dirname, '../../bin/unet.js');
   const dir = mkdtempSync(join(tmpdir(), 'unet-ddp-cli-'));
   const spec = join(dir, 'tiny.unet');
   writeFileSync(
@@ -153,14 +152,7 @@ describe('unet train --workers', { timeout: 120_000 }, () => {
 }
 `,
   );
-  const unet = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)('node', [UNET, ...args], { cwd: dir });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      return e as { code: number; stdout: string; stderr: string };
-    }
-  };
+  const unet = (...args: string[]) => runUnet(args, dir);
   const train = (out: string, ...args: string[]) =>
     unet('train', spec, '--data', 'builtin:ellipses:40', '--engine', 'wasm', '--workers', '2', '--out', join(dir, out), ...args);
 

@@ -27,14 +27,13 @@ export interface Preparers {
  */
 export function makePreparers(ir: Model, normalizer: Normalizer): Preparers {
   const { train } = ir;
-  const inSize = ir.input.size[0]!;
-  const outSize = ir.output.size[0]!;
+  const [inH, inW] = ir.input.size as [number, number];
+  const [outH, outW] = ir.output.size as [number, number];
   const weighted = train.loss === 'weighted_ce' || train.weightMap !== null;
   const window = (sample: Sample, rng: Random): Sample => {
-    if (train.crop !== null) return randomCrop(sample, inSize, outSize, rng);
-    if (inSize === outSize) return sample;
-    const margin = (inSize - outSize) / 2;
-    return { ...sample, mask: cropMask(sample.mask, margin, margin, outSize, outSize) };
+    if (train.crop !== null) return randomCrop(sample, [inH, inW], [outH, outW], rng);
+    if (inH === outH && inW === outW) return sample;
+    return { ...sample, mask: cropMask(sample.mask, (inH - outH) / 2, (inW - outW) / 2, outH, outW) };
   };
   const finish = (sample: Sample): Prepared => ({
     image: normalizeImage(sample.image, normalizer),

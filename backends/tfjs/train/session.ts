@@ -59,9 +59,8 @@ export interface Session {
 /** The training input size: the crop, or the (common) size of the images. */
 function inputSize(train: TrainConfig, samples: Sample[]): number[] {
   if (train.crop !== null) {
-    // `crop S` means S x S; the window is square because src/data/crop.ts randomCrop is.
+    // `crop S` means S x S (src/spec/resolve.ts expands it); `crop HxW` is a rectangle.
     const [h, w = h] = train.crop;
-    if (h !== w) throw new Error(`train crop ${train.crop.join('x')}: only square crops are supported (crop ${h})`);
     return [h, w];
   }
   const { height, width } = samples[0].image;
