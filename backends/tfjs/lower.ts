@@ -6,7 +6,7 @@ import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Model, Node, OpName } from '../../src/ir/types.ts';
 import { initialKernel } from './init.ts';
-import { BatchNorm3D, Crop3D, GroupNorm, PixelShuffle, Resize, SpatialMean } from './layers/index.ts';
+import { BatchNorm, BatchNorm3D, Crop3D, GroupNorm, PixelShuffle, Resize, SpatialMean } from './layers/index.ts';
 
 type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
@@ -84,7 +84,7 @@ const LOWERING: { [K in OpName]: Lowering<K> } = {
     if (node.kind === 'batch') {
       // IR momentum is PyTorch's (weight of the new batch); Keras/tfjs weight the old value.
       const args = { axis: -1, epsilon: node.epsilon, momentum: 1 - node.momentum, name };
-      return apply(dims === 2 ? tf.layers.batchNormalization(args) : new BatchNorm3D(args), inputs);
+      return apply(dims === 2 ? new BatchNorm(args) : new BatchNorm3D(args), inputs);
     }
     // Instance norm is group norm with one channel per group.
     const groups = node.kind === 'instance' ? node.shape.channels : node.groups;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 // wasm registers its own kernels when imported: that must happen before ours replace them.
 import '@tensorflow/tfjs-backend-wasm';
+import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { conv3DConfig } from './conv3d.ts';
@@ -14,6 +15,8 @@ import { transposeConfig } from './transpose.ts';
 
 /** Kernels this project adds to (or replaces in) tfjs-backend-wasm 4.22 so that conv nets train fast. */
 export const wasmTrainingKernels: tf.KernelConfig[] = [
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   conv3DConfig,

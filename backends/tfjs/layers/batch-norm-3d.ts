@@ -4,14 +4,9 @@
 // laid out, so this subclass folds D and H into one axis, runs the stock layer (moving
 // statistics, momentum and training behaviour included) and unfolds the result.
 import * as tf from '@tensorflow/tfjs';
+import { BatchNorm } from './batch-norm.ts';
 
-type BatchNormalizationClass = (new (args: Parameters<typeof tf.layers.batchNormalization>[0]) => tf.layers.Layer) &
-  Pick<typeof tf.layers.Layer, 'fromConfig'>;
-
-// tfjs does not export the class itself; its serialization registry holds it by name.
-const BatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization[0] as unknown as BatchNormalizationClass;
-
-export class BatchNorm3D extends BatchNormalization {
+export class BatchNorm3D extends BatchNorm {
   static className = 'UnetBatchNorm3D';
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {
