@@ -52,8 +52,19 @@ export function compileSource(text: string, file: string, options: CompileOption
   return result(hasErrors(diagnostics) ? null : validateModel(inferred.model), diagnostics);
 }
 
-/** A .unet spec, or an IR .json file (validated; its input size can still be overridden). */
-export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
+/**
+ * `FILE.unet#Name` picks the `unet` block `Name` of a file that defines several; a plain
+ * path compiles the file's last block.
+ */
+export function splitSpecName(path: string): { path: string; name?: string } {
+  const m = /^(.+\.unet)#([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+  return m ? { path: m[1]!, name: m[2]! } : { path };
+}
+
+/** A .unet spec (optionally `FILE.unet#Name`), or an IR .json file (validated; its input size can still be overridden). */
+export function compileFile(specPath: string, options: CompileOptions = {}): CompileResult {
+  const { path, name } = splitSpecName(specPath);
+  if (name !== undefined) options = { ...options, name };
   const text = (options.read ?? readFromDisk)(path);
   if (text === undefined) {
     const span = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 };

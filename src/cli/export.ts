@@ -11,7 +11,7 @@ import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { loadModel } from '../../backends/tfjs/io.ts';
 import { lowerModel } from '../../backends/tfjs/lower.ts';
 import { readRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
-import { compileFile } from '../compile.ts';
+import { compileFile, splitSpecName } from '../compile.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
 import type { Model } from '../ir/types.ts';
 import { withInputSize } from '../shapes/infer.ts';
@@ -71,8 +71,9 @@ async function fromRunDir(dir: string): Promise<ExportSource> {
 
 /** A run directory (it has ir.json) or a spec / IR JSON file. */
 export async function loadExportSource(path: string, seed: number | undefined): Promise<ExportSource> {
-  if (!existsSync(path)) throw new Error(`${path} does not exist`);
-  if (statSync(path).isDirectory()) {
+  const file = splitSpecName(path).path;
+  if (!existsSync(file)) throw new Error(`${file} does not exist`);
+  if (statSync(file).isDirectory()) {
     if (seed !== undefined) throw new Error('--seed applies to specs only: a run directory has trained weights');
     return fromRunDir(path);
   }
