@@ -22,7 +22,7 @@ export interface FolderDatasetOptions {
 const IMAGE_EXTENSIONS = new Set(['.png', '.tif', '.tiff', '.jpg', '.jpeg', '.webp', '.gif']);
 
 /** One image file (or stack page) and its mask, before reading. */
-interface PairRef {
+export interface PairRef {
   name: string;
   imagePath: string;
   maskPath: string;
@@ -78,8 +78,8 @@ function findStackPair(dir: string): { images: string; labels: string } | null {
   return null;
 }
 
-/** Lists the image/mask pairs of a folder in any supported layout. */
-async function discoverPairs(dir: string): Promise<PairRef[]> {
+/** Lists the image/mask pairs of a folder in any supported layout (a stack layout: one pair per page). */
+export async function discoverPairs(dir: string): Promise<PairRef[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(dir, 'data folder does not exist');
   const sub = (name: string) => existsSync(join(dir, name)) && statSync(join(dir, name)).isDirectory();
   if (sub('images') && (sub('masks') || sub('labels'))) {
@@ -115,7 +115,7 @@ async function stackPairs(imagesPath: string, labelsPath: string): Promise<PairR
 }
 
 /** The class index of each distinct mask value; checks the values against the options. */
-function classTable(masks: RawPixels[], pairs: PairRef[], options: FolderDatasetOptions): Map<number, number> {
+export function classTable(masks: RawPixels[], pairs: PairRef[], options: FolderDatasetOptions): Map<number, number> {
   const table = new Map<number, number>();
   if (options.maskValues) {
     options.maskValues.forEach((v, k) => table.set(v, k));
@@ -156,7 +156,7 @@ function label(path: string, page?: number): string {
 }
 
 /** Converts raw mask values to class indices through the table. */
-function toMask(raw: RawPixels, table: Map<number, number>): Mask2D {
+export function toMask(raw: RawPixels, table: Map<number, number>): Mask2D {
   const data = new Uint8Array(raw.data.length);
   for (let i = 0; i < data.length; i++) data[i] = table.get(raw.data[i])!;
   return { height: raw.height, width: raw.width, data };
@@ -176,11 +176,27 @@ export async function loadStackDataset(
   return loadPairs(await stackPairs(imagesPath, labelsPath), options);
 }
 
+/**
+ * A multi-page file in images/ is a volume, which a 2D network cannot take; reading only its
+ * first page would silently train on a fraction of the data.
+ */
+async function refuseVolume(path: string): Promise<void> {
+  const pages = await countPages(path);
+  if (pages > 1) {
+    throw new DataError(
+      path,
+      `has ${pages} pages, a volume: a 2D network takes 2D images (for a 3D network use a spec with dims 3; ` +
+        'for 2D training on slices, put the stacks side by side as *volume*.tif and *labels*.tif)',
+    );
+  }
+}
+
 /** Reads every pair, checks sizes and channel counts, and maps mask values to classes. */
 async function loadPairs(pairs: PairRef[], options: FolderDatasetOptions): Promise<Sample[]> {
   const images: Image2D[] = [];
   const masks: RawPixels[] = [];
   for (const pair of pairs) {
+    if (pair.page === undefined) await refuseVolume(pair.imagePath);
     const image = await readImage(pair.imagePath, pair.page);
     const mask = await readMaskValues(pair.maskPath, pair.page);
     if (image.height !== mask.height || image.width !== mask.width) {

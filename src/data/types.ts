@@ -21,3 +21,30 @@ export interface Sample {
   image: Image2D;
   mask: Mask2D;
 }
+
+/**
+ * A 3D image (a volume), channel-last (DHWC), row-major: slice 0 first, each slice as in
+ * Image2D. Depth is the first spatial axis, as in the IR's [D, H, W] sizes.
+ */
+export interface Volume {
+  depth: number;
+  height: number;
+  width: number;
+  channels: number;
+  data: Float32Array;
+}
+
+/** A 3D label volume: one class index per voxel, slice by slice. */
+export interface VolumeMask {
+  depth: number;
+  height: number;
+  width: number;
+  data: Uint8Array;
+}
+
+/** One training or validation example of a 3D network. */
+export interface VolumeSample {
+  name: string;
+  image: Volume;
+  mask: VolumeMask;
+}
