@@ -1,18 +1,20 @@
-// Overlap-tile inference (U-Net paper, sec. 2 and Fig. 2), independent of any backend:
-// the caller's runTile runs the network on a batch of NHWC tiles.
+// Overlap-tile inference (U-Net paper, sec. 2 and Fig. 2), independent of any backend and of
+// the number of spatial axes (images [H, W], volumes [D, H, W]): the caller's runTile runs the
+// network on a batch of channel-last tiles.
 //  - valid padding: the network's output window is smaller than its input window by a margin
 //    on each side; the image is mirrored beyond its border and output windows tile the image
 //    so every output pixel is written exactly once (the last window is shifted back inside).
 //  - same padding: tiles overlap and are blended with normalised Gaussian or linear weights,
 //    which hides the weaker predictions near tile borders.
-import { cropImage } from './crop.ts';
-import type { Image2D } from './types.ts';
+import type { Image2D, Volume } from './types.ts';
+import { spatialSize } from './volume.ts';
+import { mirroredWindow, strides } from './window.ts';
 
-/** Runs the network on n tiles (n x inH x inW x C) and returns n x outH x outW x K probabilities. */
+/** Runs the network on n tiles (n x window x C, channel-last) and returns n x output window x K probabilities. */
 export type RunTile = (tiles: Float32Array, n: number) => Promise<Float32Array>;
 
-/** A window size: one number for square windows, or [height, width]. */
-export type WindowSize = number | readonly [number, number];
+/** A window size: one number for square (cubic) windows, or one size per spatial axis. */
+export type WindowSize = number | readonly number[];
 
 /** How to tile. */
 export interface TileOptions {
@@ -39,7 +41,21 @@ export interface AxisTile {
   to: number;
 }
 
-const pair = (s: WindowSize): [number, number] => (typeof s === 'number' ? [s, s] : [s[0], s[1]]);
+/** A channel-last array with any number of spatial axes, row-major (last axis fastest). */
+interface Grid {
+  size: number[];
+  channels: number;
+  data: Float32Array;
+}
+
+/** One size per axis from a WindowSize. */
+function perAxis(s: WindowSize, axes: number): number[] {
+  if (typeof s === 'number') return new Array(axes).fill(s);
+  if (s.length !== axes) throw new RangeError(`window ${s.join('x')} has ${s.length} axes, the data ${axes}`);
+  return [...s];
+}
+
+const product = (sizes: readonly number[]) => sizes.reduce((a, b) => a * b, 1);
 
 /**
  * Non-overlapping output windows covering [0, size) exactly once: windows start at multiples
@@ -75,83 +91,116 @@ function blendWeights(window: number, kind: 'gaussian' | 'linear'): Float64Array
   );
 }
 
-/** A tile to run: the input window's origin and where its output goes. */
-interface TileJob {
-  y: AxisTile;
-  x: AxisTile;
+/** Every combination of one tile per axis, the last axis varying fastest (row-major order). */
+function cartesian(plans: AxisTile[][]): AxisTile[][] {
+  return plans.reduce<AxisTile[][]>((jobs, plan) => jobs.flatMap((job) => plan.map((t) => [...job, t])), [[]]);
+}
+
+/**
+ * Visits every position of the box [from, to) per axis: `at` gets the offset of the position
+ * in the grid of size `size` and in the window at `start` of size `window` (both in positions,
+ * not values), and the product of `weights[axis][position - start]` (1 without weights).
+ */
+function forEachInBox(
+  tiles: readonly AxisTile[],
+  to: readonly number[],
+  size: readonly number[],
+  window: readonly number[],
+  weights: readonly Float64Array[] | null,
+  at: (grid: number, tile: number, weight: number) => void,
+): void {
+  const gs = strides(size, 1);
+  const ws = strides(window, 1);
+  const walk = (axis: number, g: number, t: number, w: number): void => {
+    const { start, from } = tiles[axis];
+    for (let i = from; i < to[axis]; i++) {
+      const wi = weights ? w * weights[axis][i - start] : w;
+      const [gi, ti] = [g + i * gs[axis], t + (i - start) * ws[axis]];
+      if (axis < tiles.length - 1) walk(axis + 1, gi, ti, wi);
+      else at(gi, ti, wi);
+    }
+  };
+  walk(0, 0, 0, 1);
 }
 
 /** Runs the jobs through runTile in batches, handing each tile's output to `place`. */
 async function runBatches(
-  image: Image2D,
-  jobs: TileJob[],
-  inH: number,
-  inW: number,
-  outSize: number,
-  margin: [number, number],
+  grid: Grid,
+  jobs: AxisTile[][],
+  inSize: number[],
+  outLen: number,
+  margin: number[],
   batchSize: number,
   runTile: RunTile,
-  place: (job: TileJob, out: Float32Array, offset: number) => void,
+  place: (job: AxisTile[], out: Float32Array, offset: number) => void,
 ): Promise<void> {
-  const tileLen = inH * inW * image.channels;
+  const tileLen = product(inSize) * grid.channels;
   for (let b = 0; b < jobs.length; b += batchSize) {
     const batch = jobs.slice(b, b + batchSize);
     const input = new Float32Array(batch.length * tileLen);
     batch.forEach((job, n) => {
-      input.set(cropImage(image, job.y.start - margin[0], job.x.start - margin[1], inH, inW).data, n * tileLen);
+      input.set(mirroredWindow(grid.data, grid.size, grid.channels, job.map((t, a) => t.start - margin[a]), inSize), n * tileLen);
     });
     const out = await runTile(input, batch.length);
-    if (out.length !== batch.length * outSize) {
-      throw new Error(`runTile returned ${out.length} values for ${batch.length} tiles, expected ${batch.length * outSize}`);
+    if (out.length !== batch.length * outLen) {
+      throw new Error(`runTile returned ${out.length} values for ${batch.length} tiles, expected ${batch.length * outLen}`);
     }
-    batch.forEach((job, n) => place(job, out, n * outSize));
+    batch.forEach((job, n) => place(job, out, n * outLen));
   }
 }
 
-/** Predicts a whole image tile by tile; returns height x width x K probabilities. */
-export async function predictTiled(image: Image2D, opts: TileOptions, runTile: RunTile): Promise<Float32Array> {
-  const [inH, inW] = pair(opts.inputSize);
-  const [outH, outW] = pair(opts.outputSize ?? opts.inputSize);
-  const K = opts.numClasses;
-  const { height: H, width: W } = image;
-  const batchSize = opts.batchSize ?? 4;
-  const result = new Float32Array(H * W * K);
-  const outSize = outH * outW * K;
-
-  if (opts.padding === 'valid') {
-    const margin: [number, number] = [(inH - outH) / 2, (inW - outW) / 2];
-    if (!Number.isInteger(margin[0]) || !Number.isInteger(margin[1]) || margin[0] < 0 || margin[1] < 0) {
-      throw new RangeError(`input window ${inH}x${inW} and output window ${outH}x${outW} need even, non-negative differences`);
-    }
-    const jobs = planValidAxis(H, outH).flatMap((y) => planValidAxis(W, outW).map((x) => ({ y, x })));
-    await runBatches(image, jobs, inH, inW, outSize, margin, batchSize, runTile, ({ y, x }, out, offset) => {
-      for (let iy = y.from; iy < y.to; iy++) {
-        const src = offset + ((iy - y.start) * outW + (x.from - x.start)) * K;
-        result.set(out.subarray(src, src + (x.to - x.from) * K), (iy * W + x.from) * K);
-      }
-    });
-    return result;
+/** Valid padding: output windows written once each, their input windows mirrored at the border. */
+async function predictValid(grid: Grid, inSize: number[], outSize: number[], K: number, batchSize: number, runTile: RunTile): Promise<Float32Array> {
+  const margin = inSize.map((s, a) => (s - outSize[a]) / 2);
+  if (margin.some((m) => !Number.isInteger(m) || m < 0)) {
+    throw new RangeError(`input window ${inSize.join('x')} and output window ${outSize.join('x')} need even, non-negative differences`);
   }
-
-  if (inH !== outH || inW !== outW) throw new RangeError('same padding needs equal input and output windows');
-  const wy = blendWeights(inH, opts.blend ?? 'gaussian');
-  const wx = blendWeights(inW, opts.blend ?? 'gaussian');
-  const weightSum = new Float64Array(H * W);
-  const overlapY = opts.overlap ?? Math.floor(inH / 4);
-  const overlapX = opts.overlap ?? Math.floor(inW / 4);
-  const jobs = planSameAxis(H, inH, overlapY).flatMap((y) => planSameAxis(W, inW, overlapX).map((x) => ({ y, x })));
-  const acc = new Float64Array(H * W * K);
-  await runBatches(image, jobs, inH, inW, outSize, [0, 0], batchSize, runTile, ({ y, x }, out, offset) => {
-    // Tiles of an image smaller than the window read mirrored pixels; only in-image ones count.
-    for (let iy = y.from; iy < Math.min(y.to, H); iy++) {
-      for (let ix = x.from; ix < Math.min(x.to, W); ix++) {
-        const w = wy[iy - y.start] * wx[ix - x.start];
-        const src = offset + ((iy - y.start) * inW + (ix - x.start)) * K;
-        weightSum[iy * W + ix] += w;
-        for (let k = 0; k < K; k++) acc[(iy * W + ix) * K + k] += w * out[src + k];
-      }
-    }
+  const result = new Float32Array(product(grid.size) * K);
+  const jobs = cartesian(grid.size.map((s, a) => planValidAxis(s, outSize[a])));
+  const last = grid.size.length - 1;
+  await runBatches(grid, jobs, inSize, product(outSize) * K, margin, batchSize, runTile, (job, out, offset) => {
+    // Rows along the last axis are contiguous in both: copy them whole.
+    const rowLen = (job[last].to - job[last].from) * K;
+    const rows = job.map((t, a) => (a === last ? { ...t, to: t.from + 1 } : t));
+    forEachInBox(rows, rows.map((t) => t.to), grid.size, outSize, null, (g, t) => {
+      result.set(out.subarray(offset + t * K, offset + t * K + rowLen), g * K);
+    });
   });
-  for (let i = 0; i < H * W; i++) for (let k = 0; k < K; k++) result[i * K + k] = acc[i * K + k] / weightSum[i];
   return result;
+}
+
+/** Same padding: overlapping tiles blended by separable weights, normalised per pixel. */
+async function predictSame(grid: Grid, inSize: number[], opts: TileOptions, batchSize: number, runTile: RunTile): Promise<Float32Array> {
+  const K = opts.numClasses;
+  const n = product(grid.size);
+  const weights = inSize.map((s) => blendWeights(s, opts.blend ?? 'gaussian'));
+  const weightSum = new Float64Array(n);
+  const acc = new Float64Array(n * K);
+  const jobs = cartesian(grid.size.map((s, a) => planSameAxis(s, inSize[a], opts.overlap ?? Math.floor(inSize[a] / 4))));
+  await runBatches(grid, jobs, inSize, product(inSize) * K, inSize.map(() => 0), batchSize, runTile, (job, out, offset) => {
+    // Tiles of an image smaller than the window read mirrored pixels; only in-image ones count.
+    const to = job.map((t, a) => Math.min(t.to, grid.size[a]));
+    forEachInBox(job, to, grid.size, inSize, weights, (g, t, w) => {
+      weightSum[g] += w;
+      for (let k = 0; k < K; k++) acc[g * K + k] += w * out[offset + t * K + k];
+    });
+  });
+  const result = new Float32Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) result[i * K + k] = acc[i * K + k] / weightSum[i];
+  return result;
+}
+
+/**
+ * Predicts a whole image (or volume) tile by tile; returns its pixels (voxels) x K
+ * probabilities, channel-last. Window sizes have one entry per spatial axis.
+ */
+export async function predictTiled(image: Image2D | Volume, opts: TileOptions, runTile: RunTile): Promise<Float32Array> {
+  const grid: Grid = { size: spatialSize(image), channels: image.channels, data: image.data };
+  const axes = grid.size.length;
+  const inSize = perAxis(opts.inputSize, axes);
+  const outSize = perAxis(opts.outputSize ?? opts.inputSize, axes);
+  const batchSize = opts.batchSize ?? 4;
+  if (opts.padding === 'valid') return predictValid(grid, inSize, outSize, opts.numClasses, batchSize, runTile);
+  if (outSize.some((s, a) => s !== inSize[a])) throw new RangeError('same padding needs equal input and output windows');
+  return predictSame(grid, inSize, opts, batchSize, runTile);
 }
