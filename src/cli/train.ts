@@ -73,7 +73,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
       const t = config.train;
       const from = state ? `, resuming after epoch ${state.epoch}${state.step ? ` step ${state.step}` : ''}` : '';
       process.stdout.write(
-        `training ${ir.name} on ${engine}${workers > 1 ? ` x${workers} data-parallel replicas` : ''}: ${nTrain} training and ${val} validation images of ${config.inputSize.join('x')}, ` +
+        `training ${ir.name} on ${engine}${workers > 1 ? ` x${workers} data-parallel replicas` : ''}: ${nTrain} training and ${val} validation ${ir.dims === 3 ? 'volumes' : 'images'} of ${config.inputSize.join('x')}, ` +
           `${t.epochs} epochs of ${steps} steps (batch ${t.batch}), ${t.optimizer.kind} lr ${t.optimizer.lr}, loss ${t.loss}${from}\n`,
       );
       progress = createProgress(t.epochs, steps, state ? state.epoch * steps + state.step : 0);
@@ -110,7 +110,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train a spec on the tfjs backend into a run directory (checkpoints, metrics, chart)')
     .argument('<spec>', '.unet spec (or IR .json) with an optional train section')
-    .requiredOption('--data <data>', "training data: 'builtin:ellipses' (or builtin:ellipses:N for N images) or a folder (images/ + masks/, imgs/ + masks/, or TIFF stacks)")
+    .requiredOption('--data <data>', "training data: 'builtin:ellipses[:N]' (2D), 'builtin:ellipsoids[:N]' (3D), or a folder (images/ + masks/, imgs/ + masks/, or TIFF stacks; for a 3D network one multi-page TIFF per volume)")
     .option('--out <dir>', 'run directory (default: runs/<model name>)')
     .option('--epochs <n>', 'epochs (overrides the spec)', positiveInt)
     .option('--batch <n>', 'batch size (overrides the spec)', positiveInt)

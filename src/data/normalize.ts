@@ -1,6 +1,9 @@
 // Input normalisation. 'dataset' statistics come from the training set only and are saved
 // with the model, so prediction applies exactly the transform the network was trained on.
-import type { Image2D } from './types.ts';
+import type { Image2D, Volume } from './types.ts';
+
+/** Anything channel-last with float values: an image or a volume. */
+type Pixels = Image2D | Volume;
 
 /** unit: use [0,1] values as read; image: per-image mean/std; dataset: training-set mean/std. */
 export type NormalizeMode = 'unit' | 'image' | 'dataset';
@@ -15,8 +18,8 @@ export interface Normalizer {
 // A constant image (std 0) is only centred, not blown up by a division by ~0.
 const MIN_STD = 1e-6;
 
-/** Per-channel mean and standard deviation over all pixels of the images. */
-export function channelStats(images: readonly Image2D[]): { mean: number[]; std: number[] } {
+/** Per-channel mean and standard deviation over all pixels (voxels) of the images (volumes). */
+export function channelStats(images: readonly Pixels[]): { mean: number[]; std: number[] } {
   const channels = images[0]?.channels ?? 1;
   const sum = new Float64Array(channels);
   const sumSq = new Float64Array(channels);
@@ -27,7 +30,7 @@ export function channelStats(images: readonly Image2D[]): { mean: number[]; std:
       sum[i % channels] += v;
       sumSq[i % channels] += v * v;
     }
-    pixels += image.height * image.width;
+    pixels += image.data.length / channels;
   }
   const mean = Array.from(sum, (s) => s / pixels);
   const std = Array.from(sumSq, (s, c) => Math.sqrt(Math.max(0, s / pixels - mean[c] * mean[c])));
@@ -35,14 +38,14 @@ export function channelStats(images: readonly Image2D[]): { mean: number[]; std:
 }
 
 /** Fits a normaliser; 'dataset' needs the training images and stores their statistics. */
-export function fitNormalizer(mode: NormalizeMode, trainImages: readonly Image2D[] = []): Normalizer {
+export function fitNormalizer(mode: NormalizeMode, trainImages: readonly Pixels[] = []): Normalizer {
   if (mode !== 'dataset') return { mode };
   if (trainImages.length === 0) throw new Error("normalisation 'dataset' needs at least one training image");
   return { mode, ...channelStats(trainImages) };
 }
 
-/** Applies a normaliser to one image, returning a new image. */
-export function normalizeImage(image: Image2D, normalizer: Normalizer): Image2D {
+/** Applies a normaliser to one image (or volume), returning a new one. */
+export function normalizeImage<T extends Pixels>(image: T, normalizer: Normalizer): T {
   if (normalizer.mode === 'unit') return image;
   const { mean, std } = normalizer.mode === 'image' ? channelStats([image]) : normalizer;
   if (!mean || !std || mean.length !== image.channels) {

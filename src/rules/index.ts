@@ -8,11 +8,12 @@ import type { ResolvedSpec } from '../spec/types.ts';
 import { lossMatchesHead } from './loss-matches-head.ts';
 import { redundantBias } from './redundant-bias.ts';
 import { trainCropLegal } from './train-crop-legal.ts';
+import { training3d } from './training-3d.ts';
 import { weightMapUsed } from './weight-map-used.ts';
 
 export type Rule = (spec: ResolvedSpec, model: Model) => Diagnostic[];
 
-export const rules: Rule[] = [lossMatchesHead, redundantBias, trainCropLegal, weightMapUsed];
+export const rules: Rule[] = [lossMatchesHead, redundantBias, trainCropLegal, training3d, weightMapUsed];
 
 export function runRules(spec: ResolvedSpec, model: Model): Diagnostic[] {
   return rules.flatMap((rule) => rule(spec, model));

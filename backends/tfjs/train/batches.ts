@@ -2,21 +2,31 @@
 // resumed run sees exactly the batches the interrupted one would have seen.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../../src/data/random.ts';
-import type { Image2D, Mask2D } from '../../../src/data/types.ts';
+import type { Sample, VolumeSample } from '../../../src/data/types.ts';
+import { spatialSize } from '../../../src/data/volume.ts';
 
-/** One sample at the network's sizes: image at the input size, mask (and weights) at the output size. */
-export interface Prepared {
-  image: Image2D;
-  mask: Mask2D;
+/** A training sample of a 2D or a 3D network. */
+export type AnySample = Sample | VolumeSample;
+
+/**
+ * One sample at the network's sizes: image (or volume) at the input size, mask (and weights)
+ * at the output size.
+ */
+export interface Prepared<S extends AnySample = Sample> {
+  image: S['image'];
+  mask: S['mask'];
   /** Per-pixel loss weights at the mask's size (U-Net paper weight map), or null. */
   weights: Float32Array | null;
 }
 
-/** A batch as tensors: x [N, H, W, C], labels [N, h, w] int32, weights [N, h, w] or null. */
+/**
+ * A batch as tensors: x [N, H, W, C], labels [N, h, w] int32, weights [N, h, w] or null
+ * (volumes: x [N, D, H, W, C], labels and weights [N, d, h, w]).
+ */
 export interface Batch {
-  x: tf.Tensor4D;
-  labels: tf.Tensor3D;
-  weights: tf.Tensor3D | null;
+  x: tf.Tensor;
+  labels: tf.Tensor;
+  weights: tf.Tensor | null;
   size: number;
 }
 
@@ -26,10 +36,12 @@ export function epochOrder(count: number, seed: number, epoch: number): number[]
 }
 
 /** Stacks prepared samples (all the same size) into tensors. */
-export function toBatch(items: Prepared[]): Batch {
+export function toBatch(items: Prepared<AnySample>[]): Batch {
   const { image, mask } = items[0];
-  const pixels = image.height * image.width * image.channels;
-  const outPixels = mask.height * mask.width;
+  const inSize = spatialSize(image);
+  const outSize = spatialSize(mask);
+  const pixels = image.data.length;
+  const outPixels = mask.data.length;
   const x = new Float32Array(items.length * pixels);
   const labels = new Int32Array(items.length * outPixels);
   const withWeights = items[0].weights !== null;
@@ -41,9 +53,9 @@ export function toBatch(items: Prepared[]): Batch {
   });
   const n = items.length;
   return {
-    x: tf.tensor4d(x, [n, image.height, image.width, image.channels]),
-    labels: tf.tensor3d(labels, [n, mask.height, mask.width], 'int32'),
-    weights: weights ? tf.tensor3d(weights, [n, mask.height, mask.width]) : null,
+    x: tf.tensor(x, [n, ...inSize, image.channels]),
+    labels: tf.tensor(labels, [n, ...outSize], 'int32'),
+    weights: weights ? tf.tensor(weights, [n, ...outSize]) : null,
     size: n,
   };
 }

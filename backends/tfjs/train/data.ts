@@ -64,3 +64,8 @@ export async function loadVolumeData(data: string, ir: Model): Promise<VolumeSam
   }
   return loadVolumeDataset(data, folderOptions(ir));
 }
+
+/** The training data of a network of either dimensionality: images for 2D, volumes for 3D. */
+export async function loadSamples(data: string, ir: Model): Promise<Sample[] | VolumeSample[]> {
+  return ir.dims === 3 ? loadVolumeData(data, ir) : loadTrainingData(data, ir);
+}

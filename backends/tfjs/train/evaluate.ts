@@ -1,9 +1,10 @@
 // Validation: loss, Dice and IoU of the network in inference mode (dropout off, batch
 // norm on its moving statistics) over prepared validation samples.
 import * as tf from '@tensorflow/tfjs';
-import { chunks, disposeBatch, toBatch, type Prepared } from './batches.ts';
+import { chunks, disposeBatch, toBatch, type AnySample, type Prepared } from './batches.ts';
 import type { LossFn } from './losses.ts';
 import type { Mask2D } from '../../../src/data/types.ts';
+import { flatMask } from '../../../src/data/volume.ts';
 import { diceScores } from '../../../src/metrics/dice.ts';
 import { iouScores } from '../../../src/metrics/iou.ts';
 
@@ -15,18 +16,20 @@ export interface Evaluation {
   iou: number;
 }
 
-/** Predicted class per pixel: p > 0.5 for a sigmoid head, argmax for softmax. */
-export function predictedClasses(probs: tf.Tensor4D): tf.Tensor3D {
-  return tf.tidy(() =>
-    probs.shape[3] === 1
-      ? (tf.cast(tf.greater(tf.squeeze(probs, [3]), 0.5), 'int32') as tf.Tensor3D)
-      : (tf.argMax(probs, 3) as tf.Tensor3D),
-  );
+/** Predicted class per pixel (voxel): p > 0.5 for a sigmoid head, argmax for softmax (the last axis). */
+export function predictedClasses(probs: tf.Tensor): tf.Tensor {
+  const c = probs.rank - 1;
+  return tf.tidy(() => (probs.shape[c] === 1 ? tf.cast(tf.greater(tf.squeeze(probs, [c]), 0.5), 'int32') : tf.argMax(probs, c)));
 }
 
-/** Splits a batch of predicted classes [N, h, w] into masks. */
-function toMasks(pred: tf.Tensor3D): Mask2D[] {
-  const [n, height, width] = pred.shape;
+/**
+ * Splits a batch of predicted classes [N, h, w] into masks; volumes [N, d, h, w] into flat
+ * masks of d x h rows (flatMask), which is all the per-voxel metrics need.
+ */
+function toMasks(pred: tf.Tensor): Mask2D[] {
+  const [n, ...size] = pred.shape;
+  const width = size[size.length - 1];
+  const height = size.slice(0, -1).reduce((a, b) => a * b, 1);
   const data = pred.dataSync();
   return Array.from({ length: n }, (_, i) => ({
     height,
@@ -45,19 +48,19 @@ function foregroundMean(scores: number[]): number {
  * Evaluates the model on samples in batches: loss, and Dice and IoU of the foreground
  * classes (src/metrics) averaged over images.
  */
-export function evaluate(model: tf.LayersModel, samples: Prepared[], loss: LossFn, batch: number, classes: number): Evaluation {
+export function evaluate(model: tf.LayersModel, samples: Prepared<AnySample>[], loss: LossFn, batch: number, classes: number): Evaluation {
   const k = Math.max(classes, 2);
   let lossSum = 0;
   let diceSum = 0;
   let iouSum = 0;
   for (const group of chunks(samples.map((_, i) => i), batch)) {
     const b = toBatch(group.map((i) => samples[i]));
-    const probs = model.predict(b.x) as tf.Tensor4D;
+    const probs = model.predict(b.x) as tf.Tensor;
     const l = tf.tidy(() => loss(probs, b.labels, b.weights ?? undefined));
     lossSum += l.dataSync()[0] * b.size;
     const pred = predictedClasses(probs);
     toMasks(pred).forEach((mask, j) => {
-      const truth = samples[group[j]].mask;
+      const truth = flatMask(samples[group[j]].mask);
       diceSum += foregroundMean(diceScores(mask, truth, k));
       iouSum += foregroundMean(iouScores(mask, truth, k));
     });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../../src/data/random.ts';
 import type { Sample } from '../../../src/data/types.ts';
 import type { TrainConfig } from '../../../src/ir/types.ts';
-import { chunks, disposeBatch, epochOrder, toBatch, type Batch, type Prepared } from './batches.ts';
+import { chunks, disposeBatch, epochOrder, toBatch, type AnySample, type Batch, type Prepared } from './batches.ts';
 import { evaluate } from './evaluate.ts';
 import { lossFunction, type LossFn } from './losses.ts';
 import { clipByGlobalNorm, makeOptimizer, type Optimizer, type OptimizerState } from './optimizers.ts';
@@ -53,15 +53,16 @@ export interface StepInfo {
   imagesPerSecond: number;
 }
 
-export interface LoopOptions {
+/** Options of a loop over training samples S: images (Sample) or volumes (VolumeSample). */
+export interface LoopOptions<S extends AnySample = Sample> {
   model: tf.LayersModel;
   config: TrainConfig;
   classes: number;
-  train: Sample[];
+  train: S[];
   /** Validation samples already at the network's sizes. */
-  val: Prepared[];
+  val: Prepared<S>[];
   /** Crop, augment and weight-map one training sample; rng is seeded by (seed, epoch, index). */
-  prepare: (sample: Sample, rng: Random) => Prepared;
+  prepare: (sample: S, rng: Random) => Prepared<S>;
   onStep?: (info: StepInfo) => void;
   /** Called after each epoch's validation, e.g. to write checkpoints. */
   onEpoch?: (record: EpochRecord, state: TrainState) => Promise<void>;
@@ -75,15 +76,18 @@ export interface LoopOptions {
  * is the step's generator (the one seedDropout gets on the single-thread path).
  */
 export interface ParallelStep {
-  step(loop: TrainingLoop, batch: Batch, lr: number, dropout: Random): Promise<number>;
+  step(loop: StepLoop, batch: Batch, lr: number, dropout: Random): Promise<number>;
 }
+
+/** What a data-parallel step uses of a loop (the same for image and volume loops). */
+export type StepLoop = Pick<TrainingLoop<AnySample>, 'gradients' | 'update' | 'seedDropout'>;
 
 /** Dropout layers of a model; tfjs Dropout with a fixed seed draws the same mask every call. */
 function dropoutLayers(model: tf.LayersModel): { seed?: number }[] {
   return model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
 }
 
-export class TrainingLoop {
+export class TrainingLoop<S extends AnySample = Sample> {
   private readonly optimizer: Optimizer;
   private readonly schedule: Schedule;
   private readonly loss: LossFn;
@@ -92,7 +96,7 @@ export class TrainingLoop {
   private state: TrainState;
   private stopRequested = false;
 
-  constructor(private readonly options: LoopOptions, resume?: TrainState) {
+  constructor(private readonly options: LoopOptions<S>, resume?: TrainState) {
     const { model, config } = options;
     this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.optimizer = makeOptimizer(config.optimizer, this.variables);
@@ -193,7 +197,7 @@ export class TrainingLoop {
   }
 
   /** One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.) */
-  step(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null, lr: number): number {
+  step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): number {
     const { loss, grads } = this.gradients(x, labels, weights);
     this.update(grads, lr);
     const value = loss.dataSync()[0];
@@ -205,10 +209,10 @@ export class TrainingLoop {
    * The loss on a batch and its gradients, one per trainable weight in order (the caller
    * disposes them). Batch norm uses the batch's statistics and updates its moving ones.
    */
-  gradients(x: tf.Tensor4D, labels: tf.Tensor3D, weights: tf.Tensor3D | null): { loss: tf.Scalar; grads: tf.Tensor[] } {
+  gradients(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null): { loss: tf.Scalar; grads: tf.Tensor[] } {
     const { model } = this.options;
     const { value, grads } = tf.variableGrads(
-      () => this.loss(model.apply(x, { training: true }) as tf.Tensor4D, labels, weights ?? undefined),
+      () => this.loss(model.apply(x, { training: true }) as tf.Tensor, labels, weights ?? undefined),
       this.variables,
     );
     return { loss: value, grads: this.variables.map((v) => grads[v.name]) };

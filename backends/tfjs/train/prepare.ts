@@ -11,7 +11,7 @@ import type { AugmentConfig, Model } from '../../../src/ir/types.ts';
 import type { Prepared } from './batches.ts';
 
 /** True when any part of the augmentation is switched on. */
-function augments(a: AugmentConfig): boolean {
+export function augments(a: AugmentConfig): boolean {
   return a.elastic !== null || a.flip || a.rotate90 || a.rotate > 0 || a.shift > 0 || a.brightness > 0 || a.contrast > 0 || a.gamma > 0;
 }
 

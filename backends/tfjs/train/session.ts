@@ -6,17 +6,23 @@ import * as tf from '@tensorflow/tfjs';
 import { fitNormalizer } from '../../../src/data/normalize.ts';
 import { splitDataset } from '../../../src/data/split.ts';
 import { withInputSize } from '../../../src/shapes/infer.ts';
-import type { Sample } from '../../../src/data/types.ts';
+import { unsupportedIn3d } from '../../../src/data/augment-volume.ts';
+import type { Random } from '../../../src/data/random.ts';
+import type { Normalizer } from '../../../src/data/normalize.ts';
+import type { Sample, VolumeSample } from '../../../src/data/types.ts';
+import { spatialSize } from '../../../src/data/volume.ts';
 import type { Model, TrainConfig } from '../../../src/ir/types.ts';
 import { selectEngine, type EngineRequest } from '../engines.ts';
 import { knownGaps } from '../gaps.ts';
 import { buildModel } from '../build.ts';
 import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { loadTrainingData } from './data.ts';
+import type { AnySample, Prepared } from './batches.ts';
+import { loadSamples } from './data.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
+import { makeVolumePreparers } from './prepare-volume.ts';
 import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
 
 export interface SessionOptions {
@@ -56,21 +62,47 @@ export interface Session {
   stop(): void;
 }
 
-/** The training input size: the crop, or the (common) size of the images. */
-function inputSize(train: TrainConfig, samples: Sample[]): number[] {
-  if (train.crop !== null) {
-    // `crop S` means S x S (src/spec/resolve.ts expands it); `crop HxW` is a rectangle.
-    const [h, w = h] = train.crop;
-    return [h, w];
-  }
-  const { height, width } = samples[0].image;
-  const other = samples.find((s) => s.image.height !== height || s.image.width !== width);
+/** The training input size: the crop, or the (common) size of the images (volumes). */
+function inputSize(train: TrainConfig, samples: readonly AnySample[]): number[] {
+  // `crop S` means S on every axis (src/spec/resolve.ts expands it); `crop HxW` is a rectangle.
+  if (train.crop !== null) return train.crop;
+  const size = spatialSize(samples[0].image);
+  const other = samples.find((s) => spatialSize(s.image).join() !== size.join());
   if (other) {
+    // Sizes as W x H (x D), the way image tools print them.
+    const wh = (s: AnySample) => spatialSize(s.image).reverse().join('x');
     throw new Error(
-      `images differ in size (${samples[0].name} is ${width}x${height}, ${other.name} is ${other.image.width}x${other.image.height}): set a training crop (train { crop ... }) in the spec`,
+      `${size.length === 3 ? 'volumes' : 'images'} differ in size (${samples[0].name} is ${wh(samples[0])}, ${other.name} is ${wh(other)}): set a training crop (train { crop ... }) in the spec`,
     );
   }
-  return [height, width];
+  return size;
+}
+
+/**
+ * What unet train cannot do for a 3D network, refused before anything loads: the border
+ * weight map of weighted_ce (its connected cells and distances are 2D) and elastic deformation.
+ * The spec's rule `training-3d` (src/rules) shows the same with the spec location.
+ */
+function refuse3dGaps(ir: Model, specPath: string): void {
+  if (ir.dims !== 3) return;
+  const problems = [
+    ...(ir.train.loss === 'weighted_ce' ? ['loss weighted_ce (its U-Net border weight map is 2D only): use ce, bce, dice or ce_dice'] : []),
+    ...unsupportedIn3d(ir.train.augment).map((k) => `augment ${k} (2D only): remove it; 3D training has flip (every axis), rotate90, rotate and shift (in-plane) and the gray-value changes`),
+  ];
+  if (problems.length > 0) throw new Error(`${specPath}: ${ir.name} is 3D; unet train cannot train it with\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+/** Sample preparation for the network's dimensionality (the samples were loaded for it: loadSamples). */
+function preparersFor(ir: Model, normalizer: Normalizer): {
+  train: (sample: AnySample, rng: Random) => Prepared<AnySample>;
+  val: (sample: AnySample, index: number) => Prepared<AnySample>;
+} {
+  if (ir.dims === 3) {
+    const p = makeVolumePreparers(ir, normalizer);
+    return { train: (s, rng) => p.train(s as VolumeSample, rng), val: (s, i) => p.val(s as VolumeSample, i) };
+  }
+  const p = makePreparers(ir, normalizer);
+  return { train: (s, rng) => p.train(s as Sample, rng), val: (s, i) => p.val(s as Sample, i) };
 }
 
 /** The number of data-parallel replicas for a --workers request on an engine. */
@@ -86,16 +118,13 @@ export function replicaCount(request: number | 'auto', engine: string): number {
 
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
-  if (options.ir.dims !== 2) {
-    // Crops, augmentation, weight maps and tiling (src/data) are 2D.
-    throw new Error(`${options.specPath}: ${options.ir.name} is ${options.ir.dims}D; unet train supports 2D networks only`);
-  }
   const saved = options.resume ? await readRunDir(options.out) : null;
   // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
   const replacing = !options.resume && holdsRun(options.out);
   const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
-  const samples = await loadTrainingData(saved?.config.data ?? options.data, ir0);
+  refuse3dGaps(ir0, options.specPath);
+  const samples: AnySample[] = await loadSamples(saved?.config.data ?? options.data, ir0);
   const train = ir0.train;
   const channels = samples[0].image.channels;
   if (channels !== ir0.input.channels) {
@@ -117,13 +146,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const paths = runPaths(options.out);
   const state = saved ? await loadCheckpoint(paths.last, model) : null;
   const ir = withInputSize(ir0, size);
-  const preparers = makePreparers(ir, normalizer);
+  const preparers = preparersFor(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
   // Replica 0 is `model` itself: its weights, optimizer state and batch-norm statistics are
   // the ones checkpointed and saved; the worker replicas start as copies of it (after a
   // resume, of the checkpoint).
   const parallel = workers > 1 ? new DataParallel(workers, engine.name) : undefined;
-  const loop = new TrainingLoop(
+  const loop = new TrainingLoop<AnySample>(
     {
       parallel,
       model,

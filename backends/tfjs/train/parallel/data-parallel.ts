@@ -28,7 +28,7 @@ import { Random as Rng } from '../../../../src/data/random.ts';
 import type { TrainConfig } from '../../../../src/ir/types.ts';
 import { tf, type EngineName } from '../../engines.ts';
 import type { Batch } from '../batches.ts';
-import type { ParallelStep, TrainingLoop, TrainState } from '../loop.ts';
+import type { ParallelStep, StepLoop, TrainState } from '../loop.ts';
 import type { FromReplica, Shard, ToReplica } from './protocol.ts';
 
 /** Shard sizes of a batch of n over `count` replicas: contiguous, differing by at most one. */
@@ -123,14 +123,17 @@ export class DataParallel implements ParallelStep {
   }
 
   /** One step (TrainingLoop's ParallelStep): shard, gradients everywhere, average, update everywhere; returns the batch loss. */
-  async step(loop: TrainingLoop, batch: Batch, lr: number, dropout: Random): Promise<number> {
+  async step(loop: StepLoop, batch: Batch, lr: number, dropout: Random): Promise<number> {
     if (this.remotes.length !== this.replicas - 1) throw new Error('data-parallel replicas not started');
     const n = batch.size;
     const sizes = shardSizes(n, this.replicas);
     const starts = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0));
     const seeds = sizes.map((_, k) => dropout.fork(`shard/${k}`).nextUint32());
-    const [, h, w, c] = batch.x.shape;
-    const [, oh, ow] = batch.labels.shape;
+    // Values per sample: images [N, H, W, C] and volumes [N, D, H, W, C] alike.
+    const [, ...xSample] = batch.x.shape;
+    const [, ...labelSample] = batch.labels.shape;
+    const xLen = xSample.reduce((a, b) => a * b, 1);
+    const labelLen = labelSample.reduce((a, b) => a * b, 1);
     const x = batch.x.dataSync() as Float32Array;
     // Class indices: int32 from toBatch (a float32 label tensor is converted).
     const labels = batch.labels.dtype === 'int32' ? (batch.labels.dataSync() as Int32Array) : Int32Array.from(batch.labels.dataSync());
@@ -142,11 +145,11 @@ export class DataParallel implements ParallelStep {
       if (sizes[k] === 0) return null;
       const [a, b] = [starts[k], starts[k] + sizes[k]];
       const shard: Shard = {
-        x: x.slice(a * h * w * c, b * h * w * c),
-        xShape: [sizes[k], h, w, c],
-        labels: labels.slice(a * oh * ow, b * oh * ow),
-        labelsShape: [sizes[k], oh, ow],
-        weights: weights ? weights.slice(a * oh * ow, b * oh * ow) : null,
+        x: x.slice(a * xLen, b * xLen),
+        xShape: [sizes[k], ...xSample],
+        labels: labels.slice(a * labelLen, b * labelLen),
+        labelsShape: [sizes[k], ...labelSample],
+        weights: weights ? weights.slice(a * labelLen, b * labelLen) : null,
         dropoutSeed: seeds[k],
       };
       return remote.request({ type: 'gradients', shard }, 'gradients', buffers([shard.x, shard.labels, shard.weights]));

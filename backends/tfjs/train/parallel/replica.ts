@@ -5,6 +5,7 @@
 // does exactly what replica 0 does on the main thread.
 import { parentPort } from 'node:worker_threads';
 import { Random } from '../../../../src/data/random.ts';
+import type { Sample } from '../../../../src/data/types.ts';
 import { selectEngine, tf } from '../../engines.ts';
 // Registers the custom layers, which rebuilding the model from its topology needs.
 import '../../layers/index.ts';
@@ -38,7 +39,7 @@ async function handle(message: ToReplica): Promise<void> {
       const prepare = (): never => {
         throw new Error('a replica prepares no samples');
       };
-      loop = new TrainingLoop({ model, config: message.config, classes: 2, train: [], val: [], prepare }, message.state);
+      loop = new TrainingLoop<Sample>({ model, config: message.config, classes: 2, train: [], val: [], prepare }, message.state);
       post({ type: 'ready', backend: tf.getBackend() });
       return;
     }
@@ -46,9 +47,9 @@ async function handle(message: ToReplica): Promise<void> {
       const { shard } = message;
       loop!.seedDropout(new Random(shard.dropoutSeed));
       const { loss, grads } = tf.tidy(() => {
-        const x = tf.tensor4d(shard.x, shard.xShape as [number, number, number, number]);
-        const labels = tf.tensor3d(shard.labels, shard.labelsShape as [number, number, number], 'int32');
-        const weights = shard.weights ? tf.tensor3d(shard.weights, shard.labelsShape as [number, number, number]) : null;
+        const x = tf.tensor(shard.x, shard.xShape);
+        const labels = tf.tensor(shard.labels, shard.labelsShape, 'int32');
+        const weights = shard.weights ? tf.tensor(shard.weights, shard.labelsShape) : null;
         return loop!.gradients(x, labels, weights);
       });
       const arrays = grads.map(ownCopy);
