@@ -1,6 +1,6 @@
 // `unet eval RUN_DIR|MODEL.onnx --data DATA`: segments every image as `unet predict` does and
-// scores it against its mask: Dice and IoU per class, pixel error, and the ISBI 2012 Rand
-// error of the boundary class; a row per image and a summary, or one JSON object (--json).
+// scores it against its mask: Dice and IoU per class, pixel error, and the ISBI 2012 Rand and
+// warping errors of the boundary class; a row per image and a summary, or one JSON object (--json).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -20,25 +20,63 @@ interface EvalFlags {
   masks?: string;
 }
 
-/** The columns of the table: Dice and IoU of each foreground class, pixel error, Rand error. */
+/**
+ * The columns of the table: Dice and IoU of each foreground class, pixel error, Rand error,
+ * warping error with its splits and mergers (errors, not pixels); the mean row averages them.
+ */
 function tableRows(report: EvalReport): string[] {
   const fg = report.classNames.map((name, k) => ({ name, k })).slice(1);
-  const header = ['image', ...fg.flatMap(({ name }) => [`Dice ${name}`, `IoU ${name}`]), 'pixel error', `Rand error (${report.classNames[report.boundaryClass]})`, 's'];
-  const cells = (name: string, dice: number[], iou: number[], pixel: number, rand: number, seconds: number) => [
+  const boundary = report.classNames[report.boundaryClass];
+  const header = ['image', ...fg.flatMap(({ name }) => [`Dice ${name}`, `IoU ${name}`]), 'pixel error', `Rand error (${boundary})`, `warping error (${boundary})`, 'splits', 'mergers', 's'];
+  interface Figures {
+    dice: number[];
+    iou: number[];
+    pixel: number;
+    rand: number;
+    warping: number;
+    splits: string;
+    mergers: string;
+    seconds: number;
+  }
+  const cells = (name: string, f: Figures) => [
     name,
-    ...fg.flatMap(({ k }) => [dice[k].toFixed(4), iou[k].toFixed(4)]),
-    pixel.toFixed(4),
-    rand.toFixed(4),
-    seconds.toFixed(1),
+    ...fg.flatMap(({ k }) => [f.dice[k].toFixed(4), f.iou[k].toFixed(4)]),
+    f.pixel.toFixed(4),
+    f.rand.toFixed(4),
+    f.warping.toFixed(6),
+    f.splits,
+    f.mergers,
+    f.seconds.toFixed(1),
   ];
   const s = report.summary;
   const body = [
-    ...report.images.map((r: ImageScores) => cells(r.name, r.dice, r.iou, r.pixelError, r.rand.error, r.seconds)),
-    cells(`mean (${s.images})`, s.dice, s.iou, s.pixelError, s.randError, s.seconds),
+    ...report.images.map((r: ImageScores) =>
+      cells(r.name, { dice: r.dice, iou: r.iou, pixel: r.pixelError, rand: r.rand.error, warping: r.warping.error, splits: `${r.warping.splits}`, mergers: `${r.warping.mergers}`, seconds: r.seconds }),
+    ),
+    cells(`mean (${s.images})`, {
+      dice: s.dice,
+      iou: s.iou,
+      pixel: s.pixelError,
+      rand: s.randError,
+      warping: s.warpingError,
+      splits: s.warpingSplits.toFixed(1),
+      mergers: s.warpingMergers.toFixed(1),
+      seconds: s.seconds,
+    }),
   ];
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
   const line = (row: string[]) => row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.slice(0, -1).map(line), line(body[body.length - 1])];
+}
+
+/** The challenge's own warping figure, from the probability maps (src/eval/score.ts). */
+function isbiWarpingLine(report: EvalReport): string[] {
+  const w = report.summary.isbiWarping;
+  if (!w) return [];
+  return [
+    '',
+    `ISBI 2012 warping error (probability maps, least mean over thresholds 0.0-0.9): ${w.error.toFixed(6)} at threshold ${w.threshold.toFixed(1)}`,
+  ];
 }
 
 async function evaluate(target: string, flags: EvalFlags): Promise<void> {
@@ -68,7 +106,7 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
   process.stdout.write(
     `${report.model} on ${report.engine}, window ${report.window.join('x')}: ${report.images.length} image(s) of ${flags.data} (split ${split})\n\n`,
   );
-  process.stdout.write(tableRows(report).join('\n') + '\n');
+  process.stdout.write([...tableRows(report), ...isbiWarpingLine(report)].join('\n') + '\n');
 }
 
 function classIndex(value: string): number {
@@ -79,7 +117,7 @@ function classIndex(value: string): number {
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('score a run (or an exported .onnx) on labelled data: Dice, IoU, pixel error, Rand error')
+    .description('score a run (or an exported .onnx) on labelled data: Dice, IoU, pixel error, Rand and warping errors')
     .argument('<model>', 'run directory written by `unet train`, or an .onnx file written by `unet export`')
     .requiredOption('--data <data>', "labelled data: a folder (as for `unet train`) or 'builtin:ellipses[:N]'")
     .option('--json', 'print one JSON object instead of the table')
@@ -89,7 +127,7 @@ export function register(program: Command): void {
         .choices(['auto', 'val', 'train', 'all'])
         .default('auto'),
     )
-    .option('--boundary-class <k>', 'class scored by the Rand error (default: a class named membrane/boundary, else 1)', classIndex)
+    .option('--boundary-class <k>', 'class scored as membrane by the Rand and warping errors (default: a class named membrane/boundary, else 1)', classIndex)
     .option('--masks <dir>', 'also write each predicted mask as <dir>/<name>_pred.png')
     .action(async (model: string, flags: EvalFlags) => evaluate(model, flags));
 }

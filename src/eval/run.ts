@@ -1,6 +1,6 @@
 // `unet eval` without the command line: segment every sample exactly as `unet predict` does
 // (backends/tfjs/train/segment.ts: whole image or overlap-tile), then score it.
-import { segmentImage, toMask } from '../../backends/tfjs/train/segment.ts';
+import { segmentImage, toMask, type Probabilities } from '../../backends/tfjs/train/segment.ts';
 import { splitDataset } from '../data/split.ts';
 import type { Mask2D, Sample } from '../data/types.ts';
 import type { Model } from '../ir/types.ts';
@@ -34,6 +34,17 @@ export function selectSplit(samples: Sample[], split: SplitChoice, valSplit: num
   return split === 'val' ? parts.val : parts.train;
 }
 
+/** 1 - the boundary class's probability: the map the ISBI 2012 challenge took (1 = surely not membrane). */
+function cellProbability(p: Probabilities, boundaryClass: number): Float32Array {
+  const cells = new Float32Array(p.height * p.width);
+  for (let i = 0; i < cells.length; i++) {
+    // A sigmoid head's one channel is class 1.
+    const boundary = p.channels === 1 ? (boundaryClass === 1 ? p.data[i] : 1 - p.data[i]) : p.data[i * p.channels + boundaryClass];
+    cells[i] = 1 - boundary;
+  }
+  return cells;
+}
+
 export interface EvalOptions {
   data: string;
   split: SplitChoice;
@@ -51,8 +62,10 @@ export async function evaluateSamples(model: EvalModel, samples: Sample[], optio
       throw new Error(`${sample.name}: image has ${sample.image.channels} channels, the network takes ${ir.input.channels}`);
     }
     const start = performance.now();
-    const pred = toMask(await segmentImage(sample.image, ir, model.normalizer, model.window, model.predictor));
-    const row = scoreImage(sample.name, pred, sample.mask, classes, options.boundaryClass, (performance.now() - start) / 1000);
+    const probabilities = await segmentImage(sample.image, ir, model.normalizer, model.window, model.predictor);
+    const pred = toMask(probabilities);
+    const cells = cellProbability(probabilities, options.boundaryClass);
+    const row = scoreImage(sample.name, pred, sample.mask, classes, options.boundaryClass, (performance.now() - start) / 1000, cells);
     rows.push(row);
     await options.onImage?.(row, pred);
   }

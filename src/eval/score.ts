@@ -1,11 +1,14 @@
 // Scores of one predicted mask against its ground truth, and their summary over a data set:
-// per-class Dice and IoU, pixel error, and the ISBI 2012 Rand error of the boundary class
-// (all from src/metrics, so `unet eval` and the metrics tests agree by construction).
+// per-class Dice and IoU, pixel error, and the ISBI 2012 Rand and warping errors of the
+// boundary class (all from src/metrics, so `unet eval` and the metrics tests agree by
+// construction). The warping error is also taken the challenge's way when the probability map
+// is at hand: at each threshold 0.0 ... 0.9, the minimum over thresholds of the mean.
 import type { Mask2D } from '../data/types.ts';
 import { diceScores } from '../metrics/dice.ts';
 import { iouScores } from '../metrics/iou.ts';
 import { pixelError } from '../metrics/pixel-error.ts';
 import { randError, type RandScore } from '../metrics/rand-error.ts';
+import { ISBI_2012_THRESHOLDS, warpingError, warpingErrorOfMap, type WarpingScore } from '../metrics/warping-error.ts';
 
 /** The scores of one image. */
 export interface ImageScores {
@@ -19,6 +22,10 @@ export interface ImageScores {
   pixelError: number;
   /** Foreground-restricted Rand error, the boundary class taken as membrane. */
   rand: RandScore;
+  /** Warping error of the predicted mask (split and merger pixels over all), the boundary class as membrane. */
+  warping: WarpingScore;
+  /** Warping error of the cell-probability map at each of ISBI_2012_THRESHOLDS, when it was given. */
+  warpingByThreshold?: number[];
   /** Time to segment the image. */
   seconds: number;
 }
@@ -32,10 +39,24 @@ export interface SummaryScores {
   randError: number;
   randPrecision: number;
   randRecall: number;
+  warpingError: number;
+  warpingSplits: number;
+  warpingMergers: number;
+  /** The challenge's figure: the threshold whose mean warping error over the images is least, and that error. */
+  isbiWarping?: { error: number; threshold: number };
   seconds: number;
 }
 
-export function scoreImage(name: string, pred: Mask2D, truth: Mask2D, classes: number, boundaryClass: number, seconds: number): ImageScores {
+/** `cellProbability`: 1 - the boundary class's probability per pixel, for the challenge's threshold sweep. */
+export function scoreImage(
+  name: string,
+  pred: Mask2D,
+  truth: Mask2D,
+  classes: number,
+  boundaryClass: number,
+  seconds: number,
+  cellProbability?: Float32Array,
+): ImageScores {
   return {
     name,
     height: truth.height,
@@ -44,6 +65,10 @@ export function scoreImage(name: string, pred: Mask2D, truth: Mask2D, classes: n
     iou: iouScores(pred, truth, classes),
     pixelError: pixelError(pred, truth),
     rand: randError(pred, truth, boundaryClass),
+    warping: warpingError(pred, truth, boundaryClass),
+    ...(cellProbability && {
+      warpingByThreshold: ISBI_2012_THRESHOLDS.map((t) => warpingErrorOfMap(truth, cellProbability, t, boundaryClass).error),
+    }),
     seconds,
   };
 }
@@ -61,6 +86,20 @@ export function summarize(rows: ImageScores[]): SummaryScores {
     randError: mean(rows.map((r) => r.rand.error)),
     randPrecision: mean(rows.map((r) => r.rand.precision)),
     randRecall: mean(rows.map((r) => r.rand.recall)),
+    warpingError: mean(rows.map((r) => r.warping.error)),
+    warpingSplits: mean(rows.map((r) => r.warping.splits)),
+    warpingMergers: mean(rows.map((r) => r.warping.mergers)),
+    ...(rows.every((r) => r.warpingByThreshold) && { isbiWarping: leastMeanOverThresholds(rows.map((r) => r.warpingByThreshold!)) }),
     seconds: rows.reduce((s, r) => s + r.seconds, 0),
   };
+}
+
+/** Fiji's getMinimumSplitsAndMergersErrorValue over a stack: the first threshold with the least mean error. */
+function leastMeanOverThresholds(perImage: number[][]): { error: number; threshold: number } {
+  let best = { error: Infinity, threshold: ISBI_2012_THRESHOLDS[0] };
+  ISBI_2012_THRESHOLDS.forEach((threshold, t) => {
+    const error = mean(perImage.map((errors) => errors[t]));
+    if (error < best.error) best = { error, threshold };
+  });
+  return best;
 }

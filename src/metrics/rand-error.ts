@@ -9,8 +9,8 @@
 // calls membrane inside a true cell is its own one-pixel segment (the SNEMI3D convention:
 // it joins no pair, so missed interiors cost recall).
 //
-// The challenge's warping error (topology-preserving warping, Jain et al. 2010) is NOT
-// implemented here.
+// The challenge's warping error (topology-preserving warping, Jain et al. 2010) is in
+// ./warping-error.ts.
 import { connectedComponents } from '../data/components.ts';
 import type { Mask2D } from '../data/types.ts';
 import { assertSameSize } from './check.ts';

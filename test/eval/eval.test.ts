@@ -12,6 +12,7 @@ import { diceScores } from '../../src/metrics/dice.ts';
 import { iouScores } from '../../src/metrics/iou.ts';
 import { pixelError } from '../../src/metrics/pixel-error.ts';
 import { randError } from '../../src/metrics/rand-error.ts';
+import { ISBI_2012_THRESHOLDS, warpingError } from '../../src/metrics/warping-error.ts';
 import type { EvalReport } from '../../src/eval/run.ts';
 import { DATA, tempWithSpec, unet } from './helpers.ts';
 
@@ -29,7 +30,7 @@ beforeAll(async () => {
 });
 
 describe('unet eval --json', () => {
-  it('reports every image with per-class Dice and IoU, pixel error and Rand error', () => {
+  it('reports every image with per-class Dice and IoU, pixel error, Rand and warping errors', () => {
     expect(report.split).toBe('all');
     expect(report.classNames).toEqual(['background', 'boundary']);
     expect(report.boundaryClass).toBe(1); // the class named "boundary"
@@ -40,6 +41,8 @@ describe('unet eval --json', () => {
       expect(row.iou).toHaveLength(2);
       expect(row.pixelError).toBeGreaterThanOrEqual(0);
       expect(Object.keys(row.rand).sort()).toEqual(['error', 'precision', 'recall']);
+      expect(row.warping.error).toBeGreaterThanOrEqual(0);
+      expect(row.warpingByThreshold).toHaveLength(ISBI_2012_THRESHOLDS.length);
       expect([row.height, row.width]).toEqual([64, 64]);
     }
     const mean = (pick: (r: EvalReport['images'][number]) => number) => report.images.reduce((s, r) => s + pick(r), 0) / 8;
@@ -48,6 +51,10 @@ describe('unet eval --json', () => {
     expect(report.summary.iou[1]).toBeCloseTo(mean((r) => r.iou[1]), 12);
     expect(report.summary.pixelError).toBeCloseTo(mean((r) => r.pixelError), 12);
     expect(report.summary.randError).toBeCloseTo(mean((r) => r.rand.error), 12);
+    expect(report.summary.warpingError).toBeCloseTo(mean((r) => r.warping.error), 12);
+    // The challenge's figure: the least, over thresholds, of the mean over images.
+    const perThreshold = ISBI_2012_THRESHOLDS.map((_, t) => mean((r) => r.warpingByThreshold![t]));
+    expect(report.summary.isbiWarping!.error).toBeCloseTo(Math.min(...perThreshold), 12);
   });
 
   it('agrees with src/metrics on the masks it predicted', async () => {
@@ -62,6 +69,7 @@ describe('unet eval --json', () => {
       expect(row.iou).toEqual(iouScores(pred, t, 2));
       expect(row.pixelError).toBe(pixelError(pred, t));
       expect(row.rand).toEqual(randError(pred, t, 1));
+      expect(row.warping).toEqual(warpingError(pred, t, 1));
     }
   });
 
