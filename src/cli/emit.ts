@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { emitTorch } from '../../backends/torch/emit.ts';
+import type { Normalizer } from '../data/normalize.ts';
 import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { loadExportSource } from './export.ts';
@@ -26,7 +27,9 @@ async function run(target: string, input: string, flags: EmitFlags): Promise<voi
     await selectEngine('cpu');
     const source = await loadExportSource(input, flags.seed === undefined ? undefined : Number(flags.seed));
     const weights = weightsFromTfjs(source.tfModel, source.model);
-    const files = emitTorch(source.model, flags.out, { origin: input, weights });
+    // A run's fitted normalisation (config.json) travels along, so train.py does not refit it.
+    const normalizer = source.normalization as Normalizer | undefined;
+    const files = emitTorch(source.model, flags.out, { origin: input, weights, normalizer });
     process.stdout.write(`wrote ${flags.out}: ${files.join(', ')} (${source.model.totals.params} parameters, ${source.weightsFrom})\n`);
     return;
   }

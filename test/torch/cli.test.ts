@@ -2,7 +2,7 @@
 // seeded weights, and a training run directory with its checkpoint's weights; the
 // PyTorch package must compute what the tfjs model computes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -51,12 +51,12 @@ beforeAll(async () => {
   await selectEngine('cpu');
 });
 
-test('a spec: model.py, train.py, README.md, ir.json and no weights', () => {
+test('a spec: model.py, train.py and its data pipeline, README.md, ir.json and no weights', () => {
   const out = join(root, 'plain');
   const r = unet('emit', 'torch', 'specs/ellipses.unet', '--out', out);
   expect(r.status, r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/wrote .*plain: model\.py, train\.py, README\.md, ir\.json \(\d+ parameters, no weights\)/);
-  expect(readdirSync(out).sort()).toEqual(['README.md', 'ir.json', 'model.py', 'train.py']);
+  expect(r.stdout).toMatch(/wrote .*plain: model\.py, train\.py, data\.py, augment\.py, weight_map\.py, README\.md, ir\.json \(\d+ parameters, no weights\)/);
+  expect(readdirSync(out).sort()).toEqual(['README.md', 'augment.py', 'data.py', 'ir.json', 'model.py', 'train.py', 'weight_map.py']);
 });
 
 test('an unknown target or a broken spec fails with a message and exit code 1', () => {
@@ -81,10 +81,11 @@ test.skipIf(!hasTorch)('--seeded-weights: the same initial weights as the tfjs b
   expect(runPython<{ rel: number }>(COMPARE, out, [JSON.stringify([2, 1, 16, 24])]).rel).toBeLessThanOrEqual(1e-4);
 }, 60_000);
 
-test.skipIf(!hasTorch)('a run directory: its trained weights (batch-norm statistics included)', async () => {
+test.skipIf(!hasTorch)('a run directory: its trained weights (batch-norm statistics included) and its normalisation', async () => {
   const run = join(root, 'run');
   const ir: Model = { ...withInputSize(compileFile('specs/ellipses.unet').model!, [16, 16]), train: TRAIN };
-  await createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer: { mode: 'unit' }, train: TRAIN });
+  const normalizer = { mode: 'dataset' as const, mean: [0.42], std: [0.17] };
+  await createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer, train: TRAIN });
   const tfModel = buildModel(ir);
   randomizeWeights(tfModel, 4); // stands in for training
   // model/ holds the run's best weights as a tfjs model (backends/tfjs/train/run-dir.ts).
@@ -93,6 +94,8 @@ test.skipIf(!hasTorch)('a run directory: its trained weights (batch-norm statist
   const r = unet('emit', 'torch', run, '--out', out);
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/trained weights of .*model/);
+  // train.py uses the run's data-set statistics (normalizer.json) instead of refitting them.
+  expect(JSON.parse(readFileSync(join(out, 'normalizer.json'), 'utf8'))).toEqual(normalizer);
   writeReference(out, tfModel, [2, 1, 16, 16]);
   expect(runPython<{ rel: number }>(COMPARE, out, [JSON.stringify([2, 1, 16, 16])]).rel).toBeLessThanOrEqual(1e-4);
 }, 60_000);

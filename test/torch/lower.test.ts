@@ -41,7 +41,7 @@ test('deterministic: the same IR and weights give the same bytes', () => {
   for (const m of MODELS) {
     const a = packageFiles(m, { origin: 'x', weights: randomWeights(m) });
     const b = packageFiles(structuredClone(m), { origin: 'x', weights: randomWeights(m) });
-    expect([...a.keys()]).toEqual(['model.py', 'train.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
+    expect([...a.keys()]).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
     for (const [name, content] of a) expect(b.get(name), `${m.name}/${name}`).toEqual(content);
   }
 });
@@ -165,7 +165,7 @@ describe('the package', () => {
     const root = mkdtempSync(join(tmpdir(), 'unet-torch-emit-'));
     const dir = join(root, 'pkg');
     const m = find('tiny-valid');
-    expect(emitTorch(m, dir, { origin: 'a' })).toEqual(['model.py', 'train.py', 'README.md', 'ir.json']);
+    expect(emitTorch(m, dir, { origin: 'a' })).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'README.md', 'ir.json']);
     writeFileSync(join(dir, 'stale.txt'), 'old');
     emitTorch(m, dir, { origin: 'b', weights: randomWeights(m) });
     expect(readdirSync(root)).toEqual(['pkg']);
@@ -177,13 +177,14 @@ describe('the package', () => {
     expect(floats).toBe(m.nodes.reduce((a, n) => a + n.params, 0));
   });
 
-  test('model.py and train.py are valid Python (py_compile, no torch needed)', () => {
+  test('model.py, train.py and its data pipeline are valid Python (py_compile, no torch needed)', () => {
     if (spawnSync(PYTHON, ['--version'], { stdio: 'ignore' }).status !== 0) return;
     const root = mkdtempSync(join(tmpdir(), 'unet-torch-syntax-'));
     for (const m of MODELS) {
       const dir = join(root, pythonName(m.name));
       emitTorch(m, dir, { origin: m.name });
-      execFileSync(PYTHON, ['-m', 'py_compile', join(dir, 'model.py'), join(dir, 'train.py')]);
+      const files = ['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py'];
+      execFileSync(PYTHON, ['-m', 'py_compile', ...files.map((f) => join(dir, f))]);
     }
   });
 

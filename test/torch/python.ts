@@ -13,6 +13,14 @@ export const hasImageReader =
   hasTorch && ['import PIL, numpy', 'import torchvision'].some((s) => spawnSync(PYTHON, ['-c', s], { stdio: 'ignore' }).status === 0);
 if (hasTorch && !hasImageReader) console.warn("skipping the train.py tests: neither Pillow nor torchvision imports; install Debian's python3-pil");
 
+/** weighted_ce's weight map (weight_map.py) needs scipy.ndimage (Debian's python3-scipy). */
+export const hasScipy = hasTorch && spawnSync(PYTHON, ['-c', 'import scipy.ndimage'], { stdio: 'ignore' }).status === 0;
+
+/** Says which package to install when the weight-map tests skip. */
+export function warnSkipScipy(what: string): void {
+  if (hasTorch && !hasScipy) console.warn(`skipping ${what}: '${PYTHON} -c "import scipy.ndimage"' fails; install Debian's python3-scipy (apt-get install -y python3-scipy)`);
+}
+
 export function warnSkip(what: string): void {
   if (!hasTorch) console.warn(`skipping ${what}: '${PYTHON} -c "import torch"' fails; install Debian's python3-torch (apt-get install -y python3-torch python3-numpy)`);
 }

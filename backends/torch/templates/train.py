@@ -1,28 +1,33 @@
-# Trains the network of model.py on an image/mask folder, as `unet train` does: images/ and
-# masks/ with matching file stems. The loss, optimizer, schedule and augmentation come from
-# the spec's train section (model.TRAIN); flags override a few of them.
+# Trains the network of model.py on an image/mask folder with the spec's recipe, as `unet train`
+# does: images/ and masks/ with matching file stems. The loss (weighted_ce with the U-Net
+# paper's weight map), optimizer, schedule, augmentation (elastic deformation included),
+# crop and normalisation come from the spec's train section (model.TRAIN); flags override a few.
 #
 #   python train.py --data DIR                          one GPU, or the CPU
 #   torchrun --nproc_per_node N train.py --data DIR     N processes (DistributedDataParallel)
+#   python train.py --data DIR --resume                 continue from --out/last.pt
 #
-# Written by `unet emit torch`; needs torch, and PIL (Pillow) for PNG/TIFF/JPEG images.
+# Written by `unet emit torch`; needs torch, PIL (Pillow) + numpy for PNG/TIFF/JPEG images, and
+# scipy for weighted_ce. data.py, augment.py and weight_map.py hold the data pipeline.
 import argparse
+import copy
+import functools
+import json
 import math
 import os
-import random
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 from torch.utils.data.distributed import DistributedSampler
 
+from data import Normalizer, Segmentation, list_pairs, load_dataset, split_indices
 from model import (CLASSES, DIMS, INPUT_CHANNELS, LEGAL_SIZES, OUTPUT_ACTIVATION, OUTPUT_CHANNELS, TRAIN,
                    build_model, load_weights)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXTENSIONS = (".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp")
 EPS = 1e-7
 
 
@@ -34,7 +39,11 @@ def parse_args():
     p.add_argument("--batch", type=int, default=TRAIN["batch"], help="per process")
     p.add_argument("--lr", type=float, default=TRAIN["optimizer"]["lr"])
     p.add_argument("--seed", type=int, default=TRAIN["seed"])
-    p.add_argument("--steps", type=int, default=0, help="stop after this many optimizer steps (0 = no limit)")
+    p.add_argument("--steps", type=int, default=0,
+                   help="stop after this many optimizer steps in all (0 = no limit); the epoch then ends there")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from --out/last.pt (model, optimizer, schedule, epoch, RNG state); "
+                        "every process reads it, so on several nodes --out must be a shared folder")
     p.add_argument("--workers", type=int, default=0, help="data loader worker processes")
     p.add_argument("--weights", default=None,
                    help="folder with weights.json/weights.bin to start from (default: this folder's, when present)")
@@ -49,120 +58,34 @@ def parse_args():
     return p.parse_args()
 
 
-# ---- data ----------------------------------------------------------------------------------
-
-def read_image(path):
-    """[C, H, W] uint8. PIL when installed, else torchvision.io."""
-    try:
-        from PIL import Image
-        import numpy as np
-        with Image.open(path) as im:
-            a = np.array(im)
-        t = torch.from_numpy(a)
-        return t.unsqueeze(0) if t.dim() == 2 else t.permute(2, 0, 1).contiguous()
-    except ImportError:
-        from torchvision.io import ImageReadMode, read_image as tv_read
-        return tv_read(path, ImageReadMode.UNCHANGED)
-
-
-def list_pairs(data):
-    def stems(folder):
-        out = {}
-        for name in sorted(os.listdir(folder)):
-            stem, ext = os.path.splitext(name)
-            if ext.lower() in EXTENSIONS:
-                out[stem] = os.path.join(folder, name)
-        return out
-    images, masks = stems(os.path.join(data, "images")), stems(os.path.join(data, "masks"))
-    unmatched = sorted(set(images) ^ set(masks))
-    if unmatched:
-        raise SystemExit(f"{data}: images and masks without a partner: {unmatched[:10]}")
-    if not images:
-        raise SystemExit(f"{data}: no images in images/")
-    return [(images[s], masks[s]) for s in sorted(images)]
-
-
-def channels_to(image, channels):
-    if image.shape[0] == channels:
-        return image
-    if channels == 1:
-        return image[:3].float().mean(0, keepdim=True)
-    if image.shape[0] == 1:
-        return image.expand(channels, -1, -1)
-    return image[:channels]
-
-
-def load_dataset(pairs):
-    images = [channels_to(read_image(i), INPUT_CHANNELS).float() for i, _ in pairs]
-    masks = [read_image(m)[0].long() for _, m in pairs]
-    values = TRAIN["maskValues"]
-    if values is None:
-        values = sorted(set(torch.cat([m.flatten() for m in masks]).unique().tolist()))
-    if CLASSES > 1 and len(values) > CLASSES:
-        raise SystemExit(f"the masks hold {len(values)} values {values[:10]}, but the network has {CLASSES} classes")
-    lookup = torch.full((max(max(values), 255) + 1,), -1, dtype=torch.long)
-    for i, v in enumerate(values):
-        lookup[int(v)] = i
-    labels = [lookup[m] for m in masks]
-    if CLASSES == 1:  # binary: the first value is background, every other one foreground
-        labels = [(lab > 0).long() for lab in labels]
-    return images, labels
-
-
-class Normalizer:
-    """TRAIN.normalize: unit = /255, image = per-image mean/std, dataset = training-set mean/std."""
-
-    def __init__(self, mode, images):
-        self.mode = mode
-        if mode == "dataset":
-            pixels = torch.cat([im.flatten() for im in images])
-            self.mean, self.std = pixels.mean().item(), pixels.std().item() + EPS
-
-    def __call__(self, image):
-        if self.mode == "unit":
-            return image / 255.0
-        if self.mode == "image":
-            return (image - image.mean()) / (image.std() + EPS)
-        return (image - self.mean) / self.std
-
+# ---- shapes and the weight map -------------------------------------------------------------
 
 def legal(n):
     return n >= LEGAL_SIZES["min"] and n % LEGAL_SIZES["modulus"] in LEGAL_SIZES["residues"]
 
 
-class Segmentation(Dataset):
-    def __init__(self, images, labels, normalize, crop, augment):
-        self.images, self.labels, self.normalize = images, labels, normalize
-        self.crop, self.augment = crop, augment
-
-    def __len__(self):
-        return len(self.images)
-
-    def __getitem__(self, i):
-        image, label = self.normalize(self.images[i]), self.labels[i]
-        if self.crop is not None:
-            h, w = self.crop
-            top = random.randint(0, image.shape[1] - h)
-            left = random.randint(0, image.shape[2] - w)
-            image, label = image[:, top:top + h, left:left + w], label[top:top + h, left:left + w]
-        if self.augment:
-            image, label = augment(image, label, TRAIN["augment"])
-        return image.contiguous(), label.contiguous()
+def output_sizes(model, sizes):
+    """{input window: output window} of the network for each input size (the output is smaller
+    with valid padding), from a forward pass of a copy on the meta device (shapes only: no memory,
+    no arithmetic). A plain dict, so the dataset pickles into data-loader workers."""
+    meta = copy.deepcopy(model).to("meta").eval()
+    with torch.no_grad():
+        return {s: list(meta(torch.zeros((1, INPUT_CHANNELS) + s, device="meta")).shape[2:]) for s in sizes}
 
 
-def augment(image, label, config):
-    if config["flip"]:
-        if random.random() < 0.5:
-            image, label = image.flip(-1), label.flip(-1)
-        if random.random() < 0.5:
-            image, label = image.flip(-2), label.flip(-2)
-    if config["rotate90"] and image.shape[-1] == image.shape[-2]:
-        k = random.randint(0, 3)
-        image, label = image.rot90(k, (-2, -1)), label.rot90(k, (-2, -1))
-    return image, label
-
-
-UNSUPPORTED_AUGMENT = ("elastic", "rotate", "shift", "brightness", "contrast", "gamma")
+def weight_map_of(train):
+    """The weight map of weighted_ce (weight_map.py, needs scipy), or None for the other losses."""
+    if train["loss"] != "weighted_ce":
+        return None
+    try:
+        from weight_map import unet_weight_map
+    except ImportError as error:
+        raise SystemExit(f"loss weighted_ce computes the U-Net weight map with scipy, which does not import ({error}); "
+                         "install it: apt-get install python3-scipy (Debian) or pip install scipy")
+    # U-Net paper, sec. 3: w0 = 10, sigma = 5 px unless the spec's weight_map says otherwise.
+    options = train["weightMap"] or {"w0": 10, "sigma": 5, "cellClass": 1}
+    return functools.partial(unet_weight_map, classes=max(CLASSES, 2), w0=options["w0"], sigma=options["sigma"],
+                             cell_class=options["cellClass"])
 
 
 # ---- loss, optimizer, schedule -------------------------------------------------------------
@@ -173,41 +96,44 @@ def probabilities(output):
     return torch.sigmoid(output.float()) if OUTPUT_CHANNELS == 1 else torch.softmax(output.float(), dim=1)
 
 
-def center_crop(label, spatial):
-    """Valid-padding nets predict a smaller centre window: crop the labels to it."""
-    h, w = label.shape[-2:]
-    top, left = (h - spatial[0]) // 2, (w - spatial[1]) // 2
-    return label[..., top:top + spatial[0], left:left + spatial[1]]
-
-
 def one_hot(label, channels):
     if channels == 1:
         return label.unsqueeze(1).float()
     return F.one_hot(label, channels).permute(0, 3, 1, 2).float()
 
 
-def dice_loss(p, target):
+def dice_loss(p, target, weight=None):
     axes = (0, 2, 3)
     intersection = (p * target).sum(axes)
     total = p.sum(axes) + target.sum(axes)
     return 1 - ((2 * intersection + 1) / (total + 1)).mean()
 
 
-def cross_entropy(p, target):
-    if p.shape[1] == 1:  # binary cross-entropy on the foreground probability
-        p = p.clamp(EPS, 1 - EPS)
-        return -(target * p.log() + (1 - target) * (1 - p).log()).mean()
-    return -(target * p.clamp_min(EPS).log()).sum(1).mean()
+def pixel_cross_entropy(p, target):
+    """[N, H, W]: -sum_k y_k log p_k (a sigmoid head: binary cross-entropy of its foreground)."""
+    p = p.clamp(EPS, 1 - EPS)
+    if p.shape[1] == 1:
+        return -(target * p.log() + (1 - target) * (1 - p).log())[:, 0]
+    return -(target * p.log()).sum(1)
 
 
-def loss_fn(kind):
-    """TRAIN.loss. weighted_ce needs the U-Net paper's weight map, which this script does
-    not compute: it trains with plain cross-entropy (said at start-up)."""
-    if kind == "dice":
-        return dice_loss
-    if kind == "ce_dice":
-        return lambda p, t: cross_entropy(p, t) + dice_loss(p, t)
-    return cross_entropy
+def cross_entropy(p, target, weight=None):
+    return pixel_cross_entropy(p, target).mean()
+
+
+def weighted_cross_entropy(p, target, weight):
+    """U-Net paper, eq. 1: each pixel's cross-entropy times its weight w(x), averaged over pixels
+    (the paper sums; the mean keeps the learning rate independent of the tile size)."""
+    return (pixel_cross_entropy(p, target) * weight).mean()
+
+
+LOSSES = {
+    "bce": cross_entropy,
+    "ce": cross_entropy,
+    "dice": dice_loss,
+    "ce_dice": lambda p, t, w=None: cross_entropy(p, t) + dice_loss(p, t),
+    "weighted_ce": weighted_cross_entropy,
+}
 
 
 def make_optimizer(params, lr):
@@ -236,6 +162,28 @@ def make_schedule(optimizer, epochs):
     return None
 
 
+# ---- checkpoints ---------------------------------------------------------------------------
+
+def save_atomically(state, path):
+    """torch.save to a temp file in the same folder, then os.replace: a reader, or a resume after
+    a crash, never sees half a checkpoint."""
+    temp = f"{path}.tmp-{os.getpid()}"
+    torch.save(state, temp)
+    os.replace(temp, path)
+
+
+def rng_state(cuda):
+    return {"torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all() if cuda else None}
+
+
+def restore_rng(state, cuda):
+    """Dropout draws from the global generators; the data draws from per-sample generators
+    (data.sample_generator), so these two states are all a resumed run needs."""
+    torch.set_rng_state(state["torch"])
+    if cuda and state["cuda"] is not None and len(state["cuda"]) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
 # ---- training ------------------------------------------------------------------------------
 
 def setup():
@@ -253,6 +201,18 @@ def reduce_sum(values, device, world):
     return t.tolist()
 
 
+def fitted_normalizer(mode, train_images, say):
+    """The run's normalisation when emitted from a run directory (normalizer.json, from its
+    config.json), else fitted on the training images as src/data/normalize.ts does."""
+    path = os.path.join(HERE, "normalizer.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            state = json.load(f)
+        say(f"normalisation {state['mode']} of the run this package was emitted from ({path})")
+        return Normalizer(state["mode"], state.get("mean"), state.get("std"))
+    return Normalizer.fit(mode, train_images)
+
+
 def main():
     args = parse_args()
     if DIMS != 2:
@@ -266,44 +226,58 @@ def main():
         dist.init_process_group(backend=args.backend or ("nccl" if cuda else "gloo"))
     say = print if rank == 0 else (lambda *a, **k: None)
     torch.manual_seed(args.seed)
-    random.seed(args.seed + rank)
 
     t = TRAIN
-    ignored = [k for k in UNSUPPORTED_AUGMENT if t["augment"][k]]
-    if ignored:
-        say(f"note: augmentations {ignored} are not implemented in train.py; using flips/rot90 only")
-    if t["loss"] == "weighted_ce" and t["weightMap"] is not None:
-        say("note: the weight map of weighted_ce is not computed here; training with plain cross-entropy")
+    weight_map = weight_map_of(t)  # before the data: a missing scipy stops at once
+    last_path = os.path.join(args.out, "last.pt")
+    resumed = None
+    if args.resume:
+        if not os.path.exists(last_path):
+            raise SystemExit(f"--resume: {last_path} does not exist (train without --resume first, or pass its --out)")
+        resumed = torch.load(last_path, map_location="cpu")
 
     pairs = list_pairs(args.data)
-    images, labels = load_dataset(pairs)
-    order = list(range(len(images)))
-    random.Random(args.seed).shuffle(order)
-    n_val = int(round(len(order) * t["valSplit"])) if len(order) > 1 else 0
-    val_idx, train_idx = order[:n_val], order[n_val:]
-    normalize = Normalizer(t["normalize"], [images[i] for i in train_idx])
+    images, labels = load_dataset(pairs, INPUT_CHANNELS, CLASSES, t["maskValues"])
+    train_idx, val_idx = split_indices(len(images), t["valSplit"], args.seed)
+    if resumed is not None:
+        normalize = Normalizer(**resumed["normalizer"])
+    else:
+        normalize = fitted_normalizer(t["normalize"], [images[i] for i in train_idx], say)
     crop = t["crop"]
     size = crop if crop is not None else list(images[0].shape[1:])
-    if not all(legal(n) for n in size):
-        raise SystemExit(f"input size {size} is not legal for this network: each side must be >= {LEGAL_SIZES['min']} "
-                         f"and % {LEGAL_SIZES['modulus']} in {LEGAL_SIZES['residues']} (set a crop in the spec)")
-
-    def loader(idx, train):
-        ds = Segmentation([images[i] for i in idx], [labels[i] for i in idx], normalize, crop, train)
-        sampler = DistributedSampler(ds, num_replicas=world, rank=rank, shuffle=train, seed=args.seed) if world > 1 else None
-        g = torch.Generator()
-        g.manual_seed(args.seed)
-        return DataLoader(ds, batch_size=args.batch, shuffle=train and sampler is None, sampler=sampler,
-                          num_workers=args.workers, generator=g, drop_last=False), sampler
-
-    train_loader, train_sampler = loader(train_idx, True)
-    val_loader = loader(val_idx, False)[0] if val_idx else None
+    # Every input window a sample can have: the crop, or the images' sizes.
+    windows = {tuple(crop)} if crop is not None else {tuple(im.shape[1:]) for im in images}
+    for window in sorted(windows):
+        if not all(legal(n) for n in window):
+            raise SystemExit(f"input size {list(window)} is not legal for this network: each side must be >= "
+                             f"{LEGAL_SIZES['min']} and % {LEGAL_SIZES['modulus']} in {LEGAL_SIZES['residues']} "
+                             "(set a crop in the spec)")
+        if t["augment"]["rotate90"] and crop is None and window[0] != window[1]:
+            raise SystemExit(f"augment rotate90 turns the {window[0]}x{window[1]} images, so a batch would mix two "
+                             "shapes: set a crop in the spec")
 
     model = build_model()
     weights = args.weights or (HERE if os.path.exists(os.path.join(HERE, "weights.json")) else None)
-    if weights and not args.no_weights:
+    if resumed is not None:
+        model.load_state_dict(resumed["model"])
+        say(f"resuming {last_path} after epoch {resumed['epoch']}")
+    elif weights and not args.no_weights:
         load_weights(model, weights)
         say(f"initial weights from {weights}")
+    sizes = output_sizes(model, windows)
+
+    def loader(idx, train):
+        ds = Segmentation([images[i] for i in idx], [labels[i] for i in idx], idx, train=train,
+                          augment_config=t["augment"], crop_size=crop, output_sizes=sizes,
+                          normalize=normalize, weight_map=weight_map, seed=args.seed)
+        sampler = DistributedSampler(ds, num_replicas=world, rank=rank, shuffle=train, seed=args.seed) if world > 1 else None
+        g = torch.Generator()
+        return DataLoader(ds, batch_size=args.batch, shuffle=train and sampler is None, sampler=sampler,
+                          num_workers=args.workers, generator=g, drop_last=False), sampler, g
+
+    train_loader, train_sampler, shuffle_generator = loader(train_idx, True)
+    val_loader = loader(val_idx, False)[0] if val_idx else None
+
     if args.sync_bn and world > 1:
         model = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
     model.to(device)
@@ -311,27 +285,42 @@ def main():
     optimizer = make_optimizer(net.parameters(), args.lr)
     schedule = make_schedule(optimizer, args.epochs)
     scaler = torch.cuda.amp.GradScaler(enabled=cuda)
-    criterion = loss_fn(t["loss"])
+    criterion = LOSSES[t["loss"]]
+    steps, best, start = 0, -1.0, 0
+    if resumed is not None:
+        optimizer.load_state_dict(resumed["optimizer"])
+        if schedule is not None:
+            schedule.load_state_dict(resumed["schedule"])
+        if resumed["scaler"]:  # empty when saved without CUDA
+            scaler.load_state_dict(resumed["scaler"])
+        steps, best, start = resumed["steps"], resumed["best"], resumed["epoch"]
+        restore_rng(resumed["rng"], cuda)
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
     say(f"{len(train_idx)} training and {len(val_idx)} validation images, {world} process(es), "
-        f"{'CUDA + AMP' if cuda else 'CPU'}, loss {t['loss']}, optimizer {t['optimizer']['kind']}")
+        f"{'CUDA + AMP' if cuda else 'CPU'}, loss {t['loss']}, optimizer {t['optimizer']['kind']}, "
+        f"input {'x'.join(map(str, size))} -> output {'x'.join(map(str, sizes[tuple(size)]))}")
+    if weight_map is not None:
+        say("weight map: U-Net paper eq. 2 per sample, after augmentation and crop, on the output window")
 
-    def step_loss(image, label):
+    def step_loss(batch):
         with torch.autocast(device_type="cuda", enabled=cuda):
-            output = net(image.to(device, non_blocking=True))
+            output = net(batch["image"].to(device, non_blocking=True))
         p = probabilities(output)
-        target = one_hot(center_crop(label.to(device), p.shape[2:]), p.shape[1])
-        return criterion(p, target), p, target
+        target = one_hot(batch["label"].to(device), p.shape[1])
+        weight = batch["weight"].to(device) if "weight" in batch else None
+        return criterion(p, target, weight), p, target
 
-    steps, best = 0, -1.0
-    for epoch in range(args.epochs):
+    for epoch in range(start, args.epochs):
+        # The shuffle order of an epoch depends on (seed, epoch) alone, so a resumed run repeats it.
+        shuffle_generator.manual_seed(args.seed + epoch)
+        train_loader.dataset.epoch = epoch
         if train_sampler is not None:
             train_sampler.set_epoch(epoch)
         net.train()
         total, count = 0.0, 0
-        for image, label in train_loader:
-            loss, _, _ = step_loss(image, label)
+        for batch in train_loader:
+            loss, _, _ = step_loss(batch)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             if t["clip"] is not None:
@@ -339,7 +328,8 @@ def main():
                 torch.nn.utils.clip_grad_norm_(net.parameters(), t["clip"])
             scaler.step(optimizer)
             scaler.update()
-            total, count, steps = total + loss.item() * len(image), count + len(image), steps + 1
+            n = len(batch["image"])
+            total, count, steps = total + loss.item() * n, count + n, steps + 1
             if args.steps and steps >= args.steps:
                 break
         train_loss, seen = reduce_sum([total, count], device, world)
@@ -349,11 +339,11 @@ def main():
             net.eval()
             sums = [0.0, 0.0, 0.0, 0.0]
             with torch.no_grad():
-                for image, label in val_loader:
-                    loss, p, target = step_loss(image, label)
+                for batch in val_loader:
+                    loss, p, target = step_loss(batch)
                     hard = (p > 0.5).float() if p.shape[1] == 1 else one_hot(p.argmax(1), p.shape[1])
-                    sums[0] += loss.item() * len(image)
-                    sums[1] += len(image)
+                    sums[0] += loss.item() * len(p)
+                    sums[1] += len(p)
                     sums[2] += 2 * (hard * target).sum().item()
                     sums[3] += (hard.sum() + target.sum()).item()
             loss_sum, n, inter, union = reduce_sum(sums, device, world)
@@ -364,12 +354,16 @@ def main():
             schedule.step()
         say(f"epoch {epoch + 1}/{args.epochs}: loss {train_loss:.4f}, val loss {val_loss:.4f}, val Dice {dice:.4f}, "
             f"lr {optimizer.param_groups[0]['lr']:.3g}")
+        improved = not math.isnan(dice) and dice > best
+        best = dice if improved else best
         if rank == 0:
-            state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1}
-            torch.save(state, os.path.join(args.out, "last.pt"))
-            if not math.isnan(dice) and dice > best:
-                best = dice
-                torch.save(state, os.path.join(args.out, "best.pt"))
+            state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                     "schedule": schedule.state_dict() if schedule is not None else None,
+                     "scaler": scaler.state_dict(), "epoch": epoch + 1, "steps": steps, "best": best,
+                     "normalizer": normalize.state(), "rng": rng_state(cuda)}
+            save_atomically(state, last_path)
+            if improved:
+                save_atomically(state, os.path.join(args.out, "best.pt"))
         if args.steps and steps >= args.steps:
             break
 
