@@ -1,6 +1,8 @@
 // `unet predict RUN|MODEL.onnx IMAGE... --out DIR`: segments images with a trained run (its
 // best checkpoint, on a tfjs engine) or an exported ONNX file (onnxruntime), through the same
-// overlap-tile code, and writes per image <stem>_mask.png and <stem>_overlay.png.
+// overlap-tile code, and writes per image <stem>_mask.png and <stem>_overlay.png. A 3D
+// network takes volumes (multi-page TIFFs, one page per slice) and writes <stem>_mask.tif,
+// one page per slice (no overlay).
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -8,7 +10,10 @@ import { Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
 import { classProbability, overlay, segmentImage, toMask } from '../../backends/tfjs/train/segment.ts';
+import { DataError } from '../data/errors.ts';
 import { readImage, writeImagePng, writeMaskPng } from '../data/image-io.ts';
+import type { Volume } from '../data/types.ts';
+import { readVolume, writeMaskVolumeTiff, writeVolumeTiff } from '../data/volume-io.ts';
 import { openEvalModel, type EvalModel } from '../eval/model-source.ts';
 
 interface PredictFlags {
@@ -41,8 +46,45 @@ function visibleValues(classes: number): number[] {
   return Array.from({ length: classes }, (_, k) => Math.round((k * 255) / Math.max(classes - 1, 1)));
 }
 
+/** Reads a volume for a 3D network; a single page is a 2D image, refused by name. */
+async function readInputVolume(path: string): Promise<Volume> {
+  const volume = await readVolume(path);
+  if (volume.depth === 1) throw new DataError(path, 'is a single 2D image (1 page): a 3D network takes volumes, multi-page TIFFs with one page per slice');
+  return volume;
+}
+
+/** Segments volumes: per volume <stem>_mask.tif (or _prob.tif), one page per slice. */
+async function predictVolumes(model: EvalModel, paths: string[], flags: PredictFlags): Promise<void> {
+  const { ir, normalizer, window, predictor } = model;
+  const loaded = [];
+  for (const path of paths) loaded.push({ path, volume: await readInputVolume(path) });
+  for (const { path, volume } of loaded) {
+    if (volume.channels !== ir.input.channels) throw new Error(`${path}: volume has ${volume.channels} channels, the network takes ${ir.input.channels}`);
+  }
+  await mkdir(flags.out, { recursive: true });
+  const classes = Math.max(ir.classes, 2);
+  for (const { path, volume } of loaded) {
+    const stem = basename(path, extname(path));
+    const probs = await segmentImage(volume, ir, normalizer, window, predictor);
+    const written = [];
+    if (flags.probabilities) {
+      for (let k = 1; k < classes; k++) {
+        const file = join(flags.out, `${stem}_prob${classes === 2 ? '' : `_${ir.classNames[k] ?? k}`}.tif`);
+        await writeVolumeTiff(file, classProbability(probs, k));
+        written.push(file);
+      }
+    } else {
+      written.push(join(flags.out, `${stem}_mask.tif`));
+      await writeMaskVolumeTiff(written[0], toMask(probs), visibleValues(classes));
+    }
+    process.stdout.write(`${path} -> ${written.join(', ')} (${volume.depth} pages)\n`);
+  }
+  process.stdout.write(`predicted ${loaded.length} volume(s) with ${model.description} on ${model.engine}\n`);
+}
+
 async function predict(run: string, images: string[], flags: PredictFlags): Promise<void> {
   const model = await openModel(run, flags.engine);
+  if (model.ir.dims === 3) return predictVolumes(model, images, flags);
   const { ir, normalizer, window, predictor } = model;
   // Read every image first, so an unreadable one stops the command before anything is written.
   const loaded = [];
@@ -75,9 +117,9 @@ async function predict(run: string, images: string[], flags: PredictFlags): Prom
 export function register(program: Command): void {
   program
     .command('predict')
-    .description('segment images with a trained run: a mask PNG and an overlay PNG per image')
+    .description('segment images with a trained run: a mask PNG and an overlay PNG per image (3D: a multi-page mask TIFF per volume)')
     .argument('<model>', `run directory written by \`unet train\`, or an .onnx file written by \`unet export\``)
-    .argument('<images...>', 'images to segment (PNG, TIFF, JPEG)')
+    .argument('<images...>', 'images to segment (PNG, TIFF, JPEG); for a 3D network, volumes (multi-page TIFF, one page per slice)')
     .requiredOption('--out <dir>', 'output folder')
     .addOption(
       new Option('--engine <engine>', `onnx (onnxruntime: an .onnx file, or the run's ${RUN_ONNX}) or a tfjs engine; auto prefers the run's ${RUN_ONNX} when it has one`)

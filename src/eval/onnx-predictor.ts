@@ -36,23 +36,22 @@ function parseNormalizer(text: string | undefined, path: string): Normalizer {
   return JSON.parse(text) as Normalizer;
 }
 
-/** NHWC -> NCHW for one batch. */
-function toNchw(data: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
+/** Channel-last -> channel-first for one batch (NHWC -> NCHW, NDHWC -> NCDHW): s spatial positions per item. */
+function toChannelsFirst(data: Float32Array, n: number, s: number, c: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k];
+    for (let p = 0; p < s; p++)
+      for (let k = 0; k < c; k++) out[(b * c + k) * s + p] = data[(b * s + p) * c + k];
   return out;
 }
 
-/** NCHW -> NHWC for one batch. */
-function toNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
+/** Channel-first -> channel-last for one batch of dims [n, c, ...spatial]. */
+function toChannelsLast(data: Float32Array, [n, c, ...spatial]: number[]): Float32Array {
+  const s = spatial.reduce((a, b) => a * b, 1);
   const out = new Float32Array(data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + k] = data[((b * c + k) * h + y) * w + x];
+      for (let p = 0; p < s; p++) out[(b * s + p) * c + k] = data[(b * c + k) * s + p];
   return out;
 }
 
@@ -85,9 +84,10 @@ export async function openOnnxModel(path: string): Promise<OnnxModel> {
   const model = irOf(meta, path);
   const session = await createSession(bytes);
   const channels = model.input.channels;
-  const predictor: Predictor = async (batch, n, h, w) => {
-    const out = await runSession(session, { data: toNchw(batch, n, h, w, channels), dims: [n, channels, h, w] });
-    return toNhwc(out.data, out.dims);
+  const predictor: Predictor = async (batch, n, ...size) => {
+    const s = size.reduce((a, b) => a * b, 1);
+    const out = await runSession(session, { data: toChannelsFirst(batch, n, s, channels), dims: [n, channels, ...size] });
+    return toChannelsLast(out.data, out.dims);
   };
   return { ir: model, specIr: specIrOf(meta, path), normalizer: parseNormalizer(meta.get('unet.input_normalization'), path), predictor };
 }

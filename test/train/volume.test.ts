@@ -1,11 +1,23 @@
 // 3D networks from the command line: `unet train` on volumes (builtin:ellipsoids) with the
-// loss falling, and the refusals that name what is wrong (2D data for a 3D network and the
-// other way round, the 2D-only weighted_ce and elastic).
+// loss falling, `unet predict` of a whole volume into a multi-page mask TIFF on tfjs and on
+// onnxruntime (the same masks), overlap-tile inference of a real 3D network, and the refusals
+// that name what is wrong (2D data for a 3D network and the other way round, the 2D-only
+// weighted_ce and elastic).
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { buildModel, rebuildForSize } from '../../backends/tfjs/build.ts';
+import { compileSource } from '../../src/compile.ts';
+import { makeEllipsoids } from '../../src/data/ellipsoids.ts';
+import { writeImagePng } from '../../src/data/image-io.ts';
+import { Random } from '../../src/data/random.ts';
+import { predictTiled } from '../../src/data/tiling.ts';
+import { readMaskVolumePages, writeVolumeTiff } from '../../src/data/volume-io.ts';
 import { runUnet } from '../helpers/cli.ts';
+
+await tf.setBackend('cpu');
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-3d-'));
 
@@ -52,6 +64,58 @@ describe('unet train on volumes', { timeout: 60_000 }, () => {
     expect(epochs).toHaveLength(3);
     expect(epochs[2].loss).toBeLessThan(epochs[0].loss);
     expect(epochs.every((e) => e.valDice >= 0 && e.valDice <= 1)).toBe(true);
+  });
+
+  it('unet predict writes one mask page per slice, the same on tfjs and on onnxruntime', async () => {
+    const run = join(dir, 'run3d');
+    // 42^3 voxels are more than 16 training windows of 16^3 (segment.ts): predicted tile by tile.
+    const volumes = makeEllipsoids({ count: 1, size: 42, seed: 11 });
+    const path = join(dir, 'vol.tif');
+    await writeVolumeTiff(path, volumes[0].image);
+    const r = await unet('predict', run, path, '--out', join(dir, 'pred'), '--engine', 'wasm');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${join(dir, 'pred', 'vol_mask.tif')} (42 pages)`);
+    const pages = await readMaskVolumePages(join(dir, 'pred', 'vol_mask.tif'));
+    expect(pages.map((p) => [p.height, p.width])).toEqual(new Array(42).fill([42, 42]));
+
+    const onnx = join(run, 'model.onnx');
+    const e = await unet('export', run, '--onnx', onnx);
+    expect(e.code, e.stderr).toBe(0);
+    const o = await unet('predict', run, path, '--out', join(dir, 'pred-onnx'), '--engine', 'onnx');
+    expect(o.code, o.stderr).toBe(0);
+    const onnxPages = await readMaskVolumePages(join(dir, 'pred-onnx', 'vol_mask.tif'));
+    const values = (ps: typeof pages) => ps.flatMap((p) => Array.from(p.data));
+    const [a, b] = [values(pages), values(onnxPages)];
+    expect(a.filter((v, i) => v !== b[i]).length).toBeLessThanOrEqual(a.length * 1e-3);
+
+    const flat = join(dir, 'flat.png');
+    await writeImagePng(flat, { height: 16, width: 16, channels: 1, data: new Float32Array(256) });
+    const f = await unet('predict', run, flat, '--out', join(dir, 'pred-flat'), '--engine', 'wasm');
+    expect(f.code).toBe(1);
+    expect(f.stderr).toContain(`${flat}: is a single 2D image (1 page): a 3D network takes volumes`);
+  });
+});
+
+describe('overlap-tile inference of a real 3D network', { timeout: 30_000 }, () => {
+  it('same padding: tiles blend back to the whole-volume output within 1e-4', async () => {
+    // 1x1x1 convolutions between 2x2x2 pooling and 2x2x2 up-convolutions: the output depends
+    // on aligned 2x2x2 blocks only, so even tile origins see exactly what the whole volume sees.
+    const text = SPEC_3D.replace('kernel  3x3x3', 'kernel  1x1x1').replace('input   1 x 16 x 16 x 16', 'input   2 x 8 x 8 x 8');
+    const ir = compileSource(text, 'tiny.unet').model!;
+    const net = buildModel(ir, { inputSize: [8, 8, 8] });
+    const whole = rebuildForSize(net, ir, [20, 20, 20]);
+    const rng = new Random(4);
+    const volume = { depth: 20, height: 20, width: 20, channels: 2, data: Float32Array.from({ length: 2 * 20 ** 3 }, () => rng.uniform()) };
+    const expected = (whole.predict(tf.tensor(volume.data, [1, 20, 20, 20, 2])) as tf.Tensor).dataSync();
+    let tiles = 0;
+    const tiled = await predictTiled(volume, { padding: 'same', inputSize: 8, numClasses: 2, overlap: 2 }, async (t, n) => {
+      tiles += n;
+      return (net.predict(tf.tensor(t, [n, 8, 8, 8, 2])) as tf.Tensor).dataSync() as Float32Array;
+    });
+    expect(tiles).toBe(27);
+    let worst = 0;
+    tiled.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]))));
+    expect(worst).toBeLessThan(1e-4);
   });
 });
 

@@ -8,8 +8,11 @@ import { buildModel, rebuildForSize } from '../build.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { runPaths } from './run-dir.ts';
 
-/** Runs n images of h x w (NHWC, the run's channels); resolves to n x h' x w' x K probabilities. */
-export type Predictor = (batch: Float32Array, n: number, h: number, w: number) => Promise<Float32Array>;
+/**
+ * Runs n images of h x w (NHWC, the run's channels), or n volumes of d x h x w (NDHWC);
+ * resolves to n x h' x w' x K (n x d' x h' x w' x K) probabilities.
+ */
+export type Predictor = (batch: Float32Array, n: number, ...size: number[]) => Promise<Float32Array>;
 
 /** The checkpoint predict uses: best/ (best validation Dice), else last/. */
 export function predictionCheckpoint(runDir: string): string {
@@ -28,14 +31,14 @@ export async function tfjsPredictor(ir: Model, checkpoint: string): Promise<Pred
   const trained = buildModel(ir);
   await loadCheckpoint(checkpoint, trained);
   const models = new Map<string, tf.LayersModel>();
-  const modelFor = (h: number, w: number) => {
-    const key = `${h}x${w}`;
-    if (!models.has(key)) models.set(key, rebuildForSize(trained, ir, [h, w]));
+  const modelFor = (size: number[]) => {
+    const key = size.join('x');
+    if (!models.has(key)) models.set(key, rebuildForSize(trained, ir, size));
     return models.get(key)!;
   };
-  return async (batch, n, h, w) => {
-    const model = modelFor(h, w);
-    const x = tf.tensor4d(batch, [n, h, w, ir.input.channels]);
+  return async (batch, n, ...size) => {
+    const model = modelFor(size);
+    const x = tf.tensor(batch, [n, ...size, ir.input.channels]);
     const y = model.predict(x) as tf.Tensor;
     const out = (await y.data()) as Float32Array;
     tf.dispose([x, y]);

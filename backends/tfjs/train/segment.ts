@@ -1,9 +1,11 @@
-// One image -> class probabilities, mask and overlay, for `unet predict`. Small images of a
-// legal size go through the network whole; others (valid padding, illegal or large sizes)
-// through overlap-tile inference (src/data/tiling.ts) with the run's training window.
+// One image (or volume) -> class probabilities, mask and overlay, for `unet predict`. Small
+// images of a legal size go through the network whole; others (valid padding, illegal or
+// large sizes) through overlap-tile inference (src/data/tiling.ts) with the run's training
+// window. Volumes take the same path with one more axis.
 import { normalizeImage, type Normalizer } from '../../../src/data/normalize.ts';
 import { predictTiled } from '../../../src/data/tiling.ts';
-import type { Image2D, Mask2D } from '../../../src/data/types.ts';
+import type { Image2D, Mask2D, Volume, VolumeMask } from '../../../src/data/types.ts';
+import { isVolume, spatialSize } from '../../../src/data/volume.ts';
 import type { Model } from '../../../src/ir/types.ts';
 import { isLegal, withInputSize } from '../../../src/shapes/infer.ts';
 import type { Predictor } from './predictor.ts';
@@ -19,35 +21,44 @@ export interface Probabilities {
   data: Float32Array;
 }
 
-/** Runs the network on one image (values as read, normalised here like in training). */
+/** Probabilities of every voxel of a volume: depth x height x width x channels. */
+export interface VolumeProbabilities extends Probabilities {
+  depth: number;
+}
+
+const product = (sizes: readonly number[]) => sizes.reduce((a, b) => a * b, 1);
+
+/** Runs the network on one image or volume (values as read, normalised here like in training). */
+export async function segmentImage(image: Volume, ir: Model, normalizer: Normalizer, window: number[], predict: Predictor): Promise<VolumeProbabilities>;
+export async function segmentImage(image: Image2D, ir: Model, normalizer: Normalizer, window: number[], predict: Predictor): Promise<Probabilities>;
 export async function segmentImage(
-  image: Image2D,
+  image: Image2D | Volume,
   ir: Model,
   normalizer: Normalizer,
   window: number[],
   predict: Predictor,
-): Promise<Probabilities> {
+): Promise<Probabilities | VolumeProbabilities> {
   const x = normalizeImage(image, normalizer);
-  const { height, width } = image;
+  const size = spatialSize(image);
+  if (window.length !== size.length) {
+    throw new Error(`a ${size.length === 3 ? 'volume' : '2D image'} for a ${window.length}D network (window ${window.join('x')}): ${window.length === 3 ? 'give volumes (multi-page TIFFs)' : 'give 2D images'}`);
+  }
   const channels = ir.output.channels;
-  const whole =
-    ir.padding === 'same' &&
-    isLegal(ir.legalSizes, height) &&
-    isLegal(ir.legalSizes, width) &&
-    height * width <= MAX_WHOLE_WINDOWS * window[0] * window[1];
-  if (whole) return { height, width, channels, data: await predict(x.data, 1, height, width) };
+  const extent = isVolume(image) ? { depth: image.depth, height: image.height, width: image.width } : { height: image.height, width: image.width };
+  const whole = ir.padding === 'same' && size.every((s) => isLegal(ir.legalSizes, s)) && product(size) <= MAX_WHOLE_WINDOWS * product(window);
+  if (whole) return { ...extent, channels, data: await predict(x.data, 1, ...size) };
   const outSize = withInputSize(ir, window).output.size as number[];
-  const data = await predictTiled(
-    x,
-    { padding: ir.padding, inputSize: [window[0], window[1]], outputSize: [outSize[0], outSize[1]], numClasses: channels },
-    (tiles, n) => predict(tiles, n, window[0], window[1]),
+  const data = await predictTiled(x, { padding: ir.padding, inputSize: window, outputSize: outSize, numClasses: channels }, (tiles, n) =>
+    predict(tiles, n, ...window),
   );
-  return { height, width, channels, data };
+  return { ...extent, channels, data };
 }
 
-/** Class per pixel: p > 0.5 for a sigmoid head, argmax otherwise. */
-export function toMask(p: Probabilities): Mask2D {
-  const data = new Uint8Array(p.height * p.width);
+/** Class per pixel (voxel): p > 0.5 for a sigmoid head, argmax otherwise. */
+export function toMask(p: VolumeProbabilities): VolumeMask;
+export function toMask(p: Probabilities): Mask2D;
+export function toMask(p: Probabilities | VolumeProbabilities): Mask2D | VolumeMask {
+  const data = new Uint8Array(p.data.length / p.channels);
   for (let i = 0; i < data.length; i++) {
     if (p.channels === 1) {
       data[i] = p.data[i] > 0.5 ? 1 : 0;
@@ -57,15 +68,18 @@ export function toMask(p: Probabilities): Mask2D {
     for (let k = 1; k < p.channels; k++) if (p.data[i * p.channels + k] > p.data[i * p.channels + best]) best = k;
     data[i] = best;
   }
-  return { height: p.height, width: p.width, data };
+  return 'depth' in p ? { depth: p.depth, height: p.height, width: p.width, data } : { height: p.height, width: p.width, data };
 }
 
-/** The probability of class k as a gray image in [0, 1] (k = 1 for a sigmoid head's single channel). */
-export function classProbability(p: Probabilities, k: number): Image2D {
+/** The probability of class k as a gray image (volume) in [0, 1] (k = 1 for a sigmoid head's single channel). */
+export function classProbability(p: VolumeProbabilities, k: number): Volume;
+export function classProbability(p: Probabilities, k: number): Image2D;
+export function classProbability(p: Probabilities | VolumeProbabilities, k: number): Image2D | Volume {
   const c = p.channels === 1 ? 0 : k;
-  const data = new Float32Array(p.height * p.width);
+  const data = new Float32Array(p.data.length / p.channels);
   for (let i = 0; i < data.length; i++) data[i] = p.data[i * p.channels + c];
-  return { height: p.height, width: p.width, channels: 1, data };
+  const image = { height: p.height, width: p.width, channels: 1, data };
+  return 'depth' in p ? { depth: p.depth, ...image } : image;
 }
 
 // Foreground tints (matplotlib tab10 without its blue, which reads poorly on gray).
