@@ -1,15 +1,19 @@
 // `unet eval RUN_DIR|MODEL.onnx --data DATA`: segments every image as `unet predict` does and
 // scores it against its mask: Dice and IoU per class, pixel error, and the ISBI 2012 Rand and
 // warping errors of the boundary class; a row per image and a summary, or one JSON object (--json).
+// A 3D network is scored per volume: Dice, IoU and pixel error over its voxels, the Rand and
+// warping errors slice by slice (src/eval/score-volume.ts).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
-import { loadTrainingData } from '../../backends/tfjs/train/data.ts';
+import { loadSamples } from '../../backends/tfjs/train/data.ts';
 import { writeMaskPng } from '../data/image-io.ts';
+import { writeMaskVolumeTiff } from '../data/volume-io.ts';
 import { openEvalModel } from '../eval/model-source.ts';
 import { boundaryClassOf, evaluateSamples, selectSplit, type EvalReport, type SplitChoice } from '../eval/run.ts';
 import type { ImageScores } from '../eval/score.ts';
+import type { Sample, VolumeSample } from '../data/types.ts';
 
 interface EvalFlags {
   data: string;
@@ -87,7 +91,7 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
   if (boundaryClass >= classes) throw new Error(`--boundary-class ${boundaryClass}: the network has ${classes} classes (0..${classes - 1})`);
   // By default a run is scored on its own validation images when given its own training data.
   const split: SplitChoice = flags.split === 'auto' ? (model.trainedOn === flags.data ? 'val' : 'all') : flags.split;
-  const samples = selectSplit(await loadTrainingData(flags.data, model.dataIr), split, ir.train.valSplit, ir.train.seed);
+  const samples = selectSplit<Sample | VolumeSample>(await loadSamples(flags.data, model.dataIr), split, ir.train.valSplit, ir.train.seed) as Sample[] | VolumeSample[];
   if (samples.length === 0) throw new Error(`${flags.data}: no images in the '${split}' split`);
   if (flags.masks) await mkdir(flags.masks, { recursive: true });
   const report = await evaluateSamples(model, samples, {
@@ -95,7 +99,9 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
     split,
     boundaryClass,
     onImage: async (row, pred) => {
-      if (flags.masks) await writeMaskPng(join(flags.masks, `${row.name}_pred.png`), pred, Array.from({ length: classes }, (_, k) => Math.round((k * 255) / (classes - 1))));
+      const values = Array.from({ length: classes }, (_, k) => Math.round((k * 255) / (classes - 1)));
+      if (flags.masks && 'depth' in pred) await writeMaskVolumeTiff(join(flags.masks, `${row.name}_pred.tif`), pred, values);
+      else if (flags.masks) await writeMaskPng(join(flags.masks, `${row.name}_pred.png`), pred, values);
       if (!flags.json) process.stderr.write(`scored ${row.name} (${row.seconds.toFixed(1)} s)\n`);
     },
   });
@@ -104,7 +110,8 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
     return;
   }
   process.stdout.write(
-    `${report.model} on ${report.engine}, window ${report.window.join('x')}: ${report.images.length} image(s) of ${flags.data} (split ${split})\n\n`,
+    `${report.model} on ${report.engine}, window ${report.window.join('x')}: ${report.images.length} ${ir.dims === 3 ? 'volume(s)' : 'image(s)'} of ${flags.data} (split ${split})` +
+      `${ir.dims === 3 ? '; Rand and warping errors are means over slices' : ''}\n\n`,
   );
   process.stdout.write([...tableRows(report), ...isbiWarpingLine(report)].join('\n') + '\n');
 }
@@ -119,7 +126,7 @@ export function register(program: Command): void {
     .command('eval')
     .description('score a run (or an exported .onnx) on labelled data: Dice, IoU, pixel error, Rand and warping errors')
     .argument('<model>', 'run directory written by `unet train`, or an .onnx file written by `unet export`')
-    .requiredOption('--data <data>', "labelled data: a folder (as for `unet train`) or 'builtin:ellipses[:N]'")
+    .requiredOption('--data <data>', "labelled data: a folder (as for `unet train`), 'builtin:ellipses[:N]' or (3D) 'builtin:ellipsoids[:N]'")
     .option('--json', 'print one JSON object instead of the table')
     .addOption(new Option('--engine <engine>', 'tfjs engine for a run directory').choices(['auto', ...ENGINE_NAMES]).default('auto'))
     .addOption(
@@ -128,6 +135,6 @@ export function register(program: Command): void {
         .default('auto'),
     )
     .option('--boundary-class <k>', 'class scored as membrane by the Rand and warping errors (default: a class named membrane/boundary, else 1)', classIndex)
-    .option('--masks <dir>', 'also write each predicted mask as <dir>/<name>_pred.png')
+    .option('--masks <dir>', 'also write each predicted mask as <dir>/<name>_pred.png (3D: <name>_pred.tif, one page per slice)')
     .action(async (model: string, flags: EvalFlags) => evaluate(model, flags));
 }

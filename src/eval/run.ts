@@ -1,11 +1,13 @@
 // `unet eval` without the command line: segment every sample exactly as `unet predict` does
-// (backends/tfjs/train/segment.ts: whole image or overlap-tile), then score it.
+// (backends/tfjs/train/segment.ts: whole image or overlap-tile), then score it. Volumes of a
+// 3D network are scored per volume (score-volume.ts).
 import { segmentImage, toMask, type Probabilities } from '../../backends/tfjs/train/segment.ts';
 import { splitDataset } from '../data/split.ts';
-import type { Mask2D, Sample } from '../data/types.ts';
+import type { Mask2D, Sample, VolumeMask, VolumeSample } from '../data/types.ts';
 import type { Model } from '../ir/types.ts';
 import type { EvalModel } from './model-source.ts';
 import { scoreImage, summarize, type ImageScores, type SummaryScores } from './score.ts';
+import { scoreVolume } from './score-volume.ts';
 
 export type SplitChoice = 'all' | 'val' | 'train';
 
@@ -28,7 +30,7 @@ export function boundaryClassOf(ir: Model): number {
 }
 
 /** The samples of a split, drawn as training drew them (src/data/split.ts with the run's seed). */
-export function selectSplit(samples: Sample[], split: SplitChoice, valSplit: number, seed: number): Sample[] {
+export function selectSplit<T>(samples: T[], split: SplitChoice, valSplit: number, seed: number): T[] {
   if (split === 'all') return samples;
   const parts = splitDataset(samples, valSplit, seed);
   return split === 'val' ? parts.val : parts.train;
@@ -50,10 +52,17 @@ export interface EvalOptions {
   split: SplitChoice;
   boundaryClass: number;
   /** Called with each image's scores and its predicted mask as soon as it is done. */
-  onImage?: (row: ImageScores, pred: Mask2D) => void | Promise<void>;
+  onImage?: (row: ImageScores, pred: Mask2D | VolumeMask) => void | Promise<void>;
 }
 
-export async function evaluateSamples(model: EvalModel, samples: Sample[], options: EvalOptions): Promise<EvalReport> {
+/** Segments and scores one volume; no probability-map warping sweep (a 2D challenge figure). */
+async function evaluateVolume(model: EvalModel, sample: VolumeSample, classes: number, boundaryClass: number): Promise<{ row: ImageScores; pred: VolumeMask }> {
+  const start = performance.now();
+  const pred = toMask(await segmentImage(sample.image, model.ir, model.normalizer, model.window, model.predictor));
+  return { row: scoreVolume(sample.name, pred, sample.mask, classes, boundaryClass, (performance.now() - start) / 1000), pred };
+}
+
+export async function evaluateSamples(model: EvalModel, samples: Sample[] | VolumeSample[], options: EvalOptions): Promise<EvalReport> {
   const { ir } = model;
   const classes = Math.max(ir.classes, 2);
   const rows: ImageScores[] = [];
@@ -61,11 +70,17 @@ export async function evaluateSamples(model: EvalModel, samples: Sample[], optio
     if (sample.image.channels !== ir.input.channels) {
       throw new Error(`${sample.name}: image has ${sample.image.channels} channels, the network takes ${ir.input.channels}`);
     }
+    if ('depth' in sample.image) {
+      const { row, pred } = await evaluateVolume(model, sample as VolumeSample, classes, options.boundaryClass);
+      rows.push(row);
+      await options.onImage?.(row, pred);
+      continue;
+    }
     const start = performance.now();
     const probabilities = await segmentImage(sample.image, ir, model.normalizer, model.window, model.predictor);
     const pred = toMask(probabilities);
     const cells = cellProbability(probabilities, options.boundaryClass);
-    const row = scoreImage(sample.name, pred, sample.mask, classes, options.boundaryClass, (performance.now() - start) / 1000, cells);
+    const row = scoreImage(sample.name, pred, (sample as Sample).mask, classes, options.boundaryClass, (performance.now() - start) / 1000, cells);
     rows.push(row);
     await options.onImage?.(row, pred);
   }
