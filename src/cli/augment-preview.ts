@@ -32,6 +32,7 @@ async function preview(specPath: string, flags: PreviewFlags): Promise<void> {
   const { model, diagnostics, sources } = compileFile(specPath);
   if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, sources) + '\n');
   if (!model) throw new Error(`${specPath}: the spec has errors (see above)`);
+  if (model.dims === 3) throw new Error(`${specPath}: ${model.name} is 3D; augment-preview draws 2D training samples only`);
   // --seed as in `unet train --seed`: the split and the augmentation follow it.
   const ir = { ...model, train: { ...model.train, seed: flags.seed ?? model.train.seed, augment: { ...model.train.augment, ...flags.augment } } };
   const weighted = ir.train.loss === 'weighted_ce' || ir.train.weightMap !== null;
