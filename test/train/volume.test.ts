@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../backends/tfjs/engines.ts';
 import { describe, expect, it } from 'vitest';
 import { buildModel, rebuildForSize } from '../../backends/tfjs/build.ts';
 import { compileSource } from '../../src/compile.ts';
