@@ -10,6 +10,9 @@
  *   npx tsx bench/train-step.ts --steps 5
  *   npx tsx bench/train-step.ts --workers 2    also wasm data-parallel over 2 replicas (main + 1 worker thread)
  *
+ * Rows: wasm single-threaded, wasm with XNNPACK on every core (backends/tfjs/wasm-threads.ts),
+ * wasm data-parallel (single-threaded replicas), PyTorch.
+ *
  * Worker threads share the process, so the max RSS of a data-parallel row covers every replica.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -49,7 +52,7 @@ async function runTfjs(engine: string, steps: number, workers: number): Promise<
   const { buildModel } = await import('../backends/tfjs/build.ts');
   const { TrainingLoop } = await import('../backends/tfjs/train/loop.ts');
   const { Random } = await import('../src/data/random.ts');
-  const selected = await selectEngine(engine as 'wasm');
+  const selected = await selectEngine(engine as 'wasm', { wasmThreads: workers > 1 ? 1 : undefined });
   const ir = benchModel();
   const model = buildModel(ir, { seed: 1 });
   const loop = new TrainingLoop({ model, config: ir.train, classes: 1, train: [], val: [], prepare: (s) => s as never });
@@ -70,7 +73,8 @@ async function runTfjs(engine: string, steps: number, workers: number): Promise<
   for (let i = 0; i < steps; i++) await step();
   const seconds = (performance.now() - started) / 1000 / steps;
   await parallel?.dispose();
-  const name = workers > 1 ? `tfjs ${selected.name} x${workers} workers` : `tfjs ${selected.name}`;
+  const threads = selected.detail.match(/(\d+) threads/)?.[1];
+  const name = workers > 1 ? `tfjs ${selected.name} x${workers} workers` : `tfjs ${selected.name}${threads ? `, ${threads} threads` : ', 1 thread'}`;
   const detail = `tfjs ${tf.version.tfjs}${workers > 1 ? `, data-parallel: main thread + ${workers - 1} worker thread(s), shards of ${BATCH / workers}` : ''}`;
   return { engine: name, secondsPerStep: seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, detail };
 }
@@ -130,9 +134,10 @@ function runTorch(steps: number): Result | string {
   }
 }
 
-function runChild(engine: string, steps: number, workers = 1): Result | string {
+function runChild(engine: string, steps: number, workers = 1, threads?: number): Result | string {
   const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, '--steps', String(steps), '--workers', String(workers)], {
     encoding: 'utf8',
+    env: threads === undefined ? process.env : { ...process.env, UNET_WASM_THREADS: String(threads) },
     maxBuffer: 1 << 24,
   });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
@@ -151,7 +156,8 @@ if (args[0] === '--child') {
   console.log(`one training step: ${ir.name} (${ir.totals.params.toLocaleString('en-US')} parameters, ${((ir.totals.flops ?? 0) * BATCH * 3 / 1e9).toFixed(1)} GFLOP forward+backward at batch ${BATCH}), ${steps} timed steps after a warm-up; load average ${loadavg()[0]!.toFixed(2)}`);
   const engines = ['wasm', ...(args.includes('--cpu') ? ['cpu'] : [])];
   const results = [
-    ...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps)),
+    ...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps, 1, 1)),
+    ...(cpus().length > 1 ? [runChild('wasm', steps, 1, Math.min(cpus().length, 4))] : []),
     ...(workers > 1 ? [runChild('wasm', steps, workers)] : []),
     runTorch(steps),
   ];

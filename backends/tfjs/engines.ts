@@ -11,6 +11,7 @@
 // through dynamic import() with a computed specifier, so nothing requires them.
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { prepareWasmThreads, wantedWasmThreads } from './wasm-threads.ts';
 
 // Production mode: no debug checks, and no "install tfjs-node" banner on every run
 // (`unet engines` says which engines exist and how to get the faster ones).
@@ -33,6 +34,8 @@ export interface Engine {
   /** The tfjs backend name (tf.getBackend()). */
   backend: string;
   detail: string;
+  /** What progress lines call it: the name, with the thread count when wasm runs several. */
+  label: string;
 }
 
 interface EngineSpec {
@@ -104,16 +107,43 @@ export async function listEngines(): Promise<EngineStatus[]> {
   return out;
 }
 
-async function activate(spec: EngineSpec): Promise<Engine | EngineStatus> {
+export interface EngineOptions {
+  /** XNNPACK threads of the wasm engine (backends/tfjs/wasm-threads.ts); default wantedWasmThreads(). */
+  wasmThreads?: number;
+}
+
+/** Threads of the wasm engine once it has started (1 before, or single-threaded). */
+async function wasmThreadCount(): Promise<number> {
+  const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as { getThreadsCount(): number };
+  return wasm.getThreadsCount();
+}
+
+async function activate(spec: EngineSpec, options: EngineOptions): Promise<Engine | EngineStatus> {
   const status = await load(spec);
   if (status.status !== 'available') return status;
-  // setBackend resolves to false when the backend's initialisation fails (e.g. no CUDA).
-  if (!(await tf.setBackend(spec.backend))) {
-    return { name: spec.name, status: 'failed to load', detail: `tfjs backend '${spec.backend}' failed to initialise` };
+  // The wasm module starts once per process, on its first setBackend: threads are chosen then.
+  const starting = spec.name === 'wasm' && tf.engine().registry[spec.backend] === undefined;
+  const restore = starting ? prepareWasmThreads(options.wasmThreads ?? wantedWasmThreads()) : () => {};
+  let ok: boolean;
+  try {
+    // setBackend resolves to false when the backend's initialisation fails (e.g. no CUDA).
+    ok = await tf.setBackend(spec.backend);
+  } finally {
+    restore();
+  }
+  if (!ok) {
+    const hint = starting ? ' (set UNET_WASM_THREADS=1 for the single-threaded build)' : '';
+    return { name: spec.name, status: 'failed to load', detail: `tfjs backend '${spec.backend}' failed to initialise${hint}` };
   }
   await tf.ready();
   await registerTrainingKernels();
-  return { name: spec.name, backend: spec.backend, detail: status.detail };
+  const threads = spec.name === 'wasm' ? await wasmThreadCount() : 1;
+  return {
+    name: spec.name,
+    backend: spec.backend,
+    detail: threads > 1 ? `${status.detail}, ${threads} threads` : status.detail,
+    label: threads > 1 ? `${spec.name} (${threads} threads)` : spec.name,
+  };
 }
 
 /**
@@ -121,14 +151,14 @@ async function activate(spec: EngineSpec): Promise<Engine | EngineStatus> {
  * takes the first available in the order gpu, node, wasm, cpu. A named engine that
  * cannot be used is an error saying why.
  */
-export async function selectEngine(request: EngineRequest = 'auto'): Promise<Engine> {
+export async function selectEngine(request: EngineRequest = 'auto', options: EngineOptions = {}): Promise<Engine> {
   if (request !== 'auto' && !ENGINE_NAMES.includes(request)) {
     throw new Error(`unknown engine '${request}': expected auto, ${ENGINE_NAMES.join(', ')}`);
   }
   const candidates = request === 'auto' ? ENGINES : ENGINES.filter((e) => e.name === request);
   const reasons: string[] = [];
   for (const spec of candidates) {
-    const result = await activate(spec);
+    const result = await activate(spec, options);
     if ('backend' in result) return result;
     reasons.push(`${result.name}: ${result.status} (${result.detail})`);
   }

@@ -56,7 +56,7 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
       window: config.inputSize,
       predictor,
       description: checkpoint,
-      engine: selected.name,
+      engine: selected.label,
       trainedOn: config.data,
     };
   }

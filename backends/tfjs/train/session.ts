@@ -135,7 +135,8 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
     throw new Error(`${options.data}: ${samples.length} samples give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit})`);
   }
   const size = saved?.config.inputSize ?? inputSize(train, samples);
-  const engine = await selectEngine(options.engine);
+  // Data-parallel replicas use one core each: then the main engine stays single-threaded too.
+  const engine = await selectEngine(options.engine, { wasmThreads: (options.workers ?? 1) === 1 ? undefined : 1 });
   // What tfjs cannot train (backends/tfjs/gaps.ts) stops here, located, before anything is written.
   const gaps = knownGaps(ir0, engine.name, true);
   if (gaps.length > 0) throw new Error(`cannot train ${ir0.name} on ${engine.name}:\n${gaps.join('\n')}`);
@@ -182,7 +183,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       if (replacing) await clearRunDir(options.out);
       await createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
       options.onStart?.({
-        engine: engine.name,
+        engine: engine.label,
         workers,
         train: split.train.length,
         val: split.val.length,
