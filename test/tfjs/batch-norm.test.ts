@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
 import { BATCH_NORM_TRAIN } from '../../backends/tfjs/kernels/batch-norm-train.ts';
 import { BatchNorm, BatchNorm3D } from '../../backends/tfjs/layers/index.ts';
+import { relErr } from '../helpers/numeric.ts';
 
 /** Deterministic values with a mean far from 0 (offset) so the variance formula is exercised. */
 function values(size: number, seed: number, offset: number, scale: number): Float32Array {
@@ -15,16 +16,6 @@ function values(size: number, seed: number, offset: number, scale: number): Floa
     a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
     return offset + scale * (a / 4294967296 - 0.5);
   });
-}
-
-function relErr(actual: Float32Array, expected: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
 }
 
 interface Run {

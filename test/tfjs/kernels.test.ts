@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
+import { relErr } from '../helpers/numeric.ts';
 
 type Pad = tf.Conv2DAttrs['pad'];
 interface Case {
@@ -47,16 +48,6 @@ function seeded(size: number, seed: number): Float32Array {
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
-function relErr(actual: Float32Array, expected: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
 
 function outShape(c: Case): [number, number, number, number] {
   const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilation ?? 1, c.pad, c.dimRoundingMode);
