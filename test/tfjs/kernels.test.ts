@@ -33,6 +33,11 @@ const cases: Case[] = [
   { name: '3x3 stride 2 pad 1, ceil', x: [1, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1, dimRoundingMode: 'ceil' },
   { name: '4x4 stride 2 pad 1', x: [1, 8, 8, 2], filter: [4, 4, 2, 3], strides: 2, pad: 1 },
   { name: '3x3 explicit asymmetric pad', x: [1, 7, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
+  // Our SIMD kernel's blocks: 4 x 8 channels, 4 x 4, then single input channels (ci 6, co 12).
+  { name: '3x3 same, every SIMD block', x: [2, 9, 8, 6], filter: [3, 3, 6, 12], strides: 1, pad: 'same' },
+  { name: '3x3 stride 2 valid, every SIMD block', x: [2, 9, 7, 5], filter: [3, 3, 5, 12], strides: 2, pad: 'valid' },
+  // Rows of 32 KB: the SIMD kernel takes the 40 rows in three chunks (16, 16, 8).
+  { name: '3x3 same, rows in several chunks', x: [1, 40, 1024, 4], filter: [3, 3, 4, 4], strides: 1, pad: 'same' },
   { name: '3x3 stride 3 explicit pad', x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: 3, pad: [[0, 0], [2, 1], [0, 0], [0, 0]] },
 ];
 

@@ -1,7 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvAxis, padAfter } from './conv-axes.ts';
 import { convNd } from './conv-nd.ts';
+import { SimdModule } from './simd/module.ts';
 import { WasmCalls } from './wasm-calls.ts';
+
+interface FilterGradientExports {
+  [name: string]: unknown;
+  filterGradient(
+    x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number,
+    kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, pt: number, pl: number,
+  ): void;
+}
+
+const simd = new SimdModule<FilterGradientExports>('filter-gradient.wasm');
 
 /**
  * dW of a channels-last 2D or 3D convolution.
@@ -34,6 +45,34 @@ export function filterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.Tensor
 }
 
 function planeFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
+  if (dy.shape[3] % 4 === 0) return simdPlaneFilterGradient(calls, x, dy, axes);
+  return xnnpackPlaneFilterGradient(calls, x, dy, axes);
+}
+
+/**
+ * The weight gradient as its own SIMD kernel (simd/filter-gradient.as.ts): a GEMM over the
+ * output pixels, at the speed of XNNPACK's forward convolutions. XNNPACK's route below reads
+ * it as a convolution whose reduction runs over only n channels per filter tap, which runs
+ * at a third of that speed on full-resolution layers. The kernel takes output channels in
+ * groups of four; other counts (a one-class head) take XNNPACK's route.
+ */
+function simdPlaneFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
+  const [n, h, w, ci] = x.shape;
+  const [, oh, ow, co] = dy.shape;
+  const [rows, cols] = axes;
+  const dwShape = [rows.kernel, cols.kernel, ci, co];
+  const dwLength = rows.kernel * cols.kernel * ci * co;
+  const { offsets: [xAt, dyAt, dwAt], views: [xIn, dyIn, dwOut] } = simd.arrays([n * h * w * ci, n * oh * ow * co, dwLength]);
+  xIn.set(calls.view(x));
+  dyIn.set(calls.view(dy));
+  simd.exports.filterGradient(
+    xAt, dyAt, dwAt, n, h, w, ci, oh, ow, co,
+    rows.kernel, cols.kernel, rows.stride, cols.stride, rows.dilation, cols.dilation, rows.padBefore, cols.padBefore,
+  );
+  return calls.compute(x, dwShape, (_, out) => out.set(dwOut));
+}
+
+function xnnpackPlaneFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
   const xT = calls.transpose(x, [3, 1, 2, 0]);
   const dyT = calls.transpose(dy, [1, 2, 0, 3]);
   const dW = convNd(

@@ -36,6 +36,11 @@ export class WasmCalls {
     return out;
   }
 
+  /** A float32 tensor's values on the wasm heap (valid until the next allocation). */
+  view(x: tf.TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(x) as Float32Array;
+  }
+
   run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
     const config = tf.getKernel(kernelName, 'wasm');
     if (config === undefined) throw new Error(`wasm backend has no kernel ${kernelName}`);

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileKernel, kernelNames } from '../../backends/tfjs/kernels/simd/build.ts';
+
+// The committed .wasm kernels are what their AssemblyScript sources compile to, so a change
+// to a source cannot ship without its binary (npm run build:simd). Their numbers are checked
+// against the cpu engine in kernels.test.ts.
+describe('SIMD kernels (backends/tfjs/kernels/simd)', () => {
+  it('has kernel sources', () => {
+    expect(kernelNames()).toContain('filter-gradient');
+  });
+
+  it.each(kernelNames())('%s.wasm is the compiled %s.as.ts', async (name) => {
+    const committed = readFileSync(new URL(`../../backends/tfjs/kernels/simd/${name}.wasm`, import.meta.url));
+    const built = await compileKernel(name);
+    expect(Buffer.from(built).equals(committed)).toBe(true);
+  });
+});
