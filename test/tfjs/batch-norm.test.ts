@@ -60,8 +60,10 @@ beforeAll(() => registerWasmTrainingKernels());
 
 describe('batch norm in training mode on wasm (fused) equals the stock layer on cpu', () => {
   const cases: [string, number[], () => tf.layers.Layer][] = [
-    ['2D', [3, 7, 5, 6], () => new BatchNorm({ axis: -1, epsilon: 1e-5, momentum: 0.9 })],
-    ['3D', [2, 3, 4, 5, 4], () => new BatchNorm3D({ axis: -1, epsilon: 1e-3, momentum: 0.99 })],
+    // 6 channels: the JavaScript kernels; multiples of 4: the SIMD ones (simd/batch-norm.as.ts).
+    ['2D, 6 channels', [3, 7, 5, 6], () => new BatchNorm({ axis: -1, epsilon: 1e-5, momentum: 0.9 })],
+    ['2D, 8 channels, 1,440 rows (SIMD, many float32 blocks)', [4, 18, 20, 8], () => new BatchNorm({ axis: -1, epsilon: 1e-5, momentum: 0.9 })],
+    ['3D, 4 channels (SIMD)', [2, 3, 4, 5, 4], () => new BatchNorm3D({ axis: -1, epsilon: 1e-3, momentum: 0.99 })],
   ];
   for (const [name, shape, make] of cases)
     it(`${name}: output, dx, dgamma, dbeta and moving statistics (relative error < 1e-4)`, async () => {

@@ -1,5 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
+import { SimdModule } from './simd/module.ts';
 import type { KernelArgs, WasmBackend } from './wasm-calls.ts';
+
+interface BatchNormExports {
+  [name: string]: unknown;
+  batchNormForward(x: number, y: number, rows: number, channels: number, gamma: number, beta: number, epsilon: number,
+    mean: number, variance: number, scratch: number): void;
+  batchNormBackward(dy: number, x: number, dx: number, rows: number, channels: number, gamma: number, mean: number,
+    variance: number, epsilon: number, dgamma: number, dbeta: number, scratch: number): void;
+}
+
+/** The same two kernels in WebAssembly SIMD (simd/batch-norm.as.ts), for channel counts that are multiples of 4. */
+const simd = new SimdModule<BatchNormExports>('batch-norm.wasm');
 
 /**
  * Batch normalisation in training mode as two fused kernels on the wasm heap, for
@@ -41,6 +53,18 @@ function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[]
   const varianceOut = wasm.makeOutput([channels], 'float32');
   // Views are taken after allocating: allocation may grow (and move) the heap.
   const [xs, g, b, ys, means, variances] = [x, gamma, beta, y, meanOut, varianceOut].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+  if (channels % 4 === 0) {
+    const { offsets, views } = simd.arrays([rows * channels, rows * channels, channels, channels, channels, channels, 5 * channels]);
+    const [xAt, yAt, gAt, bAt, meanAt, varAt, scratch] = offsets;
+    views[0].set(xs);
+    views[2].set(g);
+    views[3].set(b);
+    simd.exports.batchNormForward(xAt, yAt, rows, channels, gAt, bAt, epsilon, meanAt, varAt, scratch);
+    ys.set(views[1]);
+    means.set(views[4]);
+    variances.set(views[5]);
+    return [y, meanOut, varianceOut];
+  }
 
   // One sweep for both moments; float64 sums keep E[x^2] - mean^2 exact enough for float32 data.
   const sum = new Float64Array(channels);
@@ -79,6 +103,17 @@ function batchNormTrainGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     (t) => wasm.typedArrayFromHeap(t) as Float32Array,
   );
 
+  if (channels % 4 === 0) {
+    const n = rows * channels;
+    const { offsets, views } = simd.arrays([n, n, n, channels, channels, channels, channels, channels, 9 * channels]);
+    const [dyAt, xAt, dxAt, gAt, meanAt, varAt, dgAt, dbAt, scratch] = offsets;
+    [dys, xs, , g, m, v].forEach((from, i) => from && views[i].set(from));
+    simd.exports.batchNormBackward(dyAt, xAt, dxAt, rows, channels, gAt, meanAt, varAt, epsilon, dgAt, dbAt, scratch);
+    dxs.set(views[2]);
+    dgammas.set(views[6]);
+    dbetas.set(views[7]);
+    return [dx, dgammaOut, dbetaOut];
+  }
   const rstd = Float64Array.from(v, (s) => 1 / Math.sqrt(s + epsilon));
   const dbeta = new Float64Array(channels);
   const dyxc = new Float64Array(channels); // sum(dy * (x - mean)); dgamma = rstd * dyxc
