@@ -9,6 +9,7 @@ import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
 import { maxPool3DConfig, maxPool3DGradConfig } from './max-pool3d.ts';
+import { optimizerStepConfig } from './optimizer-step.ts';
 import { sliceConfig, splitVConfig } from './slice.ts';
 import { tileConfig } from './tile.ts';
 import { transposeConfig } from './transpose.ts';
@@ -24,6 +25,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv3DBackpropInputConfig,
   maxPool3DConfig,
   maxPool3DGradConfig,
+  optimizerStepConfig,
   sliceConfig,
   splitVConfig,
   tileConfig,
