@@ -36,6 +36,9 @@ const cases: Case[] = [
   // Our SIMD kernel's blocks: 4 x 8 channels, 4 x 4, then single input channels (ci 6, co 12).
   { name: '3x3 same, every SIMD block', x: [2, 9, 8, 6], filter: [3, 3, 6, 12], strides: 1, pad: 'same' },
   { name: '3x3 stride 2 valid, every SIMD block', x: [2, 9, 7, 5], filter: [3, 3, 5, 12], strides: 2, pad: 'valid' },
+  // 12 input channels: the input gradient (stride 1) runs our SIMD conv, 8 + 4 output channels, pixels in 4s and 1s.
+  { name: '3x3 same, 12 input channels', x: [2, 9, 7, 12], filter: [3, 3, 12, 5], strides: 1, pad: 'same' },
+  { name: '3x3 valid, 12 input channels', x: [2, 9, 7, 12], filter: [3, 3, 12, 5], strides: 1, pad: 'valid' },
   // Rows of 32 KB: the SIMD kernel takes the 40 rows in three chunks (16, 16, 8).
   { name: '3x3 same, rows in several chunks', x: [1, 40, 1024, 4], filter: [3, 3, 4, 4], strides: 1, pad: 'same' },
   { name: '3x3 stride 3 explicit pad', x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: 3, pad: [[0, 0], [2, 1], [0, 0], [0, 0]] },
@@ -136,6 +139,37 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(actual.shape).toEqual(c.x);
     expect(relErr(actual.values, expected.values)).toBeLessThan(1e-4);
   });
+});
+
+describe('Conv2D and FusedConv2D on wasm (our SIMD conv, or XNNPACK where it does not apply)', () => {
+  type Fused = { bias?: boolean; activation?: tf.fused.Activation };
+  const variants: [string, Fused][] = [
+    ['plain', {}],
+    ['bias + ReLU (fused in the SIMD kernel)', { bias: true, activation: 'relu' }],
+    ['bias + ELU (XNNPACK)', { bias: true, activation: 'elu' }],
+  ];
+  const forward = (c: Case, v: Fused, x: Float32Array, w: Float32Array, b: Float32Array) => tf.tidy(() => {
+    const y = tf.fused.conv2d({
+      x: tf.tensor4d(x, c.x), filter: tf.tensor4d(w, c.filter), strides: c.strides, pad: c.pad,
+      dilations: c.dilation ?? 1, dimRoundingMode: c.dimRoundingMode,
+      bias: v.bias ? tf.tensor1d(b) : undefined, activation: v.activation ?? 'linear',
+    });
+    return { values: y.dataSync() as Float32Array, shape: y.shape };
+  });
+  // 'ceil' rounding: wasm's own XNNPACK conv (which ours hands it to) disagrees with cpu on the
+  // extra output row (1.5 of the range); tfjs-layers never asks for it.
+  const forwardCases = cases.filter((c) => c.dimRoundingMode !== 'ceil');
+  for (const [label, v] of variants) {
+    it.each(forwardCases)(`${label}: matches cpu: $name`, async (c) => {
+      const x = seeded(size(c.x), 5);
+      const w = seeded(size(c.filter), 6);
+      const b = seeded(c.filter[3], 7);
+      const expected = await onBackend('cpu', () => forward(c, v, x, w, b));
+      const actual = await onBackend('wasm', () => forward(c, v, x, w, b));
+      expect(actual.shape).toEqual(expected.shape);
+      expect(relErr(actual.values, expected.values)).toBeLessThan(1e-4);
+    });
+  }
 });
 
 describe('NCHW, computed in NHWC on wasm', () => {

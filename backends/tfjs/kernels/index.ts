@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 // wasm registers its own kernels when imported: that must happen before ours replace them.
 import '@tensorflow/tfjs-backend-wasm';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train.ts';
+import { conv2DConfig, fusedConv2DConfig, keepReplaced } from './conv2d.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { conv3DConfig } from './conv3d.ts';
@@ -18,6 +19,8 @@ import { transposeConfig } from './transpose.ts';
 export const wasmTrainingKernels: tf.KernelConfig[] = [
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  conv2DConfig,
+  fusedConv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   conv3DConfig,
@@ -44,7 +47,11 @@ export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTra
   for (const config of kernels) {
     const current = tf.getKernel(config.kernelName, 'wasm');
     if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    if (current !== undefined) {
+      // Our Conv2D and FusedConv2D hand the cases they do not cover to the kernels they replace.
+      keepReplaced(config.kernelName, current.kernelFunc);
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
     // wasm's kernels bind their C functions in setupFunc, run when the backend starts; others
     // call them directly (its Sum calls its Transpose), so a replaced kernel keeps that setup.
     tf.registerKernel({ ...config, setupFunc: current?.setupFunc });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvAxis } from './conv-axes.ts';
 import { convNd } from './conv-nd.ts';
+import { simdConv2d, simdConv2dSupports } from './simd-conv2d.ts';
 import { WasmCalls } from './wasm-calls.ts';
 
 /**
@@ -65,6 +66,11 @@ function phaseOf(a: ConvAxis, r: number): Phase {
 
 function byPhases(calls: WasmCalls, dy: tf.TensorInfo, filter: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
   const rank = axes.length;
+  if (rank === 2 && axes.every((a) => a.stride === 1) && simdConv2dSupports(filter, true)) {
+    // Stride 1: one phase with every tap; our SIMD conv flips and swaps the filter as it packs it.
+    const fitted = calls.cropNegative(dy, axes.map((a) => phaseOf(a, 0).pads));
+    return simdConv2d(calls, fitted.x, filter, fitted.pads, [1, 1], [1, 1], { flipFilter: true });
+  }
   const flipped = flipAndSwapChannels(calls, filter);
   const [co, ci] = flipped.shape.slice(-2);
   const rows = axes.map((a) => Math.ceil(a.size / a.stride));

@@ -36,6 +36,26 @@ export function shardSizes(n: number, count: number): number[] {
   return Array.from({ length: count }, (_, k) => Math.floor(n / count) + (k < n % count ? 1 : 0));
 }
 
+/**
+ * sum_k shares[k] * arrays[k] per element, summed in the order given in float64 and rounded
+ * once. Specialised for two arrays (the two-core case, on every step's critical path).
+ */
+export function weightedSum(arrays: Float32Array[], shares: number[]): Float32Array {
+  const out = new Float32Array(arrays[0].length);
+  if (arrays.length === 2) {
+    const [a, b] = arrays;
+    const [sa, sb] = shares;
+    for (let j = 0; j < out.length; j++) out[j] = sa * a[j] + sb * b[j];
+    return out;
+  }
+  for (let j = 0; j < out.length; j++) {
+    let sum = 0;
+    for (let k = 0; k < arrays.length; k++) sum += shares[k] * arrays[k][j];
+    out[j] = sum;
+  }
+  return out;
+}
+
 /** A worker thread holding one replica; requests are answered in order. */
 class RemoteReplica {
   private readonly worker: Worker;
@@ -180,16 +200,7 @@ export class DataParallel implements ParallelStep {
 
     // Weighted average in shard order (float64 accumulation, one rounding to float32).
     const shares = parts.map((p) => p.size / n);
-    const averaged = shapes.map((_, v) => {
-      const grads = parts.map((p) => p.grads[v]);
-      const out = new Float32Array(grads[0].length);
-      for (let j = 0; j < out.length; j++) {
-        let sum = 0;
-        for (let k = 0; k < grads.length; k++) sum += shares[k] * grads[k][j];
-        out[j] = sum;
-      }
-      return out;
-    });
+    const averaged = shapes.map((_, v) => weightedSum(parts.map((p) => p.grads[v]), shares));
     for (const remote of this.remotes) {
       const copies = averaged.map((a) => a.slice());
       remote.send({ type: 'update', grads: copies, lr }, buffers(copies));
