@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { SimdModule } from './simd/module.ts';
 import type { WasmCalls } from './wasm-calls.ts';
 
@@ -28,9 +29,13 @@ function outChannels(filter: tf.TensorInfo, flipFilter: boolean): number {
   return filter.shape[flipFilter ? 2 : 3];
 }
 
-/** Whether simdConv2d takes this filter: a 2D one whose output channels come in groups of four. */
+/**
+ * Whether simdConv2d should run this conv: a 2D filter whose output channels come in
+ * groups of four, on a single-threaded wasm engine. Our kernel runs on one thread; XNNPACK
+ * runs on all of the engine's threads (wasm-threads.ts), which beats it from two threads on.
+ */
 export function simdConv2dSupports(filter: tf.TensorInfo, flipFilter = false): boolean {
-  return filter.shape.length === 4 && outChannels(filter, flipFilter) % 4 === 0;
+  return filter.shape.length === 4 && outChannels(filter, flipFilter) % 4 === 0 && getThreadsCount() === 1;
 }
 
 /**
