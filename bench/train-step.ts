@@ -10,8 +10,10 @@
  *   npx tsx bench/train-step.ts --steps 5
  *   npx tsx bench/train-step.ts --workers 2    also wasm data-parallel over 2 replicas (main + 1 worker thread)
  *
- * Rows: wasm single-threaded, wasm with XNNPACK on every core (backends/tfjs/wasm-threads.ts),
- * wasm data-parallel (single-threaded replicas), PyTorch.
+ * Rows: wasm single-threaded, the same without our SIMD kernels (backends/tfjs/kernels/simd,
+ * UNET_WASM_SIMD=0: XNNPACK's convs, as before them), wasm with XNNPACK on every core
+ * (backends/tfjs/wasm-threads.ts), wasm data-parallel (single-threaded replicas) with and
+ * without our SIMD kernels, PyTorch.
  *
  * Worker threads share the process, so the max RSS of a data-parallel row covers every replica.
  */
@@ -134,15 +136,17 @@ function runTorch(steps: number): Result | string {
   }
 }
 
-function runChild(engine: string, steps: number, workers = 1, threads?: number): Result | string {
+/** One engine in a child process; `env` adds variables (UNET_WASM_THREADS, UNET_WASM_SIMD) and names them in the row. */
+function runChild(engine: string, steps: number, workers = 1, env: Record<string, string> = {}): Result | string {
   const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, '--steps', String(steps), '--workers', String(workers)], {
     encoding: 'utf8',
-    env: threads === undefined ? process.env : { ...process.env, UNET_WASM_THREADS: String(threads) },
+    env: { ...process.env, ...env },
     maxBuffer: 1 << 24,
   });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
   if (child.status !== 0 || !line.startsWith('{')) return `tfjs ${engine}${workers > 1 ? ` x${workers} workers` : ''}: failed (${(child.stderr || line).trim().split('\n').slice(-3).join(' ')})`;
-  return JSON.parse(line) as Result;
+  const result = JSON.parse(line) as Result;
+  return env.UNET_WASM_SIMD === '0' ? { ...result, engine: `${result.engine}, without our SIMD kernels (UNET_WASM_SIMD=0)` } : result;
 }
 
 const args = process.argv.slice(2);
@@ -156,9 +160,10 @@ if (args[0] === '--child') {
   console.log(`one training step: ${ir.name} (${ir.totals.params.toLocaleString('en-US')} parameters, ${((ir.totals.flops ?? 0) * BATCH * 3 / 1e9).toFixed(1)} GFLOP forward+backward at batch ${BATCH}), ${steps} timed steps after a warm-up; load average ${loadavg()[0]!.toFixed(2)}`);
   const engines = ['wasm', ...(args.includes('--cpu') ? ['cpu'] : [])];
   const results = [
-    ...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps, 1, 1)),
-    ...(cpus().length > 1 ? [runChild('wasm', steps, 1, Math.min(cpus().length, 4))] : []),
-    ...(workers > 1 ? [runChild('wasm', steps, workers)] : []),
+    ...engines.map((e) => runChild(e, e === 'cpu' ? 1 : steps, 1, { UNET_WASM_THREADS: '1' })),
+    runChild('wasm', steps, 1, { UNET_WASM_THREADS: '1', UNET_WASM_SIMD: '0' }),
+    ...(cpus().length > 1 ? [runChild('wasm', steps, 1, { UNET_WASM_THREADS: String(Math.min(cpus().length, 4)) })] : []),
+    ...(workers > 1 ? [runChild('wasm', steps, workers), runChild('wasm', steps, workers, { UNET_WASM_SIMD: '0' })] : []),
     runTorch(steps),
   ];
   const torch = results.find((r): r is Result => typeof r !== 'string' && r.engine.startsWith('PyTorch'));

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { SimdModule } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled } from './simd/module.ts';
 import type { KernelArgs, WasmBackend } from './wasm-calls.ts';
 
 interface BatchNormExports {
@@ -53,7 +53,7 @@ function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[]
   const varianceOut = wasm.makeOutput([channels], 'float32');
   // Views are taken after allocating: allocation may grow (and move) the heap.
   const [xs, g, b, ys, means, variances] = [x, gamma, beta, y, meanOut, varianceOut].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-  if (channels % 4 === 0) {
+  if (channels % 4 === 0 && simdKernelsEnabled()) {
     const { offsets, views } = simd.arrays([rows * channels, rows * channels, channels, channels, channels, channels, 5 * channels]);
     const [xAt, yAt, gAt, bAt, meanAt, varAt, scratch] = offsets;
     views[0].set(xs);
@@ -103,7 +103,7 @@ function batchNormTrainGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     (t) => wasm.typedArrayFromHeap(t) as Float32Array,
   );
 
-  if (channels % 4 === 0) {
+  if (channels % 4 === 0 && simdKernelsEnabled()) {
     const n = rows * channels;
     const { offsets, views } = simd.arrays([n, n, n, channels, channels, channels, channels, channels, 9 * channels]);
     const [dyAt, xAt, dxAt, gAt, meanAt, varAt, dgAt, dbAt, scratch] = offsets;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvAxis, padAfter } from './conv-axes.ts';
 import { convNd } from './conv-nd.ts';
-import { SimdModule } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled } from './simd/module.ts';
 import { WasmCalls } from './wasm-calls.ts';
 
 interface FilterGradientExports {
@@ -45,7 +45,7 @@ export function filterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.Tensor
 }
 
 function planeFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.TensorInfo, axes: ConvAxis[]): tf.TensorInfo {
-  if (dy.shape[3] % 4 === 0) return simdPlaneFilterGradient(calls, x, dy, axes);
+  if (dy.shape[3] % 4 === 0 && simdKernelsEnabled()) return simdPlaneFilterGradient(calls, x, dy, axes);
   return xnnpackPlaneFilterGradient(calls, x, dy, axes);
 }
 

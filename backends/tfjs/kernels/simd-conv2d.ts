@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { SimdModule } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled } from './simd/module.ts';
 import type { WasmCalls } from './wasm-calls.ts';
 
 interface Conv2dExports {
@@ -35,7 +35,7 @@ function outChannels(filter: tf.TensorInfo, flipFilter: boolean): number {
  * runs on all of the engine's threads (wasm-threads.ts), which beats it from two threads on.
  */
 export function simdConv2dSupports(filter: tf.TensorInfo, flipFilter = false): boolean {
-  return filter.shape.length === 4 && outChannels(filter, flipFilter) % 4 === 0 && getThreadsCount() === 1;
+  return filter.shape.length === 4 && outChannels(filter, flipFilter) % 4 === 0 && getThreadsCount() === 1 && simdKernelsEnabled();
 }
 
 /**

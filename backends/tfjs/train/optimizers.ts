@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../../../src/ir/types.ts';
 import { OPTIMIZER_STEP, type OptimizerStepAttrs } from '../kernels/optimizer-step.ts';
+import { simdKernelsEnabled } from '../kernels/simd/module.ts';
 
 /** Adam (Kingma & Ba 2015, and torch.optim.Adam defaults). */
 const ADAM_BETA1 = 0.9;
@@ -52,7 +53,7 @@ export class Optimizer {
   /** One update of every variable with its gradient (same order) at learning rate lr. */
   apply(grads: tf.Tensor[], lr: number): void {
     this.step += 1;
-    if (tf.getBackend() === 'wasm' && tf.getKernel(OPTIMIZER_STEP, 'wasm') !== undefined) {
+    if (tf.getBackend() === 'wasm' && tf.getKernel(OPTIMIZER_STEP, 'wasm') !== undefined && simdKernelsEnabled()) {
       const attrs = this.rule.fused(lr, this.step) as unknown as tf.NamedAttrMap;
       tf.tidy(() => {
         this.variables.forEach((v, i) => {
