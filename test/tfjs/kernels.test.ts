@@ -252,6 +252,30 @@ describe('Conv3D on wasm', () => {
   });
 });
 
+describe('MaxPoolGrad on wasm (ours: wasm\'s own loses gradients with several channels)', () => {
+  const pools = [
+    { name: '2x2 stride 2 valid, 16 channels', x: [2, 8, 10, 16], filterSize: 2, strides: 2, pad: 'valid' },
+    { name: '2x2 stride 2 valid, odd sizes, 8 channels', x: [1, 9, 7, 8], filterSize: 2, strides: 2, pad: 'valid' },
+    { name: '3x3 stride 2 same (overlapping windows, padding), 8 channels', x: [2, 9, 7, 8], filterSize: 3, strides: 2, pad: 'same' },
+    { name: '3x3 stride 1 same, 4 channels', x: [1, 6, 5, 4], filterSize: 3, strides: 1, pad: 'same' },
+    { name: '2x2 stride 2 valid, 5 channels (4 in SIMD, 1 alone)', x: [1, 8, 8, 5], filterSize: 2, strides: 2, pad: 'valid' },
+    { name: '1x4x4x4, where wasm\'s own drops a gradient', x: [1, 4, 4, 4], filterSize: 2, strides: 2, pad: 'valid' },
+  ];
+  // Values rounded to a few levels, so windows hold ties: the first maximum must win, as on cpu.
+  for (const [label, levels] of [['distinct values', 0], ['ties', 2]] as const)
+    it.each(pools)(`${label}: matches cpu: $name`, async (c) => {
+      const values = seeded(size(c.x), 43).map((v) => (levels ? Math.round(v * levels) : v));
+      const x: [number[], Float32Array] = [c.x, values];
+      const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+      const pooled = await onBackend('cpu', () => runKernel('MaxPool', { x }, attrs));
+      const inputs = { dy: [pooled.shape, seeded(size(pooled.shape), 44)] as [number[], Float32Array], input: x, output: [pooled.shape, pooled.values] as [number[], Float32Array] };
+      const expected = await onBackend('cpu', () => runKernel('MaxPoolGrad', inputs, attrs));
+      const actual = await onBackend('wasm', () => runKernel('MaxPoolGrad', inputs, attrs));
+      expect(actual.shape).toEqual(c.x);
+      expect(relErr(actual.values, expected.values)).toBeLessThan(1e-6);
+    });
+});
+
 describe('MaxPool3D and MaxPool3DGrad on wasm (its own are wrong with several channels)', () => {
   const pools = [
     { name: '2x2x2 stride 2 valid, 16 channels', x: [2, 8, 10, 6, 16], filterSize: 2, strides: 2, pad: 'valid' },

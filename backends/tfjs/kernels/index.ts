@@ -9,6 +9,7 @@ import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
+import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { maxPool3DConfig, maxPool3DGradConfig } from './max-pool3d.ts';
 import { optimizerStepConfig } from './optimizer-step.ts';
 import { sliceConfig, splitVConfig } from './slice.ts';
@@ -26,6 +27,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv3DConfig,
   conv3DBackpropFilterConfig,
   conv3DBackpropInputConfig,
+  maxPoolGradConfig,
   maxPool3DConfig,
   maxPool3DGradConfig,
   optimizerStepConfig,
