@@ -1,0 +1,96 @@
+// The gradient of every op a 2D U-Net differentiates (backends/tfjs/lower.ts and layers/)
+// on wasm, with our kernels: tfjs-backend-wasm has shipped wrong gradient kernels
+// (MaxPoolGrad, the 3D backprops), so none is taken on trust.
+//
+// - Linear ops (pooling by mean, resizing, concat, crop, pixel shuffle, mean): the gradient
+//   of sum(w * f(x)) is the adjoint f^T(w), so <grad, v> must equal <w, f(v)> for any v,
+//   with f run on the same engine. No reference engine needed, and none would do: tfjs'
+//   cpu engine gets resize gradients wrong on non-square maps (ResizeBilinear: a gradient
+//   of shape H x W swapped; ResizeNearestNeighbor: errors of 0.6).
+// - The others (max pooling, activations, softmax) against the cpu engine.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
+import { PixelShuffle, Resize } from '../../backends/tfjs/layers/index.ts';
+import { relErr } from '../helpers/numeric.ts';
+
+/** Deterministic values in (-1, 1) with no ties. */
+function values(size: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  return Float32Array.from({ length: size }, () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    return a / 2147483648 - 1;
+  });
+}
+
+/** A non-square map with channels that are not a multiple of 4. */
+const SHAPE: [number, number, number, number] = [2, 6, 8, 6];
+const SIZE = SHAPE.reduce((a, b) => a * b, 1);
+
+type Op = (x: tf.Tensor4D) => tf.Tensor;
+const layer = (l: tf.layers.Layer): Op => (x) => l.apply(x) as tf.Tensor;
+
+const linear: [string, Op][] = [
+  ['average pooling 2x2', (x) => tf.avgPool(x, 2, 2, 'valid')],
+  ['bilinear upsampling x2 (upSampling2d, asymmetric)', layer(tf.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }))],
+  ['nearest upsampling x2 (upSampling2d)', layer(tf.layers.upSampling2d({ size: [2, 2], interpolation: 'nearest' }))],
+  ['bilinear upsampling x2, align corners (our Resize)', layer(new Resize({ scale: [2, 2], mode: 'bilinear', alignCorners: true }))],
+  ['pixel shuffle (our PixelShuffle)', (x) => (layer(new PixelShuffle({ scale: 2 })))(x.slice([0, 0, 0, 0], [2, 6, 8, 4]))],
+  ['channel concat (a skip)', (x) => tf.concat([x, tf.mul(x, 2)], 3)],
+  ['crop (a valid skip)', (x) => tf.slice(x, [0, 1, 2, 0], [2, 4, 4, 6])],
+  ['spatial mean (squeeze-excitation)', (x) => tf.mean(x, [1, 2], true)],
+];
+
+const nonlinear: [string, Op][] = [
+  ['max pooling 2x2', (x) => tf.maxPool(x, 2, 2, 'valid')],
+  ['max pooling 3x3 stride 2 same', (x) => tf.maxPool(x, 3, 2, 'same')],
+  ['ReLU', (x) => tf.relu(x)],
+  ['leaky ReLU', (x) => tf.leakyRelu(x, 0.1)],
+  ['ELU', (x) => tf.elu(x)],
+  ['sigmoid', (x) => tf.sigmoid(x)],
+  ['tanh', (x) => tf.tanh(x)],
+  ['softmax over channels', (x) => tf.softmax(x)],
+];
+
+/** The gradient at x of sum(w * f(x)), w fixed per output, and <w, f(v)>. */
+function probe(f: Op, x: Float32Array): { grad: Float32Array; output: (v: Float32Array) => number } {
+  const weights = (y: tf.Tensor) => tf.tensor(values(y.size, 5), y.shape);
+  const grad = tf.tidy(() => tf.grad((t: tf.Tensor) => {
+    const y = f(t as tf.Tensor4D);
+    return tf.sum(tf.mul(y, weights(y)));
+  })(tf.tensor4d(x, SHAPE)).dataSync() as Float32Array);
+  const output = (v: Float32Array) => tf.tidy(() => {
+    const y = f(tf.tensor4d(v, SHAPE));
+    return tf.sum(tf.mul(y, weights(y))).dataSync()[0];
+  });
+  return { grad, output };
+}
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+
+beforeAll(async () => {
+  registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+});
+
+describe('gradients on wasm', () => {
+  it.each(linear)('%s: the gradient is the adjoint (<grad, v> = <w, f(v)>)', async (_, f) => {
+    await tf.setBackend('wasm');
+    const { grad, output } = probe(f, values(SIZE, 3));
+    expect(grad.some((g) => g !== 0)).toBe(true);
+    for (const seed of [7, 8]) {
+      const v = values(SIZE, seed);
+      const [lhs, rhs] = [dot(grad, v), output(v)];
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * Math.max(1, Math.abs(rhs)));
+    }
+  });
+
+  it.each(nonlinear)('%s: equals cpu', async (_, f) => {
+    const x = values(SIZE, 3);
+    await tf.setBackend('cpu');
+    const expected = probe(f, x).grad;
+    await tf.setBackend('wasm');
+    expect(relErr(probe(f, x).grad, expected)).toBeLessThan(1e-5);
+  });
+});
