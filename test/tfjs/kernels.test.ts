@@ -337,8 +337,25 @@ describe('Slice and SplitV on wasm', () => {
     { shape: [1, 4, 4, 4, 16], splits: [8, 8], axis: -1 }, // gradient of a 3D skip concat
     { shape: [2, 6, 5, 3], splits: [1, 3, 2], axis: 1 },
     { shape: [4, 6], splits: [2, -1], axis: 1 },
+    { shape: [2, 5, 7, 13], splits: [5, 8], axis: 3 }, // channel runs of 5 and 8: v128 moves and a scalar tail
+    { shape: [3, 3, 9], splits: [1, 0, 2], axis: 1 }, // an empty part
   ])('SplitV matches cpu: $shape into $splits on axis $axis', async ({ shape, splits, axis }) => {
     const run = () => tf.tidy(() => tf.split(tf.tensor(seeded(size(shape), 34), shape), splits, axis).map((t) => Array.from(t.dataSync())));
+    const expected = await onBackend('cpu', run);
+    expect(await onBackend('wasm', run)).toEqual(expected);
+  });
+  it.each([
+    { shapes: [[2, 8, 8, 16], [2, 8, 8, 16]], axis: 3, dtype: 'float32' }, // a U-Net skip
+    { shapes: [[2, 5, 7, 5], [2, 5, 7, 8], [2, 5, 7, 1]], axis: -1, dtype: 'float32' },
+    { shapes: [[1, 3, 4], [2, 3, 4]], axis: 0, dtype: 'float32' },
+    { shapes: [[2, 3, 4], [2, 0, 4], [2, 5, 4]], axis: 1, dtype: 'float32' }, // an empty input
+    { shapes: [[2, 3], [2, 4]], axis: 1, dtype: 'int32' }, // wasm's own
+  ] as const)('Concat matches cpu: $shapes on axis $axis ($dtype)', async ({ shapes, axis, dtype }) => {
+    const run = () => tf.tidy(() => {
+      const parts = shapes.map((s, i) => tf.tensor(values([...s], dtype).slice(0, size([...s])), [...s], dtype));
+      const out = tf.concat(parts, axis);
+      return { shape: out.shape, values: Array.from(out.dataSync()) };
+    });
     const expected = await onBackend('cpu', run);
     expect(await onBackend('wasm', run)).toEqual(expected);
   });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 // wasm registers its own kernels when imported: that must happen before ours replace them.
 import '@tensorflow/tfjs-backend-wasm';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train.ts';
+import { concatConfig } from './concat-split.ts';
 import { conv2DConfig, fusedConv2DConfig, keepReplaced } from './conv2d.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
@@ -20,6 +21,7 @@ import { transposeConfig } from './transpose.ts';
 export const wasmTrainingKernels: tf.KernelConfig[] = [
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  concatConfig,
   conv2DConfig,
   fusedConv2DConfig,
   conv2DBackpropFilterConfig,

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 // wasm's own kernels are captured below as the fallback for string tensors.
 import '@tensorflow/tfjs-backend-wasm';
+import { splitByRuns } from './concat-split.ts';
 import { copyRuns } from './heap-copy.ts';
+import { simdKernelsEnabled } from './simd/module.ts';
 import type { KernelArgs, WasmBackend } from './wasm-calls.ts';
 
 const tfjsSlice = tf.getKernel('Slice', 'wasm')!;
@@ -45,6 +47,7 @@ function splitV(args: KernelArgs): tf.TensorInfo[] {
   const { numOrSizeSplits, axis } = args.attrs as unknown as tf.SplitVAttrs;
   const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
   const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
+  if (x.dtype === 'float32' && simdKernelsEnabled()) return splitByRuns(args.backend as WasmBackend, x, sizes, $axis);
   let offset = 0;
   return sizes.map((n) => {
     const begin = x.shape.map((_, i) => (i === $axis ? offset : 0));
