@@ -380,6 +380,28 @@ describe('Transpose on wasm', () => {
   });
 });
 
+describe('Identity on wasm shares its input\'s data', () => {
+  it('gives the same values, survives the original, and frees the data with the last reference', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as tf.KernelBackend & { numDataIds(): number };
+    const before = backend.numDataIds();
+    const a = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const b = tf.clone(a);
+    expect(backend.numDataIds(), 'no copy was made').toBe(before + 1);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3, 4]);
+    b.dispose();
+    expect(backend.numDataIds()).toBe(before);
+    // A variable's assign swaps its data: a clone taken before keeps the old values.
+    const v = tf.tidy(() => tf.variable(tf.tensor([5, 6])));
+    const c = tf.clone(v);
+    tf.tidy(() => v.assign(tf.tensor([7, 8])));
+    expect(Array.from(c.dataSync())).toEqual([5, 6]);
+    expect(Array.from(v.dataSync())).toEqual([7, 8]);
+    tf.dispose([c, v]);
+  });
+});
+
 describe('the kernels leak nothing', () => {
   it('keeps tensor and wasm buffer counts', async () => {
     await tf.setBackend('wasm');

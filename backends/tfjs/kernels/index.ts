@@ -10,6 +10,7 @@ import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterConfig } from './conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './conv3d-backprop-input.ts';
 import { conv3DBackpropInputGradConfig } from './conv3d-transpose-grad.ts';
+import { identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { maxPool3DConfig, maxPool3DGradConfig } from './max-pool3d.ts';
 import { optimizerStepConfig } from './optimizer-step.ts';
@@ -29,6 +30,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   conv3DConfig,
   conv3DBackpropFilterConfig,
   conv3DBackpropInputConfig,
+  identityConfig,
   maxPoolGradConfig,
   maxPool3DConfig,
   maxPool3DGradConfig,

@@ -26,13 +26,18 @@ interface BatchNormFields {
   movingVariance: tf.LayerVariable;
 }
 
-/** y = batchnorm(x) with its fused gradient; the batch mean and variance are handed to `stats` (kept). */
+/**
+ * y = batchnorm(x) with its fused gradient. The batch mean and variance are handed to
+ * `stats` inside the forward pass of the custom gradient, where tfjs records nothing on its
+ * gradient tape: ops there save no tensors for a backward pass (tfjs clones every saved
+ * tensor, an Identity kernel each).
+ */
 function fusedTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, stats: (mean: tf.Tensor, variance: tf.Tensor) => void): tf.Tensor {
   const op = tf.customGrad((...args: unknown[]) => {
     const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input, gamma: g, beta: b }, { epsilon }) as tf.Tensor[];
     save([input, g, mean, variance]);
-    stats(tf.keep(mean), tf.keep(variance));
+    stats(mean, variance);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
@@ -59,19 +64,15 @@ export class BatchNorm extends StockBatchNormalization {
       self.center &&
       self.scale;
     if (!fused) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      let batch: [tf.Tensor, tf.Tensor] | null = null;
-      const y = fusedTrain(x, self.gamma.read(), self.beta.read(), self.epsilon, (mean, variance) => (batch = [mean, variance]));
-      const [mean, variance] = batch!;
-      // The stock layer's moving averages: moving -= (moving - batch) * (1 - momentum).
-      for (const [moving, value] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
-        const old = moving.read();
-        moving.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - self.momentum)));
-      }
-      mean.dispose();
-      variance.dispose();
-      return y;
-    });
+    return tf.tidy(() =>
+      fusedTrain(x, self.gamma.read(), self.beta.read(), self.epsilon, (mean, variance) => {
+        // The stock layer's moving averages: moving -= (moving - batch) * (1 - momentum).
+        for (const [moving, value] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
+          const old = moving.read();
+          moving.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - self.momentum)));
+        }
+      }),
+    );
   }
 }
 
