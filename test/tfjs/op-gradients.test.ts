@@ -1,13 +1,12 @@
 // The gradient of every op a 2D U-Net differentiates (backends/tfjs/lower.ts and layers/)
-// on wasm, with our kernels: tfjs-backend-wasm has shipped wrong gradient kernels
-// (MaxPoolGrad, the 3D backprops), so none is taken on trust.
+// on the wasm and cpu engines, with our kernels: tfjs has shipped wrong gradient kernels on
+// both (wasm: MaxPoolGrad, the 3D backprops; cpu: ResizeNearestNeighborGrad for batches of
+// more than one image, ResizeBilinearGrad on non-square maps), so none is taken on trust.
 //
 // - Linear ops (pooling by mean, resizing, concat, crop, pixel shuffle, mean): the gradient
 //   of sum(w * f(x)) is the adjoint f^T(w), so <grad, v> must equal <w, f(v)> for any v,
-//   with f run on the same engine. No reference engine needed, and none would do: tfjs'
-//   cpu engine gets resize gradients wrong on non-square maps (ResizeBilinear: a gradient
-//   of shape H x W swapped; ResizeNearestNeighbor: errors of 0.6).
-// - The others (max pooling, activations, softmax) against the cpu engine.
+//   with f run on the same engine: no reference engine needed. On both engines.
+// - The others (max pooling, activations, softmax) on wasm against the cpu engine.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -74,9 +73,10 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
 });
 
-describe('gradients on wasm', () => {
-  it.each(linear)('%s: the gradient is the adjoint (<grad, v> = <w, f(v)>)', async (_, f) => {
-    await tf.setBackend('wasm');
+describe('gradients on wasm and cpu', () => {
+  const onEngines = (['wasm', 'cpu'] as const).flatMap((engine) => linear.map(([name, f]): [string, string, Op] => [engine, name, f]));
+  it.each(onEngines)('%s, %s: the gradient is the adjoint (<grad, v> = <w, f(v)>)', async (engine, _, f) => {
+    await tf.setBackend(engine);
     const { grad, output } = probe(f, values(SIZE, 3));
     expect(grad.some((g) => g !== 0)).toBe(true);
     for (const seed of [7, 8]) {

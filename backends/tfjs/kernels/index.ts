@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train.ts';
 import { concatConfig } from './concat-split.ts';
 import { conv2DConfig, fusedConv2DConfig, keepReplaced } from './conv2d.ts';
+import { cpuResizeGradConfigs } from './cpu-resize-grad.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { conv3DConfig } from './conv3d.ts';
@@ -41,27 +42,31 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   transposeConfig,
 ];
 
+/** Registers `config` in place of the backend's own kernel of that name (idempotent). */
+function replaceKernel(config: tf.KernelConfig): void {
+  const current = tf.getKernel(config.kernelName, config.backendName);
+  if (current?.kernelFunc === config.kernelFunc) return;
+  if (current !== undefined) {
+    // Our Conv2D and FusedConv2D hand the cases they do not cover to the kernels they replace.
+    if (config.backendName === 'wasm') keepReplaced(config.kernelName, current.kernelFunc);
+    tf.unregisterKernel(config.kernelName, config.backendName);
+  }
+  // wasm's kernels bind their C functions in setupFunc, run when the backend starts; others
+  // call them directly (its Sum calls its Transpose), so a replaced kernel keeps that setup.
+  tf.registerKernel({ ...config, setupFunc: current?.setupFunc });
+}
+
 /**
- * Registers every kernel of `wasmTrainingKernels` for the 'wasm' backend, and the gradient of
- * conv3dTranspose that tfjs-core lacks (for every backend, so a 3D U-Net trains at all).
+ * Registers every kernel of `wasmTrainingKernels` for the 'wasm' backend; and, whichever
+ * engine runs, the gradient of conv3dTranspose that tfjs-core lacks (so a 3D U-Net trains at
+ * all) and the cpu engine's two resize gradients that tfjs gets wrong (cpu-resize-grad.ts).
  * Idempotent: a kernel already registered by us is skipped, one registered by tfjs itself
  * (its slow Conv2DBackpropInput, Conv3D, Slice, SplitV, Tile and Transpose, its wrong 3D
- * backprops and 3D max pooling)
- * is unregistered first, so tfjs prints no "already registered" warning.
+ * backprops, 3D max pooling and MaxPoolGrad) is unregistered first, so tfjs prints no
+ * "already registered" warning.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {
-  for (const config of kernels) {
-    const current = tf.getKernel(config.kernelName, 'wasm');
-    if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current !== undefined) {
-      // Our Conv2D and FusedConv2D hand the cases they do not cover to the kernels they replace.
-      keepReplaced(config.kernelName, current.kernelFunc);
-      tf.unregisterKernel(config.kernelName, 'wasm');
-    }
-    // wasm's kernels bind their C functions in setupFunc, run when the backend starts; others
-    // call them directly (its Sum calls its Transpose), so a replaced kernel keeps that setup.
-    tf.registerKernel({ ...config, setupFunc: current?.setupFunc });
-  }
+  for (const config of [...kernels, ...cpuResizeGradConfigs]) replaceKernel(config);
   if (tf.getGradient(conv3DBackpropInputGradConfig.kernelName) === undefined) {
     tf.registerGradient(conv3DBackpropInputGradConfig);
   }
