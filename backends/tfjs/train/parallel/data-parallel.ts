@@ -29,31 +29,12 @@ import type { TrainConfig } from '../../../../src/ir/types.ts';
 import { tf, type EngineName } from '../../engines.ts';
 import type { Batch } from '../batches.ts';
 import type { ParallelStep, StepLoop, TrainState } from '../loop.ts';
+import { averageGradients } from './average.ts';
 import type { FromReplica, Shard, ToReplica } from './protocol.ts';
 
 /** Shard sizes of a batch of n over `count` replicas: contiguous, differing by at most one. */
 export function shardSizes(n: number, count: number): number[] {
   return Array.from({ length: count }, (_, k) => Math.floor(n / count) + (k < n % count ? 1 : 0));
-}
-
-/**
- * sum_k shares[k] * arrays[k] per element, summed in the order given in float64 and rounded
- * once. Specialised for two arrays (the two-core case, on every step's critical path).
- */
-export function weightedSum(arrays: Float32Array[], shares: number[]): Float32Array {
-  const out = new Float32Array(arrays[0].length);
-  if (arrays.length === 2) {
-    const [a, b] = arrays;
-    const [sa, sb] = shares;
-    for (let j = 0; j < out.length; j++) out[j] = sa * a[j] + sb * b[j];
-    return out;
-  }
-  for (let j = 0; j < out.length; j++) {
-    let sum = 0;
-    for (let k = 0; k < arrays.length; k++) sum += shares[k] * arrays[k][j];
-    out[j] = sum;
-  }
-  return out;
 }
 
 /** A worker thread holding one replica; requests are answered in order. */
@@ -199,13 +180,12 @@ export class DataParallel implements ParallelStep {
     if (remoteError !== null) throw remoteError;
 
     // Weighted average in shard order (float64 accumulation, one rounding to float32).
-    const shares = parts.map((p) => p.size / n);
-    const averaged = shapes.map((_, v) => weightedSum(parts.map((p) => p.grads[v]), shares));
+    const averaged = averageGradients(parts.map((p) => p.grads), parts.map((p) => p.size / n));
     for (const remote of this.remotes) {
-      const copies = averaged.map((a) => a.slice());
-      remote.send({ type: 'update', grads: copies, lr }, buffers(copies));
+      const copy = averaged.flat.slice();
+      remote.send({ type: 'update', grads: copy, lr }, [copy.buffer]);
     }
-    const tensors = averaged.map((a, v) => tf.tensor(a, shapes[v]));
+    const tensors = averaged.views.map((a, v) => tf.tensor(a, shapes[v]));
     loop.update(tensors, lr);
     tf.dispose(tensors);
     return parts.reduce((s, p) => s + (p.size / n) * p.loss, 0);

@@ -20,8 +20,8 @@ export type ToReplica =
   | { type: 'init'; engine: EngineName; topology: object; weights: Float32Array[]; config: TrainConfig; state: TrainState }
   /** Loss and gradients of one shard; answered with 'gradients'. */
   | { type: 'gradients'; shard: Shard }
-  /** Clip (train.clip) and apply the averaged gradients; no answer. */
-  | { type: 'update'; grads: Float32Array[]; lr: number }
+  /** Clip (train.clip) and apply the averaged gradients, all weights in one flat array (trainable-weight order); no answer. */
+  | { type: 'update'; grads: Float32Array; lr: number }
   /** Every weight (model.weights order); answered with 'weights'. */
   | { type: 'weights' };
 

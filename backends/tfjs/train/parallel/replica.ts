@@ -10,6 +10,7 @@ import { selectEngine, tf } from '../../engines.ts';
 // Registers the custom layers, which rebuilding the model from its topology needs.
 import '../../layers/index.ts';
 import { TrainingLoop } from '../loop.ts';
+import { splitFlat } from './average.ts';
 import type { FromReplica, ToReplica } from './protocol.ts';
 
 const port = parentPort!;
@@ -59,7 +60,8 @@ async function handle(message: ToReplica): Promise<void> {
       return;
     }
     case 'update': {
-      const grads = message.grads.map((g, i) => tf.tensor(g, shapes[i]));
+      const views = splitFlat(message.grads, shapes.map((s) => s.reduce((a, b) => a * b, 1)));
+      const grads = views.map((g, i) => tf.tensor(g, shapes[i]));
       loop!.update(grads, message.lr);
       tf.dispose(grads);
       return;
