@@ -11,8 +11,8 @@ const BASE = PAGE;
 /**
  * UNET_WASM_SIMD=0 turns our SIMD kernels off: the wasm engine then runs as before them
  * (XNNPACK's convs and its conv-shaped weight gradient, the JavaScript batch norm, the op
- * chain of each optimizer, wasm's own MaxPoolGrad, Concat and copying Identity), for side-by-side benchmarks and for telling a numerical
- * difference apart from a bug.
+ * chain of each optimizer, wasm's own MaxPoolGrad, Concat and copying Identity), for
+ * side-by-side benchmarks and for telling a numerical difference apart from a bug.
  */
 export function simdKernelsEnabled(): boolean {
   return process.env.UNET_WASM_SIMD !== '0';
