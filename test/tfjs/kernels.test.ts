@@ -39,6 +39,8 @@ const cases: Case[] = [
   // 12 input channels: the input gradient (stride 1) runs our SIMD conv, 8 + 4 output channels, pixels in 4s and 1s.
   { name: '3x3 same, 12 input channels', x: [2, 9, 7, 12], filter: [3, 3, 12, 5], strides: 1, pad: 'same' },
   { name: '3x3 valid, 12 input channels', x: [2, 9, 7, 12], filter: [3, 3, 12, 5], strides: 1, pad: 'valid' },
+  // Stride 2 with 8 input channels: the input gradient's phases run our SIMD conv.
+  { name: '3x3 stride 2 same, 8 input channels', x: [2, 9, 8, 8], filter: [3, 3, 8, 4], strides: 2, pad: 'same' },
   // Rows of 32 KB: the SIMD kernel takes the 40 rows in three chunks (16, 16, 8).
   { name: '3x3 same, rows in several chunks', x: [1, 40, 1024, 4], filter: [3, 3, 4, 4], strides: 1, pad: 'same' },
   { name: '3x3 stride 3 explicit pad', x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: 3, pad: [[0, 0], [2, 1], [0, 0], [0, 0]] },
