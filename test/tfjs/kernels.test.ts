@@ -39,6 +39,10 @@ const cases: Case[] = [
   // 12 input channels: the input gradient (stride 1) runs our SIMD conv, 8 + 4 output channels, pixels in 4s and 1s.
   { name: '3x3 same, 12 input channels', x: [2, 9, 7, 12], filter: [3, 3, 12, 5], strides: 1, pad: 'same' },
   { name: '3x3 valid, 12 input channels', x: [2, 9, 7, 12], filter: [3, 3, 12, 5], strides: 1, pad: 'valid' },
+  // 3x3 stride 1 with channels in fours: forward and input gradient by Winograd F(2x2, 3x3),
+  // odd output sizes (the last tile row and column cut).
+  { name: '3x3 same, 16 -> 36 channels, odd sizes (Winograd)', x: [2, 9, 7, 16], filter: [3, 3, 16, 36], strides: 1, pad: 'same' },
+  { name: '3x3 valid, 36 -> 16 channels (Winograd for the input gradient)', x: [2, 10, 9, 36], filter: [3, 3, 36, 16], strides: 1, pad: 'valid' },
   // Stride 2 with 8 input channels: the input gradient's phases run our SIMD conv.
   { name: '3x3 stride 2 same, 8 input channels', x: [2, 9, 8, 8], filter: [3, 3, 8, 4], strides: 2, pad: 'same' },
   // Rows of 32 KB: the SIMD kernel takes the 40 rows in three chunks (16, 16, 8).

@@ -191,3 +191,186 @@ export function conv2d(
     o += eight ? 8 : 4;
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// 3x3 stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray, "Fast
+// Algorithms for Convolutional Neural Networks", 2016): every 2x2 block of outputs comes from
+// a 4x4 tile of the padded input with 16 multiplies per channel pair instead of 36,
+//
+//   Y = A^T [ sum_c (G g G^T) . (B^T d B) ] A
+//
+//   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]      A^T = [1 1 1 0; 0 1 -1 -1]
+//
+// in passes over channels-last data, four channels per f32x4: U = G g G^T of the filter;
+// V = B^T d B of every input tile (additions only); for each of the 16 tile positions, the
+// GEMM M = V U, run by conv2d above as a 1x1 convolution of the tiles; y = A^T M A
+// (additions only), with bias and ReLU.
+
+/** The 4 values of G a (a = three vectors), stored at `to`, to + step, .. */
+@inline function storeG(a0: v128, a1: v128, a2: v128, to: usize, step: usize): void {
+  const half = f32x4.splat(0.5);
+  v128.store(to, a0);
+  v128.store(to + step, f32x4.mul(half, f32x4.add(f32x4.add(a0, a1), a2)));
+  v128.store(to + 2 * step, f32x4.mul(half, f32x4.add(f32x4.sub(a0, a1), a2)));
+  v128.store(to + 3 * step, a2);
+}
+
+/** Four output channels of tap t of the filter, the flipped form read as pack reads it. */
+@inline function filterTap(w: usize, t: i32, c: i32, o: i32, ci: i32, co: i32, flip: bool): v128 {
+  if (!flip) return v128.load(w + (<usize>((t * ci + c) * co + o) << 2));
+  const tap = w + (<usize>((8 - t) * co * ci) << 2);
+  let v = f32x4.splat(load<f32>(tap + (<usize>(o * ci + c) << 2)));
+  v = f32x4.replace_lane(v, 1, load<f32>(tap + (<usize>((o + 1) * ci + c) << 2)));
+  v = f32x4.replace_lane(v, 2, load<f32>(tap + (<usize>((o + 2) * ci + c) << 2)));
+  return f32x4.replace_lane(v, 3, load<f32>(tap + (<usize>((o + 3) * ci + c) << 2)));
+}
+
+/**
+ * U[pos] = (G g G^T)[pos] as 16 filters of [ci, co] floats at u, u + ci*co, ..; `scratch`
+ * holds 12 vectors (G g for four output channels).
+ */
+function transformFilter(w: usize, u: usize, scratch: usize, ci: i32, co: i32, flip: bool): void {
+  const posStep = <usize>(ci * co) << 2;
+  for (let c = 0; c < ci; c++) {
+    for (let o = 0; o < co; o += 4) {
+      // Gg: row r of the 4 x 3 product at scratch + (3r + q) * 16.
+      for (let q = 0; q < 3; q++) {
+        storeG(filterTap(w, q, c, o, ci, co, flip), filterTap(w, 3 + q, c, o, ci, co, flip), filterTap(w, 6 + q, c, o, ci, co, flip),
+          scratch + (<usize>q << 4), 48);
+      }
+      // (Gg) G^T: row r, position r*4 + s.
+      const to = u + (<usize>(c * co + o) << 2);
+      for (let r = 0; r < 4; r++) {
+        const row = scratch + <usize>r * 48;
+        storeG(v128.load(row), v128.load(row, 16), v128.load(row, 32), to + <usize>(r * 4) * posStep, posStep);
+      }
+    }
+  }
+}
+
+/** V[pos][tile][c] = (B^T d B)[pos] of every 4x4 input tile (stride 2) of the padded x. */
+function transformInput(x: usize, v: usize, n: i32, hp: i32, wp: i32, ci: i32, th: i32, tw: i32): void {
+  const pixel = <usize>ci << 2;
+  const row = <usize>wp * pixel;
+  const tiles = n * th * tw;
+  const posStep = <usize>(tiles * ci) << 2;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < th; i++) {
+      for (let j = 0; j < tw; j++) {
+        const tile = (b * th + i) * tw + j;
+        const from = x + <usize>(b * hp + 2 * i) * row + <usize>(2 * j) * pixel;
+        const to = v + <usize>(tile * ci) * 4;
+        for (let c: usize = 0; c < pixel; c += 16) {
+          // B^T d, one column s at a time, then (B^T d) B along the row.
+          const at = from + c;
+          let t00: v128, t01: v128, t02: v128, t03: v128, t10: v128, t11: v128, t12: v128, t13: v128;
+          let t20: v128, t21: v128, t22: v128, t23: v128, t30: v128, t31: v128, t32: v128, t33: v128;
+          {
+            const d0 = v128.load(at), d1 = v128.load(at + row), d2 = v128.load(at + 2 * row), d3 = v128.load(at + 3 * row);
+            t00 = f32x4.sub(d0, d2); t10 = f32x4.add(d1, d2); t20 = f32x4.sub(d2, d1); t30 = f32x4.sub(d1, d3);
+          }
+          {
+            const p = at + pixel;
+            const d0 = v128.load(p), d1 = v128.load(p + row), d2 = v128.load(p + 2 * row), d3 = v128.load(p + 3 * row);
+            t01 = f32x4.sub(d0, d2); t11 = f32x4.add(d1, d2); t21 = f32x4.sub(d2, d1); t31 = f32x4.sub(d1, d3);
+          }
+          {
+            const p = at + 2 * pixel;
+            const d0 = v128.load(p), d1 = v128.load(p + row), d2 = v128.load(p + 2 * row), d3 = v128.load(p + 3 * row);
+            t02 = f32x4.sub(d0, d2); t12 = f32x4.add(d1, d2); t22 = f32x4.sub(d2, d1); t32 = f32x4.sub(d1, d3);
+          }
+          {
+            const p = at + 3 * pixel;
+            const d0 = v128.load(p), d1 = v128.load(p + row), d2 = v128.load(p + 2 * row), d3 = v128.load(p + 3 * row);
+            t03 = f32x4.sub(d0, d2); t13 = f32x4.add(d1, d2); t23 = f32x4.sub(d2, d1); t33 = f32x4.sub(d1, d3);
+          }
+          const o = to + c;
+          v128.store(o, f32x4.sub(t00, t02)); v128.store(o + posStep, f32x4.add(t01, t02));
+          v128.store(o + 2 * posStep, f32x4.sub(t02, t01)); v128.store(o + 3 * posStep, f32x4.sub(t01, t03));
+          v128.store(o + 4 * posStep, f32x4.sub(t10, t12)); v128.store(o + 5 * posStep, f32x4.add(t11, t12));
+          v128.store(o + 6 * posStep, f32x4.sub(t12, t11)); v128.store(o + 7 * posStep, f32x4.sub(t11, t13));
+          v128.store(o + 8 * posStep, f32x4.sub(t20, t22)); v128.store(o + 9 * posStep, f32x4.add(t21, t22));
+          v128.store(o + 10 * posStep, f32x4.sub(t22, t21)); v128.store(o + 11 * posStep, f32x4.sub(t21, t23));
+          v128.store(o + 12 * posStep, f32x4.sub(t30, t32)); v128.store(o + 13 * posStep, f32x4.add(t31, t32));
+          v128.store(o + 14 * posStep, f32x4.sub(t32, t31)); v128.store(o + 15 * posStep, f32x4.sub(t31, t33));
+        }
+      }
+    }
+  }
+}
+
+/** y = A^T M A per tile, plus bias and ReLU; the last row or column of a tile is dropped past oh, ow. */
+function transformOutput(m: usize, y: usize, n: i32, oh: i32, ow: i32, co: i32, th: i32, tw: i32, bias: usize, relu: bool): void {
+  const tiles = n * th * tw;
+  const posStep = <usize>(tiles * co) << 2;
+  const pixel = <usize>co << 2;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < th; i++) {
+      for (let j = 0; j < tw; j++) {
+        const tile = (b * th + i) * tw + j;
+        const from = m + <usize>(tile * co) * 4;
+        const top = y + <usize>((b * oh + 2 * i) * ow + 2 * j) * pixel;
+        const down = 2 * i + 1 < oh;
+        const right = 2 * j + 1 < ow;
+        for (let c: usize = 0; c < pixel; c += 16) {
+          const at = from + c;
+          // Per row r of M: a_r = m_r0 + m_r1 + m_r2, b_r = m_r1 - m_r2 - m_r3.
+          let a0: v128, b0: v128, a1: v128, b1: v128, a2: v128, b2: v128, a3: v128, b3: v128;
+          {
+            const m0 = v128.load(at), m1 = v128.load(at + posStep), m2 = v128.load(at + 2 * posStep), m3 = v128.load(at + 3 * posStep);
+            a0 = f32x4.add(f32x4.add(m0, m1), m2); b0 = f32x4.sub(f32x4.sub(m1, m2), m3);
+          }
+          {
+            const p = at + 4 * posStep;
+            const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+            a1 = f32x4.add(f32x4.add(m0, m1), m2); b1 = f32x4.sub(f32x4.sub(m1, m2), m3);
+          }
+          {
+            const p = at + 8 * posStep;
+            const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+            a2 = f32x4.add(f32x4.add(m0, m1), m2); b2 = f32x4.sub(f32x4.sub(m1, m2), m3);
+          }
+          {
+            const p = at + 12 * posStep;
+            const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+            a3 = f32x4.add(f32x4.add(m0, m1), m2); b3 = f32x4.sub(f32x4.sub(m1, m2), m3);
+          }
+          const k = bias ? v128.load(bias + c) : f32x4.splat(0);
+          v128.store(top + c, finish(f32x4.add(f32x4.add(f32x4.add(a0, a1), a2), k), relu));
+          if (right) v128.store(top + pixel + c, finish(f32x4.add(f32x4.add(f32x4.add(b0, b1), b2), k), relu));
+          if (down) {
+            const below = top + <usize>ow * pixel;
+            v128.store(below + c, finish(f32x4.add(f32x4.sub(f32x4.sub(a1, a2), a3), k), relu));
+            if (right) v128.store(below + pixel + c, finish(f32x4.add(f32x4.sub(f32x4.sub(b1, b2), b3), k), relu));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * y (n x oh x ow x co) of a 3x3 stride-1 convolution of the padded x (n x hp x wp x ci, with
+ * hp >= 2*ceil(oh/2) + 2 and wp >= 2*ceil(ow/2) + 2: rows and columns past the valid
+ * ones are zeros) with W (3 x 3 x ci x co, or flipped as in conv2d). ci and co multiples of 4.
+ * Scratch: u (16*ci*co floats), packed (ci*co), v (16*T*ci), m (16*T*co) with T =
+ * n*ceil(oh/2)*ceil(ow/2) tiles, and 12 vectors at `scratch`.
+ */
+export function winograd3x3(
+  x: usize, w: usize, u: usize, packed: usize, v: usize, m: usize, scratch: usize, y: usize,
+  n: i32, hp: i32, wp: i32, ci: i32, oh: i32, ow: i32, co: i32,
+  bias: usize, relu: bool, flip: bool,
+): void {
+  const th = (oh + 1) >> 1;
+  const tw = (ow + 1) >> 1;
+  const tiles = n * th * tw;
+  transformFilter(w, u, scratch, ci, co, flip);
+  transformInput(x, v, n, hp, wp, ci, th, tw);
+  for (let pos = 0; pos < 16; pos++) {
+    // The tiles as a 1 x tiles image of ci channels, U[pos] as a 1x1 filter.
+    conv2d(v + (<usize>(pos * tiles * ci) << 2), u + (<usize>(pos * ci * co) << 2), packed, m + (<usize>(pos * tiles * co) << 2),
+      1, 1, tiles, ci, 1, tiles, co, 1, 1, 1, 1, 1, 1, 0, false, false);
+  }
+  transformOutput(m, y, n, oh, ow, co, th, tw, bias, relu);
+}
