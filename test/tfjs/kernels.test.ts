@@ -43,6 +43,8 @@ const cases: Case[] = [
   // odd output sizes (the last tile row and column cut).
   { name: '3x3 same, 16 -> 36 channels, odd sizes (Winograd)', x: [2, 9, 7, 16], filter: [3, 3, 16, 36], strides: 1, pad: 'same' },
   { name: '3x3 valid, 36 -> 16 channels (Winograd for the input gradient)', x: [2, 10, 9, 36], filter: [3, 3, 36, 16], strides: 1, pad: 'valid' },
+  { name: '3x3 same, 32 -> 68 channels, odd sizes (Winograd dW)', x: [1, 7, 9, 32], filter: [3, 3, 32, 68], strides: 1, pad: 'same' },
+  { name: '3x3 explicit asymmetric pad, 64 -> 32 (Winograd dW)', x: [1, 7, 6, 64], filter: [3, 3, 64, 32], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
   // Stride 2 with 8 input channels: the input gradient's phases run our SIMD conv.
   { name: '3x3 stride 2 same, 8 input channels', x: [2, 9, 8, 8], filter: [3, 3, 8, 4], strides: 2, pad: 'same' },
   // Rows of 32 KB: the SIMD kernel takes the 40 rows in three chunks (16, 16, 8).

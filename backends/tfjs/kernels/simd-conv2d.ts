@@ -101,7 +101,7 @@ function useWinograd(kh: number, kw: number, strides: number[], dilations: numbe
 }
 
 /** x [n, h, w, c] into `to` [n, h + pt + pb, w + pl + pr, c] with zero borders (only the borders are written besides x). */
-function copyPadded(from: Float32Array, to: Float32Array, [n, h, w, c]: number[], [[pt, pb], [pl, pr]]: [number, number][]): void {
+export function copyPadded(from: Float32Array, to: Float32Array, [n, h, w, c]: number[], [[pt, pb], [pl, pr]]: [number, number][]): void {
   if (pt + pb + pl + pr === 0) {
     to.set(from);
     return;

@@ -10,9 +10,9 @@ import asc from 'assemblyscript/asc';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-/** The kernel sources, by name (filter-gradient.as.ts -> filter-gradient). */
+/** The kernel sources, by name (filter-gradient.as.ts -> filter-gradient); *.lib.as.ts are code they share, compiled into them. */
 export function kernelNames(): string[] {
-  return readdirSync(HERE).filter((f) => f.endsWith('.as.ts')).map((f) => f.slice(0, -'.as.ts'.length)).sort();
+  return readdirSync(HERE).filter((f) => f.endsWith('.as.ts') && !f.endsWith('.lib.as.ts')).map((f) => f.slice(0, -'.as.ts'.length)).sort();
 }
 
 /** The .wasm of one kernel source: SIMD, optimised, no runtime (the kernels allocate nothing), no assertions. */

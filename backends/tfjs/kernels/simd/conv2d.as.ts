@@ -10,6 +10,8 @@
 // f32x4 accumulators; each reduction step costs 4 splat loads of x, 2 vector loads of W,
 // 8 multiplies and 8 adds).
 
+import { transformInputTiles } from './winograd.lib.as';
+
 @inline function splat(p: usize): v128 {
   return v128.load32_splat(p);
 }
@@ -249,57 +251,6 @@ function transformFilter(w: usize, u: usize, scratch: usize, ci: i32, co: i32, f
   }
 }
 
-/** V[pos][tile][c] = (B^T d B)[pos] of every 4x4 input tile (stride 2) of the padded x. */
-function transformInput(x: usize, v: usize, n: i32, hp: i32, wp: i32, ci: i32, th: i32, tw: i32): void {
-  const pixel = <usize>ci << 2;
-  const row = <usize>wp * pixel;
-  const tiles = n * th * tw;
-  const posStep = <usize>(tiles * ci) << 2;
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < th; i++) {
-      for (let j = 0; j < tw; j++) {
-        const tile = (b * th + i) * tw + j;
-        const from = x + <usize>(b * hp + 2 * i) * row + <usize>(2 * j) * pixel;
-        const to = v + <usize>(tile * ci) * 4;
-        for (let c: usize = 0; c < pixel; c += 16) {
-          // B^T d, one column s at a time, then (B^T d) B along the row.
-          const at = from + c;
-          let t00: v128, t01: v128, t02: v128, t03: v128, t10: v128, t11: v128, t12: v128, t13: v128;
-          let t20: v128, t21: v128, t22: v128, t23: v128, t30: v128, t31: v128, t32: v128, t33: v128;
-          {
-            const d0 = v128.load(at), d1 = v128.load(at + row), d2 = v128.load(at + 2 * row), d3 = v128.load(at + 3 * row);
-            t00 = f32x4.sub(d0, d2); t10 = f32x4.add(d1, d2); t20 = f32x4.sub(d2, d1); t30 = f32x4.sub(d1, d3);
-          }
-          {
-            const p = at + pixel;
-            const d0 = v128.load(p), d1 = v128.load(p + row), d2 = v128.load(p + 2 * row), d3 = v128.load(p + 3 * row);
-            t01 = f32x4.sub(d0, d2); t11 = f32x4.add(d1, d2); t21 = f32x4.sub(d2, d1); t31 = f32x4.sub(d1, d3);
-          }
-          {
-            const p = at + 2 * pixel;
-            const d0 = v128.load(p), d1 = v128.load(p + row), d2 = v128.load(p + 2 * row), d3 = v128.load(p + 3 * row);
-            t02 = f32x4.sub(d0, d2); t12 = f32x4.add(d1, d2); t22 = f32x4.sub(d2, d1); t32 = f32x4.sub(d1, d3);
-          }
-          {
-            const p = at + 3 * pixel;
-            const d0 = v128.load(p), d1 = v128.load(p + row), d2 = v128.load(p + 2 * row), d3 = v128.load(p + 3 * row);
-            t03 = f32x4.sub(d0, d2); t13 = f32x4.add(d1, d2); t23 = f32x4.sub(d2, d1); t33 = f32x4.sub(d1, d3);
-          }
-          const o = to + c;
-          v128.store(o, f32x4.sub(t00, t02)); v128.store(o + posStep, f32x4.add(t01, t02));
-          v128.store(o + 2 * posStep, f32x4.sub(t02, t01)); v128.store(o + 3 * posStep, f32x4.sub(t01, t03));
-          v128.store(o + 4 * posStep, f32x4.sub(t10, t12)); v128.store(o + 5 * posStep, f32x4.add(t11, t12));
-          v128.store(o + 6 * posStep, f32x4.sub(t12, t11)); v128.store(o + 7 * posStep, f32x4.sub(t11, t13));
-          v128.store(o + 8 * posStep, f32x4.sub(t20, t22)); v128.store(o + 9 * posStep, f32x4.add(t21, t22));
-          v128.store(o + 10 * posStep, f32x4.sub(t22, t21)); v128.store(o + 11 * posStep, f32x4.sub(t21, t23));
-          v128.store(o + 12 * posStep, f32x4.sub(t30, t32)); v128.store(o + 13 * posStep, f32x4.add(t31, t32));
-          v128.store(o + 14 * posStep, f32x4.sub(t32, t31)); v128.store(o + 15 * posStep, f32x4.sub(t31, t33));
-        }
-      }
-    }
-  }
-}
-
 /** y = A^T M A per tile, plus bias and ReLU; the last row or column of a tile is dropped past oh, ow. */
 function transformOutput(m: usize, y: usize, n: i32, oh: i32, ow: i32, co: i32, th: i32, tw: i32, bias: usize, relu: bool): void {
   const tiles = n * th * tw;
@@ -366,7 +317,7 @@ export function winograd3x3(
   const tw = (ow + 1) >> 1;
   const tiles = n * th * tw;
   transformFilter(w, u, scratch, ci, co, flip);
-  transformInput(x, v, n, hp, wp, ci, th, tw);
+  transformInputTiles(x, v, n, hp, wp, ci, th, tw);
   for (let pos = 0; pos < 16; pos++) {
     // The tiles as a 1 x tiles image of ci channels, U[pos] as a 1x1 filter.
     conv2d(v + (<usize>(pos * tiles * ci) << 2), u + (<usize>(pos * ci * co) << 2), packed, m + (<usize>(pos * tiles * co) << 2),

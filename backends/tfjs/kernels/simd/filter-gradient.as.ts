@@ -16,6 +16,8 @@
 // Memory is this module's own: the caller copies x and dy in and dW out, so nothing here
 // depends on tfjs' heap.
 
+import { transformInputTiles } from './winograd.lib.as';
+
 /** Bytes of x and dy rows a chunk may hold (L2 is 1-2 MB a core on the machines we target). */
 const CHUNK_BYTES: i32 = 512 * 1024;
 
@@ -163,4 +165,119 @@ export function filterGradient(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The weight gradient of a 3x3 stride-1 convolution by Winograd's F(3x3, 2x2) (Lavin & Gray
+// 2016): dW[p][q] = sum_ij x[i+p][j+q] dy[i][j] is, per 2x2 tile g of dy and the 4x4 tile d
+// of x it meets (stride 2),
+//
+//   dW += A^T [ (G g G^T) . (B^T d B) ] A,
+//
+//   G = [1 0; 1/2 1/2; 1/2 -1/2; 0 1]      A^T = [1 1 1 0; 0 1 -1 0; 0 1 1 1]
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 -1 0 1]
+//
+// 16 multiplies per channel pair and tile instead of 36. The sum over tiles is 16 GEMMs
+// M[pos] = Vx[pos]^T Vg[pos], run by filterGradient above as 1x1 weight gradients. B^T is
+// the forward transform's (winograd.lib.as.ts) with its last row negated; that sign, s_r s_c
+// with s = (1, 1, 1, -1), is folded into G g G^T here.
+
+/** The 4 values of G a (a = two vectors) times the signs (1, 1, 1, last), stored at `to`, to + step, .. */
+@inline function storeG2(a0: v128, a1: v128, to: usize, step: usize, last: v128): void {
+  const half = f32x4.splat(0.5);
+  v128.store(to, a0);
+  v128.store(to + step, f32x4.mul(half, f32x4.add(a0, a1)));
+  v128.store(to + 2 * step, f32x4.mul(half, f32x4.sub(a0, a1)));
+  v128.store(to + 3 * step, f32x4.mul(last, a1));
+}
+
+/** Vg[pos][tile][o] = s_r s_c (G g G^T)[pos] of every 2x2 tile of dy (n x 2th x 2tw x co); 8 vectors of scratch. */
+function transformGradientTiles(dy: usize, vg: usize, scratch: usize, n: i32, th: i32, tw: i32, co: i32): void {
+  const pixel = <usize>co << 2;
+  const row = <usize>(2 * tw) * pixel;
+  const tiles = n * th * tw;
+  const posStep = <usize>(tiles * co) << 2;
+  const minus = f32x4.splat(-1);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < th; i++) {
+      for (let j = 0; j < tw; j++) {
+        const tile = (b * th + i) * tw + j;
+        const from = dy + <usize>(b * 2 * th + 2 * i) * row + <usize>(2 * j) * pixel;
+        const to = vg + <usize>(tile * co) * 4;
+        for (let c: usize = 0; c < pixel; c += 16) {
+          // G g: rows r (4) x columns q (2) at scratch + (2r + q) * 16; the last row negated.
+          storeG2(v128.load(from + c), v128.load(from + row + c), scratch, 32, minus);
+          storeG2(v128.load(from + pixel + c), v128.load(from + row + pixel + c), scratch + 16, 32, minus);
+          // (G g) G^T, row r: positions 4r .. 4r+3, the last column negated.
+          for (let r = 0; r < 4; r++) {
+            const at = scratch + <usize>r * 32;
+            storeG2(v128.load(at), v128.load(at, 16), to + c + <usize>(4 * r) * posStep, posStep, minus);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dW[p][q][c][o] = (A^T M A)[p][q] from M[pos][c][o] (16 GEMM results of ci x co). */
+function transformWeights(m: usize, dw: usize, ci: i32, co: i32): void {
+  const posStep = <usize>(ci * co) << 2;
+  const tapStep = posStep;
+  for (let at: usize = 0; at < posStep; at += 16) {
+    // Per row r of M: e_r0 = m_r0 + m_r1 + m_r2, e_r1 = m_r1 - m_r2, e_r2 = m_r1 + m_r2 + m_r3.
+    let e00: v128, e01: v128, e02: v128, e10: v128, e11: v128, e12: v128;
+    let e20: v128, e21: v128, e22: v128, e30: v128, e31: v128, e32: v128;
+    {
+      const p = m + at;
+      const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+      e00 = f32x4.add(f32x4.add(m0, m1), m2); e01 = f32x4.sub(m1, m2); e02 = f32x4.add(f32x4.add(m1, m2), m3);
+    }
+    {
+      const p = m + at + 4 * posStep;
+      const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+      e10 = f32x4.add(f32x4.add(m0, m1), m2); e11 = f32x4.sub(m1, m2); e12 = f32x4.add(f32x4.add(m1, m2), m3);
+    }
+    {
+      const p = m + at + 8 * posStep;
+      const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+      e20 = f32x4.add(f32x4.add(m0, m1), m2); e21 = f32x4.sub(m1, m2); e22 = f32x4.add(f32x4.add(m1, m2), m3);
+    }
+    {
+      const p = m + at + 12 * posStep;
+      const m0 = v128.load(p), m1 = v128.load(p + posStep), m2 = v128.load(p + 2 * posStep), m3 = v128.load(p + 3 * posStep);
+      e30 = f32x4.add(f32x4.add(m0, m1), m2); e31 = f32x4.sub(m1, m2); e32 = f32x4.add(f32x4.add(m1, m2), m3);
+    }
+    // Then down the rows: tap (p, q) = 3p + q, each tap a ci x co block of dW.
+    const to = dw + at;
+    v128.store(to, f32x4.add(f32x4.add(e00, e10), e20));
+    v128.store(to + tapStep, f32x4.add(f32x4.add(e01, e11), e21));
+    v128.store(to + 2 * tapStep, f32x4.add(f32x4.add(e02, e12), e22));
+    v128.store(to + 3 * tapStep, f32x4.sub(e10, e20));
+    v128.store(to + 4 * tapStep, f32x4.sub(e11, e21));
+    v128.store(to + 5 * tapStep, f32x4.sub(e12, e22));
+    v128.store(to + 6 * tapStep, f32x4.add(f32x4.add(e10, e20), e30));
+    v128.store(to + 7 * tapStep, f32x4.add(f32x4.add(e11, e21), e31));
+    v128.store(to + 8 * tapStep, f32x4.add(f32x4.add(e12, e22), e32));
+  }
+}
+
+/**
+ * Overwrites dW (3 x 3 x ci x co at `dw`) of a 3x3 stride-1 conv from the padded x (n x hp x
+ * wp x ci, hp >= 2*th + 2, wp >= 2*tw + 2) and dy zero-padded to n x 2th x 2tw x co, th and
+ * tw the tile rows and columns (ceil(oh/2), ceil(ow/2)). ci and co multiples of 4. Scratch:
+ * vx (16*T*ci floats), vg (16*T*co), m (16*ci*co), 8 vectors at `scratch`; T = n*th*tw.
+ */
+export function winogradFilterGradient3x3(
+  x: usize, dy: usize, dw: usize, vx: usize, vg: usize, m: usize, scratch: usize,
+  n: i32, hp: i32, wp: i32, ci: i32, th: i32, tw: i32, co: i32,
+): void {
+  const tiles = n * th * tw;
+  transformInputTiles(x, vx, n, hp, wp, ci, th, tw);
+  transformGradientTiles(dy, vg, scratch, n, th, tw, co);
+  for (let pos = 0; pos < 16; pos++) {
+    // The tiles as a 1 x tiles image: M[pos] is the 1x1 weight gradient of Vx[pos] and Vg[pos].
+    filterGradient(vx + (<usize>(pos * tiles * ci) << 2), vg + (<usize>(pos * tiles * co) << 2), m + (<usize>(pos * ci * co) << 2),
+      1, 1, tiles, ci, 1, tiles, co, 1, 1, 1, 1, 1, 1, 0, 0);
+  }
+  transformWeights(m, dw, ci, co);
 }
