@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConvAxis, padAfter } from './conv-axes.ts';
 import { convNd } from './conv-nd.ts';
 import { copyPadded } from './simd-conv2d.ts';
-import { SimdModule, simdKernelsEnabled } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled, WINOGRAD_TILE_BYTES } from './simd/module.ts';
 import { WasmCalls } from './wasm-calls.ts';
 
 interface FilterGradientExports {
@@ -63,7 +63,8 @@ function simdPlaneFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.Tens
   const [n, h, w, ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
   const [rows, cols] = axes;
-  if (useWinograd(axes, ci, co)) return winogradFilterGradient(calls, x, dy, axes);
+  const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  if (useWinograd(axes, ci, co) && 16 * tiles * (ci + co) * 4 <= WINOGRAD_TILE_BYTES) return winogradFilterGradient(calls, x, dy, axes);
   const dwShape = [rows.kernel, cols.kernel, ci, co];
   const dwLength = rows.kernel * cols.kernel * ci * co;
   const { offsets: [xAt, dyAt, dwAt], views: [xIn, dyIn, dwOut] } = simd.arrays([n * h * w * ci, n * oh * ow * co, dwLength]);
@@ -86,7 +87,8 @@ function simdPlaneFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.Tens
  * conv with channels in fours, at least 32 in and out and 96 together. Measured on the
  * layers of bench/train-step.ts: 1.5-1.7x faster from 64 channels on, 1.05-1.15x at 32/64,
  * slower at 32/32 and below (its extra passes over memory cost more than its 16/36 of the
- * multiplies save). UNET_WINOGRAD=0 computes every dW directly.
+ * multiplies save); and tile buffers within WINOGRAD_TILE_BYTES. UNET_WINOGRAD=0 computes
+ * every dW directly.
  */
 function useWinograd(axes: ConvAxis[], ci: number, co: number): boolean {
   const shape = axes.every((a) => a.kernel === 3 && a.stride === 1 && a.dilation === 1 && padAfter(a) >= 0);

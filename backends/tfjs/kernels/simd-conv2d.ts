@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { SimdModule, simdKernelsEnabled } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled, WINOGRAD_TILE_BYTES } from './simd/module.ts';
 import type { WasmCalls } from './wasm-calls.ts';
 
 interface Conv2dExports {
@@ -65,13 +65,13 @@ export function simdConv2d(
   const [dh, dw] = dilations;
   const oh = Math.floor((h + pt + pb - (kh - 1) * dh - 1) / sh) + 1;
   const ow = Math.floor((w + pl + pr - (kw - 1) * dw - 1) / sw) + 1;
-  const winograd = useWinograd(kh, kw, strides, dilations, ci, co);
+  const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  const winograd = useWinograd(kh, kw, strides, dilations, ci, co) && 16 * tiles * (ci + co) * 4 <= WINOGRAD_TILE_BYTES;
   // Winograd's 4x4 tiles (stride 2) read up to row 2*ceil(oh/2) + 1: zero rows past the padding.
   const [extraH, extraW] = winograd ? [2 * Math.ceil(oh / 2) + 2 - (h + pt + pb), 2 * Math.ceil(ow / 2) + 2 - (w + pl + pr)].map((e) => Math.max(e, 0)) : [0, 0];
   const hp = h + pt + pb + extraH;
   const wp = w + pl + pr + extraW;
   const filterSize = kh * kw * ci * co;
-  const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   const scratch = winograd ? [16 * ci * co, 16 * tiles * ci, 16 * tiles * co, 48] : [0, 0, 0, 0];
   const { offsets, views } = simd.arrays([n * hp * wp * ci, filterSize, winograd ? ci * co : filterSize, n * oh * ow * co, co, ...scratch]);
   const [xAt, wAt, packedAt, yAt, biasAt, uAt, vAt, mAt, scratchAt] = offsets;
@@ -93,7 +93,8 @@ export function simdConv2d(
  * dilation, channels in fours; and at least 16 in and 32 out, where its 16 GEMMs with
  * 16/36 of the multiplies outweigh its three extra passes over memory (measured on the
  * layers of bench/train-step.ts: 1.2-1.8x faster from 32 output channels on, 1.2x slower
- * at 16). UNET_WINOGRAD=0 runs every conv directly, for comparison.
+ * at 16); and tile buffers within WINOGRAD_TILE_BYTES. UNET_WINOGRAD=0 runs every conv
+ * directly, for comparison.
  */
 function useWinograd(kh: number, kw: number, strides: number[], dilations: number[], ci: number, co: number): boolean {
   const shape = kh === 3 && kw === 3 && strides.every((s) => s === 1) && dilations.every((d) => d === 1);

@@ -18,6 +18,14 @@ export function simdKernelsEnabled(): boolean {
   return process.env.UNET_WASM_SIMD !== '0';
 }
 
+/**
+ * The most Winograd's tile buffers may take (the transformed input and output tiles, four
+ * times the input and output maps): above it, as for a single-threaded prediction of a large
+ * image, the direct kernels run instead, which need no more than a copy of the maps. A wasm
+ * memory holds 4 GiB at most.
+ */
+export const WINOGRAD_TILE_BYTES = 256 * 2 ** 20;
+
 export class SimdModule<Exports extends Record<string, unknown>> {
   private instance: WebAssembly.Instance | null = null;
 
