@@ -426,7 +426,21 @@ describe('the kernels leak nothing', () => {
           filter: [c.filter, seeded(size(c.filter), 8)],
         }, inputGradAttrs(c));
       }
+      if (c.dimRoundingMode !== 'ceil') {
+        // Our Conv2D and FusedConv2D (direct, Winograd, or handed to XNNPACK), with bias and ReLU.
+        const convInputs = { x: [c.x, seeded(size(c.x), 9)] as [number[], Float32Array], filter: [c.filter, seeded(size(c.filter), 10)] as [number[], Float32Array] };
+        const convAttrs = { strides: c.strides, pad: c.pad, dilations: c.dilation ?? 1, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode };
+        runKernel('Conv2D', convInputs, convAttrs);
+        runKernel('FusedConv2D', { ...convInputs, bias: [[c.filter[3]], seeded(c.filter[3], 11)] }, { ...convAttrs, activation: 'relu' });
+      }
     }
+    // MaxPoolGrad, Concat, SplitV, Identity.
+    const x: [number[], Float32Array] = [[2, 8, 6, 12], seeded(2 * 8 * 6 * 12, 12)];
+    runKernel('MaxPoolGrad', { dy: [[2, 4, 3, 12], seeded(2 * 4 * 3 * 12, 13)], input: x, output: [[2, 4, 3, 12], seeded(2 * 4 * 3 * 12, 14)] }, { filterSize: 2, strides: 2, pad: 'valid' });
+    tf.tidy(() => {
+      const t = tf.tensor(x[1], x[0]);
+      tf.split(tf.concat([t, tf.clone(t)], 3), [5, 19], 3);
+    });
     for (const c of cases3d) {
       runKernel('Conv3D', {
         x: [c.x, seeded(size(c.x), 31)],
