@@ -12,16 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
 import { PixelShuffle, Resize } from '../../backends/tfjs/layers/index.ts';
-import { relErr } from '../helpers/numeric.ts';
-
-/** Deterministic values in (-1, 1) with no ties. */
-function values(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: size }, () => {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    return a / 2147483648 - 1;
-  });
-}
+import { relErr, seededValues as values } from '../helpers/numeric.ts';
 
 /** A non-square map with channels that are not a multiple of 4. */
 const SHAPE: [number, number, number, number] = [2, 6, 8, 6];

@@ -8,18 +8,10 @@ import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.t
 import { OPTIMIZER_STEP, optimizerStepConfig } from '../../backends/tfjs/kernels/optimizer-step.ts';
 import { makeOptimizer } from '../../backends/tfjs/train/optimizers.ts';
 import type { TrainConfig } from '../../src/ir/types.ts';
+import { seededValues as values } from '../helpers/numeric.ts';
 
 type Opt = TrainConfig['optimizer'];
 const base: Opt = { kind: 'sgd', lr: 0.05, momentum: 0, nesterov: false, weightDecay: 0 };
-
-/** Deterministic values in (-1, 1). */
-function values(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: size }, () => {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    return a / 2147483648 - 1;
-  });
-}
 
 /** Three steps over two variables (37 values: SIMD lanes and a scalar tail; and 8); every weight and slot after them. */
 function train(config: Opt): { weights: Float32Array[]; slots: Float32Array[][]; calls: number } {

@@ -3,14 +3,9 @@
 // not depend on which path ran (UNET_WASM_SIMD).
 import { describe, expect, it } from 'vitest';
 import { averageGradients, splitFlat } from '../../backends/tfjs/train/parallel/average.ts';
+import { seededValues } from '../helpers/numeric.ts';
 
-function values(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: size }, () => {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    return (a / 2147483648 - 1) * 1e3;
-  });
-}
+const values = (size: number, seed: number) => seededValues(size, seed, 1e3);
 
 /** The definition: per element, sum_k share_k * part_k in float64, one rounding. */
 function reference(parts: Float32Array[][], shares: number[]): Float32Array[] {

@@ -107,7 +107,11 @@ function batchNormTrainGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     const n = rows * channels;
     const { offsets, views } = simd.arrays([n, n, n, channels, channels, channels, channels, channels, 9 * channels]);
     const [dyAt, xAt, dxAt, gAt, meanAt, varAt, dgAt, dbAt, scratch] = offsets;
-    [dys, xs, , g, m, v].forEach((from, i) => from && views[i].set(from));
+    views[0].set(dys);
+    views[1].set(xs);
+    views[3].set(g);
+    views[4].set(m);
+    views[5].set(v);
     simd.exports.batchNormBackward(dyAt, xAt, dxAt, rows, channels, gAt, meanAt, varAt, epsilon, dgAt, dbAt, scratch);
     dxs.set(views[2]);
     dgammas.set(views[6]);

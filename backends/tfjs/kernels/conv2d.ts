@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
+// wasm's own kernels are captured below for what ours does not cover.
+import '@tensorflow/tfjs-backend-wasm';
 import { simdConv2d, simdConv2dSupports } from './simd-conv2d.ts';
 import { type KernelArgs, WasmCalls } from './wasm-calls.ts';
 
 type ConvAttrs = tf.Conv2DAttrs & Partial<Pick<tf.FusedConv2DAttrs, 'activation'>>;
 
-/** The kernels we replaced, for what our SIMD conv does not cover (set when ours are registered). */
-const replaced: Record<string, tf.KernelFunc | undefined> = {};
+const tfjsKernels: Record<string, tf.KernelConfig> = {
+  Conv2D: tf.getKernel('Conv2D', 'wasm')!,
+  FusedConv2D: tf.getKernel('FusedConv2D', 'wasm')!,
+};
 
 /**
  * Conv2D and FusedConv2D (conv + bias + activation) with our SIMD kernel (simd-conv2d.ts)
@@ -43,14 +47,7 @@ function conv2d(kernelName: string) {
 }
 
 function fallback(kernelName: string, args: KernelArgs): tf.TensorInfo {
-  const original = replaced[kernelName];
-  if (!original) throw new Error(`wasm backend: no ${kernelName} kernel to fall back to`);
-  return original(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-}
-
-/** Called by registerWasmTrainingKernels with the kernel ours replaces. */
-export function keepReplaced(kernelName: string, original: tf.KernelFunc): void {
-  replaced[kernelName] = original;
+  return tfjsKernels[kernelName].kernelFunc(args as never) as tf.TensorInfo;
 }
 
 export const conv2DConfig: tf.KernelConfig = {

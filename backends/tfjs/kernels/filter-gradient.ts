@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConvAxis, padAfter } from './conv-axes.ts';
 import { convNd } from './conv-nd.ts';
 import { copyPadded } from './simd-conv2d.ts';
-import { SimdModule, simdKernelsEnabled, WINOGRAD_TILE_BYTES } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled, winogradTilesFit } from './simd/module.ts';
 import { WasmCalls } from './wasm-calls.ts';
 
 interface FilterGradientExports {
@@ -63,8 +63,7 @@ function simdPlaneFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.Tens
   const [n, h, w, ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
   const [rows, cols] = axes;
-  const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
-  if (useWinograd(axes, ci, co) && 16 * tiles * (ci + co) * 4 <= WINOGRAD_TILE_BYTES) return winogradFilterGradient(calls, x, dy, axes);
+  if (useWinograd(axes, ci, co) && winogradTilesFit(n, oh, ow, ci, co)) return winogradFilterGradient(calls, x, dy, axes);
   const dwShape = [rows.kernel, cols.kernel, ci, co];
   const dwLength = rows.kernel * cols.kernel * ci * co;
   const { offsets: [xAt, dyAt, dwAt], views: [xIn, dyIn, dwOut] } = simd.arrays([n * h * w * ci, n * oh * ow * co, dwLength]);

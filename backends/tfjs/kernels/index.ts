@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train.ts';
 import { concatConfig } from './concat-split.ts';
-import { conv2DConfig, fusedConv2DConfig, keepReplaced } from './conv2d.ts';
+import { conv2DConfig, fusedConv2DConfig } from './conv2d.ts';
 import { cpuResizeGradConfigs } from './cpu-resize-grad.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
@@ -46,11 +46,7 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
 function replaceKernel(config: tf.KernelConfig): void {
   const current = tf.getKernel(config.kernelName, config.backendName);
   if (current?.kernelFunc === config.kernelFunc) return;
-  if (current !== undefined) {
-    // Our Conv2D and FusedConv2D hand the cases they do not cover to the kernels they replace.
-    if (config.backendName === 'wasm') keepReplaced(config.kernelName, current.kernelFunc);
-    tf.unregisterKernel(config.kernelName, config.backendName);
-  }
+  if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
   // wasm's kernels bind their C functions in setupFunc, run when the backend starts; others
   // call them directly (its Sum calls its Transpose), so a replaced kernel keeps that setup.
   tf.registerKernel({ ...config, setupFunc: current?.setupFunc });

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { SimdModule, simdKernelsEnabled, WINOGRAD_TILE_BYTES } from './simd/module.ts';
+import { SimdModule, simdKernelsEnabled, winogradTilesFit } from './simd/module.ts';
 import type { WasmCalls } from './wasm-calls.ts';
 
 interface Conv2dExports {
@@ -65,8 +65,8 @@ export function simdConv2d(
   const [dh, dw] = dilations;
   const oh = Math.floor((h + pt + pb - (kh - 1) * dh - 1) / sh) + 1;
   const ow = Math.floor((w + pl + pr - (kw - 1) * dw - 1) / sw) + 1;
+  const winograd = useWinograd(kh, kw, strides, dilations, ci, co) && winogradTilesFit(n, oh, ow, ci, co);
   const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
-  const winograd = useWinograd(kh, kw, strides, dilations, ci, co) && 16 * tiles * (ci + co) * 4 <= WINOGRAD_TILE_BYTES;
   // Winograd's 4x4 tiles (stride 2) read up to row 2*ceil(oh/2) + 1: zero rows past the padding.
   const [extraH, extraW] = winograd ? [2 * Math.ceil(oh / 2) + 2 - (h + pt + pb), 2 * Math.ceil(ow / 2) + 2 - (w + pl + pr)].map((e) => Math.max(e, 0)) : [0, 0];
   const hp = h + pt + pb + extraH;

@@ -26,6 +26,12 @@ export function simdKernelsEnabled(): boolean {
  */
 export const WINOGRAD_TILE_BYTES = 256 * 2 ** 20;
 
+/** Whether Winograd's tiles of an oh x ow output (n images, ci in, co out) fit in WINOGRAD_TILE_BYTES. */
+export function winogradTilesFit(n: number, oh: number, ow: number, ci: number, co: number): boolean {
+  const tiles = n * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return 16 * tiles * (ci + co) * 4 <= WINOGRAD_TILE_BYTES;
+}
+
 export class SimdModule<Exports extends Record<string, unknown>> {
   private instance: WebAssembly.Instance | null = null;
 

@@ -13,6 +13,11 @@
   return decay ? f32x4.add(g, f32x4.mul(wd, w)) : g;
 }
 
+/** The same for one value of the scalar tail. */
+@inline function decayedScalar(g: f32, w: f32, wd: f32, decay: bool): f32 {
+  return decay ? g + wd * w : g;
+}
+
 /** SGD: buf = mu buf + g; w -= lr (nesterov ? g + mu buf : buf); without momentum w -= lr g. */
 export function sgdStep(w: usize, g: usize, buf: usize, n: i32, lr: f32, momentum: f32, nesterov: bool, weightDecay: f32): void {
   const decay = weightDecay != 0;
@@ -33,7 +38,7 @@ export function sgdStep(w: usize, g: usize, buf: usize, n: i32, lr: f32, momentu
   }
   for (; at < bytes; at += 4) {
     const wv = load<f32>(w + at);
-    const gv = decay ? load<f32>(g + at) + weightDecay * wv : load<f32>(g + at);
+    const gv = decayedScalar(load<f32>(g + at), wv, weightDecay, decay);
     let d = gv;
     if (useMomentum) {
       const b = momentum * load<f32>(buf + at) + gv;
@@ -70,7 +75,7 @@ export function adamStep(
   }
   for (; at < bytes; at += 4) {
     const wv = load<f32>(w + at);
-    const gv = decay ? load<f32>(g + at) + weightDecay * wv : load<f32>(g + at);
+    const gv = decayedScalar(load<f32>(g + at), wv, weightDecay, decay);
     const mv = beta1 * load<f32>(m + at) + oneMinusBeta1 * gv;
     const vv = beta2 * load<f32>(v + at) + oneMinusBeta2 * (gv * gv);
     store<f32>(m + at, mv);
@@ -104,7 +109,7 @@ export function rmspropStep(
   }
   for (; at < bytes; at += 4) {
     const wv = load<f32>(w + at);
-    const gv = decay ? load<f32>(g + at) + weightDecay * wv : load<f32>(g + at);
+    const gv = decayedScalar(load<f32>(g + at), wv, weightDecay, decay);
     const s = alpha * load<f32>(sq + at) + oneMinusAlpha * (gv * gv);
     store<f32>(sq + at, s);
     let d = gv / (Mathf.sqrt(s) + epsilon);
