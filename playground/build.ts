@@ -1,6 +1,8 @@
-// Bundles the playground with esbuild: playground/main.ts and the front end it imports
-// (grammar, resolve, shapes, rules, draw) into one browser script, specs as text.
-import { readFileSync } from 'node:fs';
+// Bundles the playground with esbuild: playground/main.ts, the front end it imports
+// (grammar, resolve, shapes, rules, draw) and CodeMirror into one browser script, specs as
+// text. The result is a static site: `npm run build:site` writes it, `unet serve` serves it.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -16,9 +18,19 @@ const shims: Plugin = {
   },
 };
 
+/** The site's files by name; the page loads its script by a relative URL, so any static host serves it. */
 export interface PlaygroundFiles {
   'index.html': string;
   'app.js': string;
+}
+
+/** Writes the site into `dir` (created if needed) and returns the paths written. */
+export function writeSite(files: PlaygroundFiles, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return Object.entries(files).map(([name, text]) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  });
 }
 
 export async function buildPlayground(): Promise<PlaygroundFiles> {

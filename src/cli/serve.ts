@@ -1,11 +1,10 @@
 // `unet serve [--port N] [--host H] [--out DIR]`: the playground, a static page that parses,
-// checks and draws specs in the browser. The server only hands out the two bundled files.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// checks and draws specs in the browser. The server only hands out the files of the static
+// site that `npm run build:site` writes (playground/build.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildPlayground, type PlaygroundFiles } from '../../playground/build.ts';
+import { buildPlayground, writeSite, type PlaygroundFiles } from '../../playground/build.ts';
 
 const TYPES = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' } as const;
 
@@ -53,9 +52,7 @@ export function register(program: Command): void {
     .action(async (opts: { port: number; host?: string; out?: string }) => {
       const files = await buildPlayground();
       if (opts.out) {
-        mkdirSync(opts.out, { recursive: true });
-        for (const [name, text] of Object.entries(files)) writeFileSync(join(opts.out, name), text);
-        process.stdout.write(`wrote ${join(opts.out, 'index.html')} and app.js\n`);
+        process.stdout.write(`wrote ${writeSite(files, opts.out).join(', ')}\n`);
         return;
       }
       // --port 0 picks a free port; print the one the system gave.

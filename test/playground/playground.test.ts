@@ -1,10 +1,12 @@
 // The playground without a browser: what it shows for a spec, and that its bundle is
 // browser-only (no node: imports left). The page itself needs Chromium, which CI lacks.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
-import { buildPlayground } from '../../playground/build.ts';
+import { buildPlayground, writeSite } from '../../playground/build.ts';
 
 describe('playground view', () => {
   it('draws the spec and fills the shape table', () => {
@@ -36,6 +38,27 @@ describe('playground bundle', () => {
     expect(files['app.js']).not.toMatch(/from\s*"node:/);
     expect(files['app.js']).toContain('Ronneberger2015');
     expect(files['index.html']).toContain('<script type="module" src="app.js">');
+  });
+
+  it('is a static site for any host: relative URLs only, nothing asked of a server', { timeout: 30_000 }, async () => {
+    const files = await buildPlayground();
+    const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'site');
+    expect(writeSite(files, dir)).toEqual([join(dir, 'index.html'), join(dir, 'app.js')]);
+    expect(readdirSync(dir).sort()).toEqual(['app.js', 'index.html']);
+    const urls = [...readFileSync(join(dir, 'index.html'), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    // The script by a relative path; the icon inline, so a host without one logs no 404.
+    expect(urls).toEqual(['data:,', 'app.js']);
+    expect(files['app.js']).not.toMatch(/\bfetch\(|XMLHttpRequest/);
+  });
+});
+
+describe('npm run build:site', () => {
+  it('writes the site into the folder it is given', { timeout: 30_000 }, () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'out');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'playground/site.ts', dir], { encoding: 'utf8' });
+    expect(out).toContain(join(dir, 'index.html'));
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('id="editor"');
+    expect(readFileSync(join(dir, 'app.js'), 'utf8')).toContain('Ronneberger2015');
   });
 });
 
