@@ -4,33 +4,29 @@ import attention from '../specs/attention.unet';
 import milesial from '../specs/milesial.unet';
 import ronneberger from '../specs/ronneberger2015.unet';
 import unet3d from '../specs/unet3d.unet';
-import { view, type View } from './app.ts';
+import { FILE, view, type View } from './app.ts';
+import { diagramPane } from './diagram.ts';
+import { specEditor } from './editor.ts';
 
 const EXAMPLES: Record<string, string> = { ronneberger2015: ronneberger, milesial, unet3d, attention };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const editor = $<HTMLTextAreaElement>('editor');
 const examples = $<HTMLSelectElement>('examples');
+const diagram = diagramPane($('diagram'));
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
-/** The offset of a 1-based line and column in the editor's text. */
-function offsetOf(text: string, line: number, column: number): number {
-  const lines = text.split('\n');
-  return lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
-}
 
 function show(v: View): void {
   // A failing spec keeps the last good diagram and table, dimmed, so the page does not jump
   // while typing.
   if (v.svg) {
-    $('diagram').innerHTML = v.svg;
+    diagram.show(v.svg);
     $('shapes').innerHTML = v.rows
       .map((r) => `<tr><td>${escape(r.stage)}</td><td>${r.level}</td><td>${r.path}</td><td>${escape(r.output)}</td><td class="num">${r.params}</td></tr>`)
       .join('');
     $('total').textContent = v.params ?? '';
   }
-  $('diagram').classList.toggle('stale', !v.svg);
+  $('figure').classList.toggle('stale', !v.svg);
   $('table').classList.toggle('stale', !v.svg);
   $('problems').hidden = v.diagnostics.length === 0;
   $('diagnostics').innerHTML = v.diagnostics
@@ -40,24 +36,25 @@ function show(v: View): void {
   $('diagnostics').onclick = (e) => {
     const i = (e.target as HTMLElement).closest('li')?.dataset['i'];
     const d = i === undefined ? undefined : v.diagnostics[Number(i)];
-    if (!d) return;
-    editor.focus();
-    editor.setSelectionRange(offsetOf(editor.value, d.line, d.column), offsetOf(editor.value, d.endLine, d.endColumn));
+    if (d && d.file === FILE) editor.select(d);
   };
+  editor.showDiagnostics(v.diagnostics, FILE);
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 const update = () => {
   clearTimeout(timer);
-  timer = setTimeout(() => show(view(editor.value)), 150);
+  timer = setTimeout(() => show(view(editor.text())), 150);
 };
 
+const editor = specEditor($('editor'), ronneberger, update);
 examples.innerHTML = Object.keys(EXAMPLES).map((k) => `<option>${k}</option>`).join('');
 examples.onchange = () => {
-  editor.value = EXAMPLES[examples.value]!;
-  show(view(editor.value));
+  editor.setText(EXAMPLES[examples.value]!);
+  clearTimeout(timer);
+  show(view(editor.text()));
+  diagram.reset();
 };
-editor.oninput = update;
-$('diagram').onclick = () => $('diagram').classList.toggle('actual');
-editor.value = ronneberger;
-show(view(editor.value));
+$('reset').onclick = () => diagram.reset();
+$('fit').onclick = () => diagram.fitAll();
+show(view(editor.text()));

@@ -1,12 +1,14 @@
 // The playground in a real browser: Debian's Chromium (package `chromium`) driven by
-// playwright-core, against `unet serve`'s server on a free 127.0.0.1 port. Checks the first
-// view, a diagnostic appearing while typing and the diagram following a fixed spec, with no
-// console error on the way. Skipped where /usr/bin/chromium is missing.
+// playwright-core, on the built static site served by a plain static file server on a free
+// 127.0.0.1 port (as any static host would; nothing of `unet serve`). Checks the first view,
+// highlighting, completion, a squiggle with its message while typing, zoom and pan of the
+// diagram, with no console error on the way. Skipped where /usr/bin/chromium is missing.
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servePlayground, type Playground } from '../../src/cli/serve.ts';
+import { buildPlayground, writeSite } from '../../playground/build.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -16,7 +18,7 @@ type Browser = import('playwright-core').Browser;
 type Page = import('playwright-core').Page;
 
 describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () => {
-  let server: Playground;
+  let server: StaticServer;
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
@@ -24,8 +26,10 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
 
   beforeAll(async () => {
     const { chromium } = await import('playwright-core');
+    const site = join(shots, 'site');
+    writeSite(await buildPlayground(), site);
     [server, browser] = await Promise.all([
-      servePlayground({ port: 0, host: '127.0.0.1' }),
+      serveStatic(site),
       chromium.launch({
         executablePath: CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -38,7 +42,7 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
     await page.goto(server.url, { waitUntil: 'load' });
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -46,59 +50,114 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
   });
 
   const boxes = () => page.locator('#diagram svg rect.box').count();
-  const setText = async (f: (text: string) => string) => page.locator('#editor').fill(f(await page.locator('#editor').inputValue()));
+  const content = () => page.locator('#editor .cm-content');
+  const editorText = () => content().evaluate((e) => [...e.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n'));
+  const setText = async (f: (text: string) => string) => content().fill(f(await editorText()));
+  /** Pane pixels per drawing unit, and the smallest label's size in pane pixels. */
+  const scale = () => page.locator('#diagram svg').evaluate((s: SVGSVGElement) => s.getScreenCTM()!.a);
+  const smallestLabel = () => page.locator('#diagram svg').evaluate((s: SVGSVGElement) => Math.min(...[...s.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)));
+  const viewBox = () => page.locator('#diagram svg').getAttribute('viewBox');
 
-  it('draws the default spec and fills the shape table with its parameter count', async () => {
+  it('shows the default spec highlighted, its diagram with legible labels and the shape table', async () => {
     await expect.poll(boxes).toBeGreaterThan(20);
     expect(await page.locator('#shapes tr').count()).toBe(15);
     expect(await page.locator('#shapes tr', { hasText: 'head' }).innerText()).toContain('2 x 388 x 388');
     expect(await page.locator('#total').innerText()).toBe('31,030,658');
     expect(await page.locator('#diagnostics li').count()).toBe(0);
     expect(await page.locator('#problems').isVisible()).toBe(false);
-    // Code is not soft-wrapped: an editor line is a spec line, as the diagnostics count them.
-    expect(await page.locator('#editor').evaluate((e) => getComputedStyle(e).whiteSpace)).toBe('pre');
     expect(await page.locator('#examples option').count()).toBeGreaterThan(1);
+    // Highlighting: keywords, the network's name, numbers, sizes, values and comments.
+    expect(await page.locator('.cm-line', { hasText: 'depth' }).first().locator('.tok-keyword').innerText()).toBe('depth');
+    expect(await page.locator('.tok-definition').first().innerText()).toBe('Ronneberger2015');
+    for (const cls of ['tok-number', 'tok-atom', 'tok-comment']) expect(await page.locator(`.${cls}`).count(), cls).toBeGreaterThan(2);
+    // Code is not soft-wrapped: an editor line is a spec line, as the diagnostics count them.
+    expect(await page.locator('.cm-lineWrapping').count()).toBe(0);
+    // Labels at least 9 px high on screen (their font is 10-11 units in the drawing).
+    expect(await smallestLabel()).toBeGreaterThanOrEqual(9);
     await page.screenshot({ path: join(shots, 'default.png') });
-
-    // The diagram fits its column; a click shows it at its own size, another fits it again.
-    const width = () => page.locator('#diagram svg').evaluate((e) => e.getBoundingClientRect().width);
-    const fitted = await width();
-    expect(fitted).toBeLessThanOrEqual(await page.locator('#diagram').evaluate((e) => e.clientWidth));
-    await page.locator('#diagram').click();
-    expect(await width()).toBeGreaterThan(fitted);
-    await page.locator('#diagram').click();
-    expect(await width()).toBe(fitted);
     expect(statSync(join(shots, 'default.png')).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);
   });
 
-  it('shows a typing error with its line and column, and the diagram follows the fixed spec', async () => {
+  it('zooms with the wheel, pans by dragging, and goes back with reset and fit', async () => {
+    const first = { scale: await scale(), viewBox: await viewBox() };
+    const pane = (await page.locator('#diagram').boundingBox())!;
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    await page.mouse.wheel(0, -400);
+    await expect.poll(scale).toBeGreaterThan(first.scale * 1.5);
+    const zoomed = (await viewBox())!.split(' ').map(Number);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + pane.width / 2 - 100, pane.y + pane.height / 2 - 50, { steps: 4 });
+    await page.mouse.up();
+    const panned = (await viewBox())!.split(' ').map(Number);
+    // Dragging left and up shows more of the right and bottom.
+    expect(panned[0]).toBeGreaterThan(zoomed[0]!);
+    expect(panned[1]).toBeGreaterThan(zoomed[1]!);
+    await page.locator('#reset').click();
+    expect({ scale: await scale(), viewBox: await viewBox() }).toEqual(first);
+    await page.locator('#fit').click();
+    expect(await scale()).toBeLessThan(first.scale);
+    const svg = (await page.locator('#diagram svg').boundingBox())!;
+    const whole = await page.locator('#diagram svg rect.box').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect()));
+    for (const r of whole) expect(r.right).toBeLessThanOrEqual(svg.x + svg.width + 0.5);
+    await page.locator('#reset').click();
+    expect(errors).toEqual([]);
+  });
+
+  it('completes the keywords valid at the cursor', async () => {
+    const original = await editorText();
+    await page.locator('.cm-line', { hasText: /^\s*epochs/ }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('lo');
+    const options = page.locator('.cm-tooltip-autocomplete .cm-completionLabel');
+    await expect.poll(() => options.allInnerTexts()).toContain('loss');
+    expect(await options.allInnerTexts()).not.toContain('depth');
+    await page.keyboard.press('Escape');
+    // At the top of the `unet` block, its own keywords.
+    await page.locator('.cm-line', { hasText: /^\s*depth/ }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('pad');
+    await expect.poll(() => options.allInnerTexts()).toEqual(['padding']);
+    // CodeMirror ignores Enter in the first 75 ms of a completion list (its interactionDelay).
+    await page.waitForTimeout(100);
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.cm-activeLine').innerText()).toMatch(/^\s*padding$/);
+    await setText(() => original);
+    expect(errors).toEqual([]);
+  });
+
+  it('squiggles a typing error with its message and hint on hover, and the diagram follows the fixed spec', async () => {
     const before = await boxes();
-    await setText((t) => t.replace(/depth\s+4/, 'depth   -1'));
-    const item = page.locator('#diagnostics li.error');
-    await expect.poll(() => item.count()).toBe(1);
-    expect(await item.innerText()).toMatch(/^8:11 the depth must be at least 1, found -1/);
+    await setText((t) => t.replace(/depth\s+4/, 'depth   -1').replace('padding    valid', 'pading     valid'));
+    const squiggles = page.locator('.cm-lintRange-error');
+    await expect.poll(() => squiggles.count()).toBe(2);
+    expect(await squiggles.allInnerTexts()).toEqual(['-1', 'pading']);
+    await squiggles.nth(1).hover();
+    const tooltip = page.locator('.cm-tooltip-lint');
+    await expect.poll(() => tooltip.count()).toBe(1);
+    expect(await tooltip.innerText()).toMatch(/unknown keyword `pading`[\s\S]*hint: did you mean `padding`\?/);
+    // The list under the editor says it too, with line and column.
+    const items = page.locator('#diagnostics li.error');
+    expect(await items.first().innerText()).toMatch(/^8:11 the depth must be at least 1, found -1/);
     expect(await page.locator('#report').innerText()).toContain('playground.unet:8:11');
-    expect(await page.locator('#problems').isVisible()).toBe(true);
     // The last good diagram and table stay, dimmed, so the page does not jump while typing.
-    expect(await page.locator('#diagram').getAttribute('class')).toContain('stale');
+    expect(await page.locator('#figure').getAttribute('class')).toContain('stale');
     expect(await page.locator('#table').getAttribute('class')).toContain('stale');
-    expect(await page.locator('#total').innerText()).toBe('31,030,658');
     await page.screenshot({ path: join(shots, 'error.png') });
 
-    // Clicking the diagnostic selects the bad value in the editor.
-    await item.click();
-    expect(await page.locator('#editor').evaluate((e: HTMLTextAreaElement) => e.value.slice(e.selectionStart, e.selectionEnd))).toBe('-1');
+    // Clicking a diagnostic selects its span in the editor.
+    await items.first().click();
+    expect(await page.evaluate(() => document.getSelection()?.toString())).toBe('-1');
 
-    // Depth 3 (the dropout moves to the new deepest encoder level): fewer boxes, no stale look.
-    await setText((t) => t.replace('depth   -1', 'depth   3').replace('level 4 {', 'level 3 {'));
+    // Depth 3 (the dropout moves to the new deepest encoder level): fewer boxes, no squiggle.
+    await setText((t) => t.replace('depth   -1', 'depth   3').replace('level 4 {', 'level 3 {').replace('pading ', 'padding'));
     await expect.poll(() => page.locator('#diagnostics li').count()).toBe(0);
+    await expect.poll(() => squiggles.count()).toBe(0);
     await expect.poll(boxes).toBeLessThan(before);
-    expect(await page.locator('#diagram').getAttribute('class')).not.toContain('stale');
-    expect(await page.locator('#problems').isVisible()).toBe(false);
+    expect(await page.locator('#figure').getAttribute('class')).not.toContain('stale');
     expect(await page.locator('#total').innerText()).toBe('7,696,258');
-    expect(await page.locator('#shapes tr', { hasText: 'head' }).innerText()).not.toContain('2 x 388 x 388');
-    await page.screenshot({ path: join(shots, 'depth3.png') });
     expect(errors).toEqual([]);
   });
 
@@ -107,7 +166,9 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
       await page.selectOption('#examples', example);
       await expect.poll(boxes).toBeGreaterThan(5);
       expect(await page.locator('#diagnostics li.error').count()).toBe(0);
+      expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
       expect(await page.locator('#total').innerText()).toMatch(/^\d{1,3}(,\d{3})*$/);
+      expect(await smallestLabel()).toBeGreaterThanOrEqual(9);
     }
     expect(errors).toEqual([]);
   });
