@@ -1,6 +1,6 @@
 // The playground in a real browser: Debian's Chromium (package `chromium`) driven by
 // playwright-core, on the built static site served by a plain static file server on a free
-// 127.0.0.1 port (as any static host would; nothing of `unet serve`). Checks the first view,
+// 127.0.0.1 port, from a sub-path (as any static host would; nothing of `unet serve`). Checks the first view,
 // highlighting, completion, a squiggle with its message while typing, zoom and pan of the
 // diagram, with no console error on the way. Skipped where /usr/bin/chromium is missing.
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
@@ -29,7 +29,8 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
     const site = join(shots, 'site');
     writeSite(await buildPlayground(), site);
     [server, browser] = await Promise.all([
-      serveStatic(site),
+      // The folder above the site: the page is opened from a sub-path, as on GitHub Pages.
+      serveStatic(shots),
       chromium.launch({
         executablePath: CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -41,7 +42,7 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
     });
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    await page.goto(server.url, { waitUntil: 'load' });
+    await page.goto(`${server.url}site/`, { waitUntil: 'load' });
   }, 60_000);
 
   afterAll(async () => {
