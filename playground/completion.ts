@@ -12,7 +12,8 @@ export function completeKeywords(context: CompletionContext): CompletionResult |
   if (!place.word && !context.explicit) return null;
   return {
     from: place.from,
-    options: keywordsIn(place.scope).map((k) => ({ label: k.name, type: 'keyword', detail: k.syntax, info: k.doc })),
+    // The label is the keyword; the detail is what follows it in the syntax.
+    options: keywordsIn(place.scope).map((k) => ({ label: k.name, type: 'keyword', detail: k.syntax.replace(new RegExp(`^${k.name}\\b\\s*`), ''), info: k.doc })),
     validFor: /^[A-Za-z_][A-Za-z0-9_]*$/,
   };
 }

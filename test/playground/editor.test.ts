@@ -77,7 +77,8 @@ describe('completion', () => {
     expect(labels).toContain('loss');
     expect(labels).toContain('augment');
     expect(labels).not.toContain('depth');
-    expect(result.options.find((o) => o.label === 'loss')!.detail).toBe(trainKeywords['loss']!.syntax);
+    expect(`loss ${result.options.find((o) => o.label === 'loss')!.detail}`).toBe(trainKeywords['loss']!.syntax);
+    expect(result.options.find((o) => o.label === 'augment')!.detail).toBe('{ ... }');
   });
 
   it('offers nothing for a value, and a bare line only when asked', () => {
