@@ -24,6 +24,7 @@ import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from '
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
 import { makeVolumePreparers } from './prepare-volume.ts';
+import { assertTrainingFits } from './memory-budget.ts';
 import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
 
 export interface SessionOptions {
@@ -152,12 +153,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const gaps = knownGaps(ir0, engine.name, true);
   if (gaps.length > 0) throw new Error(`cannot train ${ir0.name} on ${engine.name}:\n${gaps.join('\n')}`);
   const workers = replicaCount(options.workers ?? 1, engine.name);
+  const ir = withInputSize(ir0, size);
+  assertTrainingFits({ ir, batch: train.batch, engine: engine.name, workers });
   const model = buildModel(ir0, { inputSize: size, seed: train.seed });
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
   const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
   const paths = runPaths(options.out);
   const state = saved ? await loadCheckpoint(paths.last, model) : null;
-  const ir = withInputSize(ir0, size);
   const preparers = preparersFor(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
   // Replica 0 is `model` itself: its weights, optimizer state and batch-norm statistics are
