@@ -39,12 +39,17 @@ export async function readBinaryFile(path: string, what: string, expected?: Expe
   return bytes;
 }
 
+/** Reads a UTF-8 text file (a run's spec.unet, ...). */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  return (await readBinaryFile(path, what)).toString('utf8');
+}
+
 /**
  * Reads and parses a JSON file; `validate` (which throws with a message, or returns the
  * typed value) checks its content. Its message is prefixed with the path.
  */
 export async function readJsonFile<T>(path: string, what: string, validate: (value: unknown) => T = (v) => v as T): Promise<T> {
-  const text = (await readBinaryFile(path, what)).toString('utf8');
+  const text = await readTextFile(path, what);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -31,9 +31,9 @@ beforeAll(async () => {
   expect(trained.code, trained.stderr).toBe(0);
   expect((await unet('export', 'tiny.unet', '--onnx', 'tiny.onnx')).code).toBe(0);
   await writeImagePng(join(dir, 'image.png'), makeEllipses({ count: 1, size: 16, seed: 1 })[0].image);
-}, 120_000);
+}, 240_000);
 
-describe('damaged run files are named, with what is wrong', { timeout: 60_000 }, () => {
+describe('damaged run files are named, with what is wrong', { timeout: 120_000 }, () => {
   it('a truncated checkpoint.json (predict)', async () => {
     const { run, file } = damagedRun('best/checkpoint.json', half);
     const r = await unet('predict', run, 'image.png', '--out', join(run, 'masks'));
@@ -78,7 +78,7 @@ describe('damaged run files are named, with what is wrong', { timeout: 60_000 },
   });
 });
 
-describe('unet import names a bad or missing .onnx file', { timeout: 60_000 }, () => {
+describe('unet import names a bad or missing .onnx file', { timeout: 120_000 }, () => {
   const importing = (onnx: string) => unet('import', 'tiny.unet', '--onnx', onnx, '--out', join(dir, `imported-${onnx}`));
 
   it('random bytes', async () => {
