@@ -34,8 +34,8 @@ function toArray(tensor: TensorProto): WeightArray {
   return { data, shape };
 }
 
-function onnxLayers(bytes: Uint8Array): OnnxLayer[] {
-  const graph = decodeModel(bytes).graph;
+function onnxLayers(source: Uint8Array | ModelProto): OnnxLayer[] {
+  const graph = (source instanceof Uint8Array ? decodeModel(source) : source).graph;
   if (!graph) throw new Error('the ONNX file has no graph');
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name, t]));
   return (graph.node ?? [])
@@ -77,8 +77,8 @@ const filled = (n: number, value: number): WeightArray => ({ data: new Float32Ar
  * does so in eval mode) is restored as the identity after the folded conv: scale 1, mean 0,
  * variance 1 - epsilon, the folded bias as its offset.
  */
-export function weightsFromOnnx(model: Model, bytes: Uint8Array): ModelWeights {
-  const layers = onnxLayers(bytes);
+export function weightsFromOnnx(model: Model, source: Uint8Array | ModelProto): ModelWeights {
+  const layers = onnxLayers(source);
   const channels = new Map(model.nodes.map((n) => [n.id, n.shape.channels]));
   const params = model.nodes.filter((n): n is ParamNode => n.op === 'conv' || n.op === 'conv_transpose' || n.op === 'norm');
   const weights: ModelWeights = new Map();

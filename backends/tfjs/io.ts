@@ -7,9 +7,10 @@
 // model.json, which names that file, is replaced last by a rename. A reader sees either
 // the old model or the new one, never a mix; a crash leaves at most an unreferenced file.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { expectThat, readBinaryFile, readJsonFile, sizeOf, type ExpectedSize } from '../../src/io/read-file.ts';
 // Registers the custom layers, which deserialising a saved topology needs.
 import './layers/index.ts';
 
@@ -58,22 +59,42 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
   );
 }
 
+/** Bytes per value of a saved weight (tfjs weight specs); null when the size cannot be told (quantized, strings). */
+function bytesPerValue(spec: tf.io.WeightsManifestEntry): number | null {
+  if (spec.quantization || spec.dtype === 'string') return null;
+  return spec.dtype === 'bool' ? 1 : 4;
+}
+
+/** What a one-file weights group must hold, from its specs; undefined when it cannot be told. */
+function expectedGroupSize(specs: tf.io.WeightsManifestEntry[]): ExpectedSize | undefined {
+  let values = 0;
+  for (const spec of specs) {
+    if (bytesPerValue(spec) !== 4) return undefined;
+    values += spec.shape.reduce((a, b) => a * b, 1);
+  }
+  return sizeOf(values);
+}
+
+function asModelJson(value: unknown): tf.io.ModelJSON {
+  const m = value as Partial<tf.io.ModelJSON> | null;
+  expectThat(typeof m?.modelTopology === 'object' && m.modelTopology !== null, '`modelTopology` is missing');
+  expectThat(Array.isArray(m!.weightsManifest) && m!.weightsManifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights)), '`weightsManifest` must be a list of {paths, weights}');
+  return m as tf.io.ModelJSON;
+}
+
 /** Loads a model saved by saveModel (or any tfjs layers model directory with one weights group). */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const path = join(dir, MODEL_JSON);
-  let modelJSON: tf.io.ModelJSON;
-  try {
-    modelJSON = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the tfjs model ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const modelJSON = await readJsonFile(join(dir, MODEL_JSON), 'a tfjs layers model', asModelJson);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
     const buffers = await Promise.all(
-      manifest.flatMap((group) => group.paths).map(async (file) => {
-        const bytes = await readFile(join(dir, file));
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      }),
+      manifest.flatMap((group) =>
+        group.paths.map(async (file) => {
+          const expected = group.paths.length === 1 ? expectedGroupSize(group.weights) : undefined;
+          const bytes = await readBinaryFile(join(dir, file), "the model's weights", expected);
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        }),
+      ),
     );
     return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
   });

@@ -1,9 +1,9 @@
 // `unet import SPEC --onnx FILE --out RUN_DIR`: weights from a foreign ONNX file (e.g. a
 // PyTorch U-Net exported with torch.onnx.export) for the spec's network, matched by graph
 // position, saved as a run directory that `unet export` and prediction read like a trained one.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { weightsFromOnnx } from '../../backends/onnx/import.ts';
+import { readOnnxFile } from '../../backends/onnx/read.ts';
 import { verifyExport } from '../../backends/onnx/verify.ts';
 import { setTfjsWeights } from '../../backends/onnx/weights.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
@@ -33,6 +33,15 @@ function buildSize(model: Model, flag: string | undefined): number[] {
   return size as number[];
 }
 
+/** Runs f; its error, if any, is prefixed with the file it is about. */
+function namingFile<T>(path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
 async function run(specPath: string, flags: ImportFlags): Promise<void> {
   const { model, diagnostics, sources } = compileFile(specPath);
   if (!model) throw new Error(`${specPath} does not compile:\n${formatDiagnostics(diagnostics, sources)}`);
@@ -40,8 +49,8 @@ async function run(specPath: string, flags: ImportFlags): Promise<void> {
     throw new Error(`${specPath} normalises inputs with training-set statistics, which an ONNX file does not carry: use \`normalize unit\` or \`image\``);
   }
   assertFreshRunDir(flags.out);
-  const bytes = readFileSync(flags.onnx);
-  const weights = weightsFromOnnx(model, bytes);
+  const { bytes, model: onnxModel } = await readOnnxFile(flags.onnx);
+  const weights = namingFile(flags.onnx, () => weightsFromOnnx(model, onnxModel));
 
   await selectEngine('cpu');
   const size = buildSize(model, flags.inputSize);

@@ -2,6 +2,7 @@
 // directory (backends/tfjs/train/run-dir.ts). Flags override the spec's train section.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
+import { runPaths } from '../../backends/tfjs/train/run-dir.ts';
 import { prepareSession } from '../../backends/tfjs/train/session.ts';
 import { compileFile } from '../compile.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
@@ -47,6 +48,18 @@ function mergeFlags(train: TrainConfig, flags: TrainFlags): TrainConfig {
   };
 }
 
+/** The flags a resumed run cannot take: its config.json fixes them (--epochs, --engine and --workers may change). */
+const FIXED_BY_RUN: [keyof TrainFlags, string][] = [['batch', '--batch'], ['lr', '--lr'], ['seed', '--seed'], ['valSplit', '--val-split'], ['augment', '--augment']];
+
+/** Refuses --resume with a flag that would change the run midway (a silent ignore would surprise). */
+function refuseFixedFlags(flags: TrainFlags, out: string): void {
+  const given = FIXED_BY_RUN.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
+  if (given.length === 0) return;
+  throw new Error(
+    `${given.join(', ')} cannot change a run on --resume: ${runPaths(out).config} fixes them (only --epochs, --engine and --workers may change). Leave them out, or start a new run with another --out`,
+  );
+}
+
 /** Compiles the spec; prints diagnostics (warnings too) and throws on errors. */
 function compileSpec(path: string): Model {
   const { model, diagnostics, sources } = compileFile(path);
@@ -59,6 +72,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
   const compiled = compileSpec(specPath);
   const ir = { ...compiled, train: mergeFlags(compiled.train, flags) };
   const out = flags.out ?? `runs/${ir.name}`;
+  if (flags.resume) refuseFixedFlags(flags, out);
   let progress: Progress | null = null;
   const session = await prepareSession({
     ir,
@@ -67,6 +81,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     out,
     engine: flags.engine,
     resume: flags.resume ?? false,
+    epochs: flags.epochs,
     workers: flags.workers,
     onStart: ({ engine, workers, train: nTrain, val, steps, state, config, replaced }) => {
       if (replaced) process.stdout.write(`replacing the earlier run in ${out}\n`);
@@ -125,6 +140,6 @@ export function register(program: Command): void {
       1,
     )
     .option('--augment <statements>', 'augmentation in the spec language, over the spec\'s (e.g. "elastic grid 3 sigma 10; flip; rotate 15")', parseAugmentOption)
-    .option('--resume', "continue the run in --out from its last checkpoint with its config.json (only --epochs, --engine and --workers apply)")
+    .option('--resume', "continue the run in --out from its last checkpoint with its own config.json and data (only --epochs, --engine and --workers may change; other train flags are refused)")
     .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
 }

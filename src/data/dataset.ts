@@ -141,7 +141,7 @@ export function classTable(masks: RawPixels[], pairs: PairRef[], options: Folder
         const values = [...seen].sort((a, b) => a - b).join(', ');
         throw new DataError(
           label(pairs[i].maskPath, pairs[i].page),
-          `masks have more distinct values (${values}) than the ${options.numClasses} classes; pass maskValues to map them`,
+          `masks have more distinct values (${values}) than the ${options.numClasses} classes; set \`mask_values V0, V1, ...\` (one mask value per class) in the spec's train section to map them`,
         );
       }
     }

@@ -1,10 +1,11 @@
 // What `unet eval` scores: a training run (its best/ checkpoint in tfjs) or an exported ONNX
 // file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { predictionCheckpoint, tfjsPredictor, type Predictor } from '../../backends/tfjs/train/predictor.ts';
 import { readRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
 import { compileSource } from '../compile.ts';
+import { readTextFile } from '../io/read-file.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { Model } from '../ir/types.ts';
 import { isLegal } from '../shapes/infer.ts';
@@ -48,7 +49,7 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
     const checkpoint = predictionCheckpoint(path);
     const selected = await selectEngine(engine);
     const predictor = await tfjsPredictor(ir, checkpoint);
-    const spec = compileSource(readFileSync(runPaths(path).spec, 'utf8'), config.spec).model;
+    const spec = compileSource(await readTextFile(runPaths(path).spec, "a run's spec"), config.spec).model;
     return {
       dataIr: spec ? { ...spec, train: ir.train } : ir,
       ir,

@@ -2,10 +2,10 @@
 // onnxruntime: the same tiling and scoring as a run directory, without TensorFlow.js.
 // The network's IR comes from the `unet.ir` metadata that `unet export` stores in the file,
 // its input normalisation from `unet.input_normalization`.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createSession, runSession } from '../../backends/onnx/runtime.ts';
-import { decodeModel } from '../../backends/onnx/proto.ts';
+import type { ModelProto } from '../../backends/onnx/proto.ts';
+import { readOnnxFile } from '../../backends/onnx/read.ts';
 import type { Predictor } from '../../backends/tfjs/train/predictor.ts';
 import { compileSource } from '../compile.ts';
 import type { Normalizer } from '../data/normalize.ts';
@@ -24,8 +24,7 @@ export interface OnnxModel {
 }
 
 /** The metadata of an ONNX file as a map (unet.* keys written by backends/onnx/export.ts). */
-function metadataOf(bytes: Uint8Array): Map<string, string> {
-  const model = decodeModel(bytes);
+function metadataOf(model: ModelProto): Map<string, string> {
   return new Map((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
 }
 
@@ -74,13 +73,8 @@ function specIrOf(meta: Map<string, string>, path: string): Model | null {
 
 /** Opens an ONNX file written by `unet export`; other files are refused by name. */
 export async function openOnnxModel(path: string): Promise<OnnxModel> {
-  const bytes = new Uint8Array(await readFile(path));
-  let meta: Map<string, string>;
-  try {
-    meta = metadataOf(bytes);
-  } catch (error) {
-    throw new Error(`${path}: not a readable ONNX file (${(error as Error).message})`);
-  }
+  const { bytes, model: proto } = await readOnnxFile(path);
+  const meta = metadataOf(proto);
   const model = irOf(meta, path);
   const session = await createSession(bytes);
   const channels = model.input.channels;

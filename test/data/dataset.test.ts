@@ -128,7 +128,7 @@ describe('loadFolderDataset errors name the file', () => {
     await expectDataError(
       loadFolderDataset(dir, { numClasses: 2 }),
       join(dir, 'masks', 'b.png'),
-      /more distinct values \(0, 128, 255\) than the 2 classes/,
+      /more distinct values \(0, 128, 255\) than the 2 classes; set `mask_values V0, V1, ...` \(one mask value per class\) in the spec's train section/,
     );
   });
 });

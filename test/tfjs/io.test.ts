@@ -61,6 +61,6 @@ describe('saveModel / loadModel', () => {
   });
 
   it('names the file when there is no model', async () => {
-    await expect(loadModel(join(dir, 'missing'))).rejects.toThrow(`cannot read the tfjs model ${join(dir, 'missing', 'model.json')}`);
+    await expect(loadModel(join(dir, 'missing'))).rejects.toThrow(`${join(dir, 'missing', 'model.json')}: does not exist (expected a tfjs layers model)`);
   });
 });

@@ -2,9 +2,10 @@
 // state, in one JSON manifest and one binary file of float32 arrays. Written to a temp
 // directory and renamed into place, so a crash or Ctrl-C never leaves half a checkpoint.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { expectThat, readBinaryFile, readJsonFile, sizeOf } from '../../../src/io/read-file.ts';
 import type { TrainState } from './loop.ts';
 
 const MANIFEST = 'checkpoint.json';
@@ -62,12 +63,23 @@ export async function writeDirAtomically(dir: string, fill: (tmp: string) => Pro
   await rm(old, { recursive: true, force: true });
 }
 
+/** The manifest's structure, checked before its sizes are trusted to slice tensors.bin. */
+function asManifest(value: unknown): Manifest {
+  const m = value as Partial<Manifest> | null;
+  expectThat(m?.format === 'unet-checkpoint', "`format` must be 'unet-checkpoint'");
+  const shapes = [...(Array.isArray(m!.weights) ? m!.weights : [null]), ...(Array.isArray(m!.slots) ? m!.slots : [null])];
+  expectThat(shapes.every((t) => Array.isArray(t?.shape) && t.shape.every((n) => Number.isInteger(n) && n >= 0)), '`weights` and `slots` must be lists of entries with a `shape` of integers');
+  expectThat(typeof m!.state === 'object' && m!.state !== null && Number.isInteger(m!.state.epoch), '`state` must hold the loop state (`epoch`, ...)');
+  return m as Manifest;
+}
+
 /** Reads a checkpoint into the model (weights by name) and returns the loop state. */
 export async function loadCheckpoint(dir: string, model: tf.LayersModel): Promise<TrainState> {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) throw new Error(`${dir}: no checkpoint (${MANIFEST} missing)`);
-  const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-  const bytes = await readFile(join(dir, DATA));
+  const manifest = await readJsonFile(path, 'a checkpoint manifest', asManifest);
+  const values = [...manifest.weights, ...manifest.slots].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const bytes = await readBinaryFile(join(dir, DATA), "a checkpoint's tensors", sizeOf(values));
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let offset = 0;
   const take = (shape: number[]) => {

@@ -8,10 +8,12 @@
 //   best/          checkpoint with the best validation Dice: predict uses this
 //   model/         the same network in the tfjs layers format (backends/tfjs/io.ts)
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Normalizer } from '../../../src/data/normalize.ts';
 import type { Model, TrainConfig } from '../../../src/ir/types.ts';
+import { validateModel } from '../../../src/ir/validate.ts';
+import { expectThat, readJsonFile } from '../../../src/io/read-file.ts';
 import { drawChart } from './chart.ts';
 import type { EpochRecord } from './loop.ts';
 
@@ -77,9 +79,21 @@ export async function readRunDir(dir: string): Promise<{ ir: Model; config: RunC
     if (!existsSync(path)) throw new Error(`${dir}: not a training run (${path} is missing)`);
   }
   return {
-    ir: JSON.parse(await readFile(paths.ir, 'utf8')) as Model,
-    config: JSON.parse(await readFile(paths.config, 'utf8')) as RunConfig,
+    ir: await readJsonFile(paths.ir, "a run's IR", validateModel),
+    config: await readJsonFile(paths.config, "a run's configuration", asRunConfig),
   };
+}
+
+/** The fields of config.json that resuming, predicting and exporting rely on, checked before use. */
+function asRunConfig(value: unknown): RunConfig {
+  const c = value as Partial<RunConfig> | null;
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  expectThat(isObject(c), 'expected a JSON object');
+  expectThat(typeof c!.spec === 'string' && typeof c!.data === 'string', '`spec` and `data` must be strings');
+  expectThat(Array.isArray(c!.inputSize) && c!.inputSize.every((n) => Number.isInteger(n) && n > 0), '`inputSize` must be a list of positive integers');
+  expectThat(isObject(c!.normalizer) && isObject(c!.train), '`normalizer` and `train` must be objects');
+  expectThat(Number.isInteger(c!.train!.epochs) && Number.isInteger(c!.train!.batch), '`train.epochs` and `train.batch` must be integers');
+  return c as RunConfig;
 }
 
 /** Rewrites metrics.jsonl and chart.png from the whole history (also right after a resume). */

@@ -2,6 +2,7 @@
 // directory -> training loop with checkpoints. The run directory is written only once the
 // data, the engine and the model are ready, so a bad flag or a bad file leaves nothing behind.
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fitNormalizer } from '../../../src/data/normalize.ts';
 import { splitDataset } from '../../../src/data/split.ts';
@@ -23,6 +24,7 @@ import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from '
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
 import { makeVolumePreparers } from './prepare-volume.ts';
+import { assertTrainingFits } from './memory-budget.ts';
 import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
 
 export interface SessionOptions {
@@ -32,8 +34,10 @@ export interface SessionOptions {
   data: string;
   out: string;
   engine: EngineRequest;
-  /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs). */
+  /** Continue the run in `out` from its last checkpoint, with its own config.json and data. */
   resume: boolean;
+  /** --epochs as given (undefined: not given). On resume the run's own count applies without it. */
+  epochs?: number;
   /**
    * Data-parallel replicas (parallel/data-parallel.ts): the main thread and workers - 1
    * worker threads, each with its own engine. 'auto': the number of cores on the wasm
@@ -105,6 +109,12 @@ function preparersFor(ir: Model, normalizer: Normalizer): {
   return { train: (s, rng) => p.train(s as Sample, rng), val: (s, i) => p.val(s as Sample, i) };
 }
 
+/** A resumed run trains on its own data: another --data would change the split midway. */
+function refuseOtherData(given: string, own: string, configPath: string): void {
+  if (given === own || resolve(given) === resolve(own)) return;
+  throw new Error(`--data ${given} is not the data of the run (${configPath}: ${own}); --resume continues on the run's own data: pass --data ${own}, or start a new run with another --out`);
+}
+
 /** The number of data-parallel replicas for a --workers request on an engine. */
 export function replicaCount(request: number | 'auto', engine: string): number {
   if (request === 'auto') return engine === 'wasm' ? Math.max(1, cpus().length) : 1;
@@ -122,7 +132,9 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
   const replacing = !options.resume && holdsRun(options.out);
-  const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
+  if (saved) refuseOtherData(options.data, saved.config.data, runPaths(options.out).config);
+  // The run's own train section, schedule included; --epochs alone may extend or shorten it.
+  const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.epochs ?? saved.config.train.epochs } } : options.ir;
   refuse3dGaps(ir0, options.specPath);
   const samples: AnySample[] = await loadSamples(saved?.config.data ?? options.data, ir0);
   const train = ir0.train;
@@ -141,12 +153,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const gaps = knownGaps(ir0, engine.name, true);
   if (gaps.length > 0) throw new Error(`cannot train ${ir0.name} on ${engine.name}:\n${gaps.join('\n')}`);
   const workers = replicaCount(options.workers ?? 1, engine.name);
+  const ir = withInputSize(ir0, size);
+  assertTrainingFits({ ir, batch: train.batch, engine: engine.name, workers });
   const model = buildModel(ir0, { inputSize: size, seed: train.seed });
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
   const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
   const paths = runPaths(options.out);
   const state = saved ? await loadCheckpoint(paths.last, model) : null;
-  const ir = withInputSize(ir0, size);
   const preparers = preparersFor(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
   // Replica 0 is `model` itself: its weights, optimizer state and batch-norm statistics are
