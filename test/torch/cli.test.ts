@@ -14,7 +14,7 @@ import { withInputSize } from '../../src/shapes/infer.ts';
 import { buildModel } from '../../backends/tfjs/build.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { saveModel } from '../../backends/tfjs/io.ts';
-import { createRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
+import { createRunDir, openRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
 import { randomizeWeights } from '../fixtures/onnx/tfjs.ts';
 import { hasTorch, runPython, warnSkip } from './python.ts';
 import { TRAIN } from './train-config.ts';
@@ -85,7 +85,8 @@ test.skipIf(!hasTorch)('a run directory: its trained weights (batch-norm statist
   const run = join(root, 'run');
   const ir: Model = { ...withInputSize(compileFile('specs/ellipses.unet').model!, [16, 16]), train: TRAIN };
   const normalizer = { mode: 'dataset' as const, mean: [0.42], std: [0.17] };
-  await createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer, train: TRAIN });
+  openRunDir(run, 'train', { replace: false })(); // claimed and released: a run folder of this version
+  createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer, train: TRAIN });
   const tfModel = buildModel(ir);
   randomizeWeights(tfModel, 4); // stands in for training
   // model/ holds the run's best weights as a tfjs model (backends/tfjs/train/run-dir.ts).

@@ -23,7 +23,10 @@ import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from '
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
 import { makeVolumePreparers } from './prepare-volume.ts';
-import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
+import { initWeights } from './init-weights.ts';
+import { createRunDir, holdsRun, openRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
+import { checkpointDir } from '../../../src/io/checkpoints.ts';
+import { assertOutDir } from '../../../src/io/out-dir.ts';
 
 export interface SessionOptions {
   /** The compiled spec; its train section already has the flags merged in. */
@@ -34,6 +37,8 @@ export interface SessionOptions {
   engine: EngineRequest;
   /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs). */
   resume: boolean;
+  /** A run directory or .onnx file whose weights training starts from (a new run, fresh optimizer). */
+  init?: string;
   /**
    * Data-parallel replicas (parallel/data-parallel.ts): the main thread and workers - 1
    * worker threads, each with its own engine. 'auto': the number of cores on the wasm
@@ -52,6 +57,8 @@ export interface SessionOptions {
     /** A previous run in the directory was replaced. */
     replaced: boolean;
   }) => void;
+  /** Told when a dead process's lock on the run directory is taken over. */
+  onStaleLock?: (message: string) => void;
   onStep?: (info: StepInfo) => void;
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -116,10 +123,22 @@ export function replicaCount(request: number | 'auto', engine: string): number {
   return request;
 }
 
+/** The run in dir to resume: one this version wrote (marker) and trained on data (not `unet import`). */
+async function readResumable(dir: string): Promise<{ ir: Model; config: RunConfig }> {
+  const saved = await readRunDir(dir);
+  if (saved.config.data.startsWith('onnx:')) {
+    throw new Error(`${dir}: holds weights imported from ${saved.config.data.slice(5)}, not a training to resume; fine-tune them in a new run with --init ${dir} --out NEW`);
+  }
+  return saved;
+}
+
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
-  const saved = options.resume ? await readRunDir(options.out) : null;
-  // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
+  // The output-directory policy (src/io/out-dir.ts) first: a refused --out costs no loading.
+  assertOutDir(options.out, 'run');
+  if (options.resume && options.init !== undefined) throw new Error('--init starts a new run from weights; --resume continues one: give one of them');
+  const saved = options.resume ? await readResumable(options.out) : null;
+  // A fresh run replaces an earlier run in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
   const replacing = !options.resume && holdsRun(options.out);
   const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
@@ -142,10 +161,19 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   if (gaps.length > 0) throw new Error(`cannot train ${ir0.name} on ${engine.name}:\n${gaps.join('\n')}`);
   const workers = replicaCount(options.workers ?? 1, engine.name);
   const model = buildModel(ir0, { inputSize: size, seed: train.seed });
+  if (options.init !== undefined) await initWeights(model, ir0, options.init);
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
-  const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
+  const config: RunConfig = {
+    spec: options.specPath,
+    data: options.data,
+    engine: engine.name,
+    inputSize: size,
+    normalizer,
+    train,
+    ...(options.init === undefined ? {} : { init: options.init }),
+  };
   const paths = runPaths(options.out);
-  const state = saved ? await loadCheckpoint(paths.last, model) : null;
+  const state = saved ? await loadCheckpoint(checkpointDir(options.out, 'last'), model) : null;
   const ir = withInputSize(ir0, size);
   const preparers = preparersFor(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
@@ -164,10 +192,11 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       prepare: preparers.train,
       onStep: options.onStep,
       onEpoch: async (record, s) => {
-        await saveCheckpoint(paths.last, model, s);
-        if (record.valDice > best) {
+        const improved = record.valDice > best;
+        // One checkpoint folder; both pointers move to it when it is the best so far.
+        await saveCheckpoint(options.out, model, s, improved ? ['last', 'best'] : ['last']);
+        if (improved) {
           best = record.valDice;
-          await saveCheckpoint(paths.best, model, s);
           await saveModel(model, paths.model);
         }
         await writeHistory(options.out, s.history);
@@ -180,25 +209,29 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   return {
     stop: () => loop.stop(),
     run: async () => {
-      if (replacing) await clearRunDir(options.out);
-      await createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
-      options.onStart?.({
-        engine: engine.label,
-        workers,
-        train: split.train.length,
-        val: split.val.length,
-        steps: Math.ceil(split.train.length / train.batch),
-        state,
-        config,
-        replaced: replacing,
-      });
       try {
-        const { stopped } = await loop.run();
-        const final = loop.getState();
-        if (stopped) await saveCheckpoint(paths.last, model, final);
-        model.dispose();
-        tf.disposeVariables();
-        return { stopped, history: final.history };
+        const release = openRunDir(options.out, 'train', { replace: replacing, onStale: options.onStaleLock });
+        try {
+          createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
+          options.onStart?.({
+            engine: engine.label,
+            workers,
+            train: split.train.length,
+            val: split.val.length,
+            steps: Math.ceil(split.train.length / train.batch),
+            state,
+            config,
+            replaced: replacing,
+          });
+          const { stopped } = await loop.run();
+          const final = loop.getState();
+          if (stopped) await saveCheckpoint(options.out, model, final, ['last']);
+          model.dispose();
+          tf.disposeVariables();
+          return { stopped, history: final.history };
+        } finally {
+          release();
+        }
       } finally {
         await parallel?.dispose();
       }
