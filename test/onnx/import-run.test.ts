@@ -53,7 +53,6 @@ describe('unet import -> predict -> train --init', { timeout: 480_000 }, () => {
     // Far below a fresh start's (which is where training without --init begins).
     expect(firstLoss('from-run')).toBeLessThan(0.7 * firstLoss('fresh'));
     expect(JSON.parse(readFileSync(join(dir, 'from-run', 'config.json'), 'utf8')).init).toBe(join(dir, 'imported'));
-    console.log([firstLoss('from-run'), firstLoss('from-onnx'), firstLoss('fresh'), firstLoss('trained')]);
   });
 
   it('--init names a source that does not exist, and refuses with --resume', async () => {
