@@ -43,7 +43,11 @@ describe('unet import -> predict -> train --init', { timeout: 480_000 }, () => {
     // An imported run has no training to resume: the refusal says how to fine-tune it.
     const resumed = await train('imported', '--resume');
     expect(resumed.code).toBe(1);
-    expect(resumed.stderr).toMatch(/holds weights imported from .*trained\.onnx.*--init .*imported --out NEW/);
+    expect(resumed.stderr).toMatch(/holds weights imported from .*trained\.onnx, which --out would resume as a training; fine-tune them in a new run with --init .*imported --out NEW/);
+    // Nor is it replaced by a new training under the same name.
+    const replaced = await train('imported');
+    expect(replaced.code).toBe(1);
+    expect(replaced.stderr).toMatch(/which --out would replace; fine-tune them/);
 
     expect((await train('from-run', '--init', join(dir, 'imported'))).code).toBe(0);
     expect((await train('from-onnx', '--init', onnx)).code).toBe(0);

@@ -123,12 +123,20 @@ export function replicaCount(request: number | 'auto', engine: string): number {
   return request;
 }
 
+/**
+ * Refuses to resume or replace a run of `unet import`: it has no training to continue, and
+ * its weights are the point of it. Fine-tuning them is a new run.
+ */
+function refuseImportedRun(dir: string, config: RunConfig, action: string): void {
+  if (config.data.startsWith('onnx:')) {
+    throw new Error(`${dir}: holds weights imported from ${config.data.slice(5)}, which --out would ${action}; fine-tune them in a new run with --init ${dir} --out NEW`);
+  }
+}
+
 /** The run in dir to resume: one this version wrote (marker) and trained on data (not `unet import`). */
 async function readResumable(dir: string): Promise<{ ir: Model; config: RunConfig }> {
   const saved = await readRunDir(dir);
-  if (saved.config.data.startsWith('onnx:')) {
-    throw new Error(`${dir}: holds weights imported from ${saved.config.data.slice(5)}, not a training to resume; fine-tune them in a new run with --init ${dir} --out NEW`);
-  }
+  refuseImportedRun(dir, saved.config, 'resume as a training');
   return saved;
 }
 
@@ -141,6 +149,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   // A fresh run replaces an earlier run in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
   const replacing = !options.resume && holdsRun(options.out);
+  if (replacing) refuseImportedRun(options.out, (await readRunDir(options.out)).config, 'replace');
   const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
   refuse3dGaps(ir0, options.specPath);
   const samples: AnySample[] = await loadSamples(saved?.config.data ?? options.data, ir0);
