@@ -3,7 +3,7 @@
 // fsynced, renamed into place (rename is atomic on POSIX file systems), and the folder is
 // fsynced so the rename itself survives a power loss. Every file a run or a package is
 // made of is written through here.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let tempCount = 0;
@@ -64,9 +64,15 @@ function writeDurably(path: string, data: string | Uint8Array): void {
 /** Replaces (or creates) the file at path with data: temp file, fsync, rename, fsync of the folder. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temp = tempPath(path);
-  writeDurably(temp, data);
-  crashPoint();
-  renameSync(temp, path);
+  try {
+    writeDurably(temp, data);
+    crashPoint();
+    renameSync(temp, path);
+  } catch (error) {
+    // A failed write (disk full, a folder at path) leaves nothing behind.
+    rmSync(temp, { force: true });
+    throw error;
+  }
   crashPoint();
   fsyncPath(dirname(path));
 }
