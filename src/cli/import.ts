@@ -67,7 +67,7 @@ async function run(specPath: string, flags: ImportFlags): Promise<void> {
     train: model.train,
   };
   const tfModel = build(size);
-  const release = openRunDir(flags.out, 'import', { replace: false });
+  const release = openRunDir(flags.out, 'import', { replace: false, onStale: (message) => process.stderr.write(`${message}\n`) });
   try {
     createRunDir(flags.out, ir, config);
     // The imported weights as the run's last and best checkpoint, which predict and --init read.
