@@ -76,6 +76,6 @@ export function claimOutDir(dir: string, kind: OutputKind, command: string, file
   writeFileAtomic(markerPath(dir, kind), JSON.stringify(marker, null, 2) + '\n');
   for (const stale of earlier?.files.filter((f) => !files.includes(f)) ?? []) {
     // Only plain names of the earlier marker: a hand-edited marker cannot reach outside dir.
-    if (/^[\w.-]+$/.test(stale) && !stale.startsWith('..')) rmSync(join(dir, stale), { recursive: true, force: true });
+    if (/^[\w.-]+$/.test(stale) && stale !== '.' && stale !== '..') rmSync(join(dir, stale), { recursive: true, force: true });
   }
 }

@@ -53,6 +53,15 @@ describe('claimOutDir', () => {
     expect(readdirSync(dir).sort()).toEqual(['.unet-emit.json', 'mine.txt', 'model.py']);
   });
 
+  it("a hand-edited marker cannot make it remove the folder itself or anything outside", () => {
+    const dir = folder();
+    writeFileSync(join(dir, '.unet-emit.json'), JSON.stringify({ kind: 'torch-package', version: 1, command: 'emit torch', files: ['.', '..', '../x', 'mine.txt'] }));
+    writeFileSync(join(dir, 'mine.txt'), 'x');
+    claimOutDir(dir, 'torch-package', 'emit torch', ['model.py']);
+    expect(existsSync(root)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['.unet-emit.json']);
+  });
+
   it('refuses and writes nothing', () => {
     const dir = folder('mine.txt');
     expect(() => claimOutDir(dir, 'run', 'train', ['config.json'])).toThrow(/not written by/);
