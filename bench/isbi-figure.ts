@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { segmentImage, toMask } from '../backends/tfjs/train/segment.ts';
-import { readImage, readRaw, writeFileAtomic } from '../src/data/image-io.ts';
+import { readImage, readRaw } from '../src/data/image-io.ts';
+import { writeFileAtomic } from '../src/io/atomic.ts';
 import { openEvalModel } from '../src/eval/model-source.ts';
 
 const [run = 'runs/isbi2012', slice = '00', out = 'docs/images/isbi2012-result.png'] = process.argv.slice(2);

@@ -7,9 +7,10 @@
 // model.json, which names that file, is replaced last by a rename. A reader sees either
 // the old model or the new one, never a mix; a crash leaves at most an unreferenced file.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { isTempName, writeFileAtomic } from '../../src/io/atomic.ts';
 import { expectThat, readBinaryFile, readJsonFile, sizeOf, type ExpectedSize } from '../../src/io/read-file.ts';
 // Registers the custom layers, which deserialising a saved topology needs.
 import './layers/index.ts';
@@ -20,12 +21,6 @@ const WEIGHTS_FILE = /^weights\.[0-9a-f]+\.bin$/;
 export interface SaveOptions {
   /** Also save the optimizer's state (the model must be compiled). */
   includeOptimizer?: boolean;
-}
-
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(temp, data);
-  await rename(temp, path);
 }
 
 async function writeArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Promise<void> {
@@ -41,10 +36,11 @@ async function writeArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Pro
     weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
   };
   await mkdir(dir, { recursive: true });
-  await writeAtomically(join(dir, weightsFile), weights);
-  await writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJSON));
+  writeFileAtomic(join(dir, weightsFile), weights);
+  writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJSON));
+  // Earlier weights and what a crash left of an earlier save.
   for (const name of await readdir(dir)) {
-    if (WEIGHTS_FILE.test(name) && name !== weightsFile) await rm(join(dir, name), { force: true });
+    if ((WEIGHTS_FILE.test(name) && name !== weightsFile) || isTempName(name)) await rm(join(dir, name), { force: true });
   }
 }
 

@@ -2,11 +2,14 @@
 // process or torchrun/DistributedDataParallel) with its data pipeline (data.py, augment.py,
 // weight_map.py: the same recipe as `unet train`), README.md, ir.json, and optionally the
 // weights (weights.json + weights.bin, PyTorch layouts) and a run's normalisation
-// (normalizer.json). Written to a temp directory next to the target and renamed into place,
-// so a reader never sees half a package.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// (normalizer.json). Written under the output-directory policy (src/io/out-dir.ts): into a
+// new or empty folder or an earlier package, replacing only the package's own files, each
+// atomically (src/io/atomic.ts).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Normalizer } from '../../src/data/normalize.ts';
+import { writeFileAtomic } from '../../src/io/atomic.ts';
+import { claimOutDir } from '../../src/io/out-dir.ts';
 import type { Model, TrainConfig } from '../../src/ir/types.ts';
 import type { ModelWeights, NodeWeights } from '../onnx/weights.ts';
 import { lowerModule } from './lower.ts';
@@ -80,27 +83,15 @@ export function packageFiles(model: Model, options: EmitOptions): Map<string, st
   return files;
 }
 
-/** Writes the package to `dir` (replacing a previous package there) atomically. */
+/**
+ * Writes the package into dir: a new or empty folder or an earlier package (its marker
+ * .unet-emit.json); other folders and files are refused untouched. Files of an earlier
+ * package that this one lacks (weights of an emit with weights) are removed; nothing else.
+ */
 export function emitTorch(model: Model, dir: string, options: EmitOptions): string[] {
-  const target = resolve(dir);
   const files = packageFiles(model, options);
-  mkdirSync(dirname(target), { recursive: true });
-  const temp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
-  try {
-    chmodSync(temp, 0o755);
-    for (const [name, content] of files) writeFileSync(join(temp, name), content);
-    if (existsSync(target)) {
-      const old = `${temp}.old`;
-      renameSync(target, old);
-      renameSync(temp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(temp, target);
-    }
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
+  claimOutDir(dir, 'torch-package', 'emit torch', [...files.keys()]);
+  for (const [name, content] of files) writeFileAtomic(join(dir, name), content);
   return [...files.keys()];
 }
 

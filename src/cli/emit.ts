@@ -9,6 +9,7 @@ import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { loadExportSource } from './export.ts';
 import { loadModel } from './spec-input.ts';
+import { assertOutDir } from '../io/out-dir.ts';
 
 const TARGETS = ['torch'];
 
@@ -20,6 +21,8 @@ interface EmitFlags {
 
 async function run(target: string, input: string, flags: EmitFlags): Promise<void> {
   if (!TARGETS.includes(target)) throw new Error(`unknown target '${target}': expected one of ${TARGETS.join(', ')}`);
+  // Refused before anything loads (emitTorch checks again when it writes).
+  assertOutDir(flags.out, 'torch-package');
   const isRunDir = statSync(input, { throwIfNoEntry: false })?.isDirectory() ?? false;
   if (isRunDir || flags.seededWeights) {
     if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) throw new Error(`--seed must be a non-negative integer, found '${flags.seed}'`);
@@ -45,7 +48,7 @@ export function register(program: Command): void {
     .description('generate a PyTorch package (model.py, train.py for one or several GPUs, README.md)')
     .argument('<target>', `what to generate: ${TARGETS.join(', ')}`)
     .argument('<spec|run-dir>', 'a .unet spec, an IR .json file, or a run directory of `unet train` (its trained weights)')
-    .requiredOption('--out <dir>', 'the package directory to write (replaced atomically)')
+    .requiredOption('--out <dir>', 'the package folder: new, empty, or an earlier `unet emit torch` package (only its files are replaced)')
     .option('--seeded-weights', "ship the tfjs backend's seeded initial weights (weights.json + weights.bin)")
     .option('--seed <n>', "seed of those weights (default: the spec's train seed)")
     .addHelpText('after', '\nExamples:\n  unet emit torch specs/milesial.unet --out milesial-torch\n  unet emit torch runs/ellipses --out ellipses-torch')

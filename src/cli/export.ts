@@ -1,7 +1,7 @@
 // `unet export SPEC|RUN_DIR --onnx FILE`: the network as an ONNX file (opset 17), from a
 // spec with seeded initial weights or from a training run with its trained weights,
 // optionally proved equal to the tfjs model in onnxruntime (--verify).
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
 import { checkFixedSize, exportOnnx, OPSET } from '../../backends/onnx/export.ts';
@@ -15,6 +15,7 @@ import { compileFile, splitSpecName } from '../compile.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
 import type { Model } from '../ir/types.ts';
 import { withInputSize } from '../shapes/infer.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
 
 interface ExportFlags {
   onnx: string;
@@ -80,18 +81,6 @@ export async function loadExportSource(path: string, seed: number | undefined): 
   return fromSpec(path, seed);
 }
 
-/** Temp file and rename in the same directory: a reader never sees half a model. */
-function writeAtomically(path: string, bytes: Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
 async function run(input: string, flags: ExportFlags): Promise<void> {
   const opset = parseInteger(flags.opset, '--opset');
   if (opset !== OPSET) throw new Error(`--opset ${opset} is not supported: the onnx backend writes opset ${OPSET}`);
@@ -109,7 +98,7 @@ async function run(input: string, flags: ExportFlags): Promise<void> {
     fixedSize,
     inputNormalization: source.normalization,
   });
-  writeAtomically(flags.onnx, bytes);
+  writeFileAtomic(flags.onnx, bytes);
   const size = `${(bytes.length / 1e6).toFixed(1)} MB`;
   process.stdout.write(`wrote ${flags.onnx} (${size}, opset ${OPSET}, ${source.model.totals.params} parameters, ${source.weightsFrom})\n`);
   if (!flags.verify) return;

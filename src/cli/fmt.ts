@@ -1,9 +1,10 @@
 // `unet fmt SPEC [--write] [--check]`: the canonical form of a spec file.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseSource } from '../../grammar/index.ts';
 import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
 import { printSource } from '../printer.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
 
 export function register(program: Command): void {
   program
@@ -34,9 +35,7 @@ export function register(program: Command): void {
           process.exitCode = 1;
         }
       } else if (opts.write) {
-        const temp = `${path}.fmt-${process.pid}.tmp`;
-        writeFileSync(temp, printed);
-        renameSync(temp, path);
+        writeFileAtomic(path, printed);
       } else process.stdout.write(printed);
     });
 }

@@ -1,6 +1,7 @@
 // `unet import SPEC --onnx FILE --out RUN_DIR`: weights from a foreign ONNX file (e.g. a
 // PyTorch U-Net exported with torch.onnx.export) for the spec's network, matched by graph
-// position, saved as a run directory that `unet export` and prediction read like a trained one.
+// position, saved as a complete run directory (marker, spec, IR, config.json, a checkpoint,
+// model/) that predict, eval, export and `unet train --init` read like a trained one.
 import type { Command } from 'commander';
 import { weightsFromOnnx } from '../../backends/onnx/import.ts';
 import { readOnnxFile } from '../../backends/onnx/read.ts';
@@ -9,7 +10,10 @@ import { setTfjsWeights } from '../../backends/onnx/weights.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { saveModel } from '../../backends/tfjs/io.ts';
 import { lowerModel } from '../../backends/tfjs/lower.ts';
-import { assertFreshRunDir, createRunDir, runPaths, type RunConfig } from '../../backends/tfjs/train/run-dir.ts';
+import { saveCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
+import { initialState } from '../../backends/tfjs/train/loop.ts';
+import { createRunDir, holdsRun, openRunDir, runPaths, type RunConfig } from '../../backends/tfjs/train/run-dir.ts';
+import { assertOutDir } from '../io/out-dir.ts';
 import { compileFile } from '../compile.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
 import type { Model } from '../ir/types.ts';
@@ -48,7 +52,10 @@ async function run(specPath: string, flags: ImportFlags): Promise<void> {
   if (model.train.normalize === 'dataset') {
     throw new Error(`${specPath} normalises inputs with training-set statistics, which an ONNX file does not carry: use \`normalize unit\` or \`image\``);
   }
-  assertFreshRunDir(flags.out);
+  // Import writes only into a new or empty folder: a run's folder (even an imported one) is
+  // not replaced by other weights under the same name.
+  assertOutDir(flags.out, 'run');
+  if (holdsRun(flags.out)) throw new Error(`--out ${flags.out}: already holds a run; give a new or empty folder`);
   const { bytes, model: onnxModel } = await readOnnxFile(flags.onnx);
   const weights = namingFile(flags.onnx, () => weightsFromOnnx(model, onnxModel));
 
@@ -68,8 +75,16 @@ async function run(specPath: string, flags: ImportFlags): Promise<void> {
     normalizer: { mode: model.train.normalize },
     train: model.train,
   };
-  await createRunDir(flags.out, ir, config);
-  await saveModel(build(size), runPaths(flags.out).model);
+  const tfModel = build(size);
+  const release = openRunDir(flags.out, 'import', { replace: false, onStale: (message) => process.stderr.write(`${message}\n`) });
+  try {
+    createRunDir(flags.out, ir, config);
+    // The imported weights as the run's last and best checkpoint, which predict and --init read.
+    await saveCheckpoint(flags.out, tfModel, initialState(tfModel, model.train), ['last', 'best']);
+    await saveModel(tfModel, runPaths(flags.out).model);
+  } finally {
+    release();
+  }
   process.stdout.write(`imported ${weights.size} parametrised layers of ${flags.onnx} into ${flags.out} (${model.totals.params} parameters)\n`);
   if (!flags.verify) return;
 

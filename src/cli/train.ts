@@ -20,6 +20,7 @@ interface TrainFlags {
   seed?: number;
   valSplit?: number;
   resume?: boolean;
+  init?: string;
   workers: number | 'auto';
   augment?: Partial<AugmentConfig>;
 }
@@ -34,6 +35,10 @@ function numberFlag(expected: string, ok: (n: number) => boolean): (value: strin
 }
 
 const positiveInt = numberFlag('a positive integer', (n) => Number.isInteger(n) && n > 0);
+
+/** The signals that stop training cleanly, and the exit code of each (128 + its number). */
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as Record<NodeJS.Signals, number>;
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** The spec's train section with the flags merged over it. */
 function mergeFlags(train: TrainConfig, flags: TrainFlags): TrainConfig {
@@ -82,7 +87,9 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     engine: flags.engine,
     resume: flags.resume ?? false,
     epochs: flags.epochs,
+    init: flags.init,
     workers: flags.workers,
+    onStaleLock: (message) => process.stderr.write(`${message}\n`),
     onStart: ({ engine, workers, train: nTrain, val, steps, state, config, replaced }) => {
       if (replaced) process.stdout.write(`replacing the earlier run in ${out}\n`);
       const t = config.train;
@@ -96,21 +103,22 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     onStep: (info) => progress?.step(info),
     onEpoch: (record) => progress?.epoch(record),
   });
-  // Ctrl-C: finish the step, write last/, exit 130 (128 + SIGINT). A second Ctrl-C quits at once.
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    progress?.log('interrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit now)');
+  // Ctrl-C, and SIGTERM (timeout, docker stop, batch schedulers): finish the step, write the
+  // last checkpoint, exit 128 + the signal's number (130, 143). The same signal again quits at once.
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(EXIT_CODES[signal]);
+    interrupted = signal;
+    progress?.log(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: finishing the current step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit now)`);
     session.stop();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   const { stopped, history } = await session.run();
-  process.off('SIGINT', onSigint);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
   (progress as Progress | null)?.stop();
   if (stopped) {
-    process.stdout.write(`stopped: checkpoint in ${out}/last; continue with --resume\n`);
-    process.exitCode = 130;
+    process.stdout.write(`stopped: checkpoint in ${out} (last.json); continue with --resume\n`);
+    process.exitCode = EXIT_CODES[interrupted ?? 'SIGINT'];
     return;
   }
   const best = history.reduce((a, b) => (b.valDice > a.valDice ? b : a), history[0]);
@@ -140,6 +148,7 @@ export function register(program: Command): void {
       1,
     )
     .option('--augment <statements>', 'augmentation in the spec language, over the spec\'s (e.g. "elastic grid 3 sigma 10; flip; rotate 15")', parseAugmentOption)
+    .option('--init <run|onnx>', 'start from the weights of a run directory (its best checkpoint) or an .onnx file: fine-tuning, as a new run with a fresh optimizer')
     .option('--resume', "continue the run in --out from its last checkpoint with its own config.json and data (only --epochs, --engine and --workers may change; other train flags are refused)")
     .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
 }

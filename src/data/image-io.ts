@@ -1,8 +1,7 @@
 // Image and mask files <-> Image2D / Mask2D through sharp (libvips): PNG and TIFF, 8 and
 // 16 bit, grayscale and RGB, and the multi-page TIFF stacks of the ISBI 2012 challenge.
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../io/atomic.ts';
 import { DataError } from './errors.ts';
 import type { Image2D, Mask2D } from './types.ts';
 
@@ -88,18 +87,6 @@ export async function readImageStack(path: string): Promise<Image2D[]> {
   const out: Image2D[] = [];
   for (let p = 0; p < pages; p++) out.push(await readImage(path, p));
   return out;
-}
-
-/** Writes bytes to `path` atomically: a temporary file in the same folder, then a rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
 }
 
 /** Encodes 8-bit HWC pixels (1 or 3 channels) as PNG bytes. */

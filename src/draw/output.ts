@@ -1,8 +1,8 @@
 // The diagram to a file: SVG as text, PNG rasterised by sharp (librsvg, with the system's
 // fonts). Written to a temp file and renamed, so a failed write never leaves half a file.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../io/atomic.ts';
 
 export type DiagramFormat = 'svg' | 'png';
 
@@ -29,12 +29,9 @@ function reason(e: NodeJS.ErrnoException, path: string): string {
 
 export async function writeDiagram(path: string, svg: string): Promise<void> {
   const data = diagramFormat(path) === 'png' ? await svgToPng(svg) : svg;
-  const temp = `${path}.draw-${process.pid}.tmp`;
   try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
+    writeFileAtomic(path, data);
   } catch (e) {
-    rmSync(temp, { force: true });
     throw new Error(`cannot write ${path}: ${reason(e as NodeJS.ErrnoException, path)}`);
   }
 }

@@ -1,4 +1,4 @@
-// What `unet eval` scores: a training run (its best/ checkpoint in tfjs) or an exported ONNX
+// What `unet eval` scores: a training run (its best checkpoint in tfjs) or an exported ONNX
 // file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
 import { existsSync, statSync } from 'node:fs';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';

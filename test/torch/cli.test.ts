@@ -14,7 +14,7 @@ import { withInputSize } from '../../src/shapes/infer.ts';
 import { buildModel } from '../../backends/tfjs/build.ts';
 import { selectEngine } from '../../backends/tfjs/engines.ts';
 import { saveModel } from '../../backends/tfjs/io.ts';
-import { createRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
+import { createRunDir, openRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
 import { randomizeWeights } from '../fixtures/onnx/tfjs.ts';
 import { hasTorch, runPython, warnSkip } from './python.ts';
 import { TRAIN } from './train-config.ts';
@@ -56,7 +56,8 @@ test('a spec: model.py, train.py and its data pipeline, README.md, ir.json and n
   const r = unet('emit', 'torch', 'specs/ellipses.unet', '--out', out);
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/wrote .*plain: model\.py, train\.py, data\.py, augment\.py, weight_map\.py, README\.md, ir\.json \(\d+ parameters, no weights\)/);
-  expect(readdirSync(out).sort()).toEqual(['README.md', 'augment.py', 'data.py', 'ir.json', 'model.py', 'train.py', 'weight_map.py']);
+  // .unet-emit.json: the marker that lets a later emit replace these files (src/io/out-dir.ts).
+  expect(readdirSync(out).sort()).toEqual(['.unet-emit.json', 'README.md', 'augment.py', 'data.py', 'ir.json', 'model.py', 'train.py', 'weight_map.py']);
 });
 
 test('an unknown target or a broken spec fails with a message and exit code 1', () => {
@@ -85,7 +86,8 @@ test.skipIf(!hasTorch)('a run directory: its trained weights (batch-norm statist
   const run = join(root, 'run');
   const ir: Model = { ...withInputSize(compileFile('specs/ellipses.unet').model!, [16, 16]), train: TRAIN };
   const normalizer = { mode: 'dataset' as const, mean: [0.42], std: [0.17] };
-  await createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer, train: TRAIN });
+  openRunDir(run, 'train', { replace: false })(); // claimed and released: a run folder of this version
+  createRunDir(run, ir, { spec: 'specs/ellipses.unet', data: 'none', engine: 'cpu', inputSize: [16, 16], normalizer, train: TRAIN });
   const tfModel = buildModel(ir);
   randomizeWeights(tfModel, 4); // stands in for training
   // model/ holds the run's best weights as a tfjs model (backends/tfjs/train/run-dir.ts).

@@ -13,6 +13,7 @@ import { readRaw, writeImagePng, writeMaskPng } from '../../src/data/image-io.ts
 import { VALID_SPEC } from './helpers.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 import { runUnet, UNET } from '../helpers/cli.ts';
+import { checkpointDir } from '../../src/io/checkpoints.ts';
 
 await tf.setBackend('cpu');
 
@@ -110,7 +111,7 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     const straight = await train('straight', '--epochs', '2');
     expect(straight.code, straight.stderr).toBe(0);
     expect(straight.stdout).toMatch(/epoch 2\/2 .*val Dice \d\.\d{4}/);
-    for (const f of ['spec.unet', 'ir.json', 'config.json', 'metrics.jsonl', 'chart.png', 'best', 'last', 'model/model.json']) {
+    for (const f of ['spec.unet', 'ir.json', 'config.json', 'metrics.jsonl', 'chart.png', '.unet-run.json', 'last.json', 'best.json', 'model/model.json']) {
       expect(existsSync(join(dir, 'straight', f)), f).toBe(true);
     }
     const lines = readFileSync(join(dir, 'straight', 'metrics.jsonl'), 'utf8').trim().split('\n');
@@ -126,11 +127,11 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     const resumed = await train('resumed', '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('resuming after epoch 1');
-    const weights = (run: string) => readFileSync(join(dir, run, 'last', 'tensors.bin'));
+    const weights = (run: string) => readFileSync(join(checkpointDir(join(dir, run), 'last'), 'tensors.bin'));
     expect(weights('resumed').equals(weights('straight'))).toBe(true);
   });
 
-  it('Ctrl-C finishes the step, writes last/ and exits 130', async () => {
+  it('Ctrl-C finishes the step, writes the last checkpoint and exits 130', async () => {
     const args = ['train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--epochs', '200'];
     const child = spawn('node', [UNET, ...args, '--out', join(dir, 'interrupted')]);
     let stdout = '';
@@ -142,7 +143,7 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
     expect(stdout).toContain('continue with --resume');
-    const state = JSON.parse(readFileSync(join(dir, 'interrupted', 'last', 'checkpoint.json'), 'utf8')).state;
+    const state = JSON.parse(readFileSync(join(checkpointDir(join(dir, 'interrupted'), 'last'), 'checkpoint.json'), 'utf8')).state;
     expect(state.epoch).toBeGreaterThanOrEqual(1);
   });
 
@@ -160,7 +161,7 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     expect(existsSync(join(dir, 'pred', 'shapes_prob.png'))).toBe(true);
 
     const { ir } = await readRunDir(run);
-    const predictor = await tfjsPredictor(ir, join(run, 'best'));
+    const predictor = await tfjsPredictor(ir, checkpointDir(run, 'best'));
     const x = makeEllipses({ count: 2, size: 16, seed: 5 }).flatMap((s) => Array.from(s.image.data));
     const fromCheckpoint = await predictor(Float32Array.from(x), 2, 16, 16);
     const saved = await loadModel(join(run, 'model'));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
 import { TrainingLoop, type EpochRecord, type LoopOptions } from '../../backends/tfjs/train/loop.ts';
 import { asIs, flatWeights, tinyConfig, tinyData, tinyModel } from './helpers.ts';
+import { checkpointDir } from '../../src/io/checkpoints.ts';
 
 await tf.setBackend('cpu');
 
@@ -66,10 +67,10 @@ describe('training loop', () => {
     const first = options({ config: tinyConfig({ epochs: 3 }) });
     const loop = new TrainingLoop({ ...first, onStep: () => void (++steps === 4 && loop.stop()) });
     expect(await loop.run()).toEqual({ stopped: true });
-    await saveCheckpoint(join(dir, 'last'), first.model, loop.getState());
+    await saveCheckpoint(dir, first.model, loop.getState());
 
     const second = options({ config: tinyConfig({ epochs: 3 }), model: tinyModel(16, 1, 2, 99) });
-    const state = await loadCheckpoint(join(dir, 'last'), second.model);
+    const state = await loadCheckpoint(checkpointDir(dir, 'last'), second.model);
     expect(state.epoch).toBe(1);
     expect(state.step).toBe(1);
     const resumed = new TrainingLoop(second, state);

@@ -13,6 +13,7 @@ import { TrainingLoop, type LoopOptions } from '../../backends/tfjs/train/loop.t
 import { DataParallel, shardSizes } from '../../backends/tfjs/train/parallel/data-parallel.ts';
 import { asIs, flatWeights, tinyConfig, tinyData, tinyModel } from './helpers.ts';
 import { runUnet, UNET } from '../helpers/cli.ts';
+import { checkpointDir } from '../../src/io/checkpoints.ts';
 
 await selectEngine('wasm');
 
@@ -111,10 +112,10 @@ describe('data-parallel training on worker threads', () => {
     const first = tinyModel();
     const { loop } = await trainParallel(first, cfg, 4); // epoch 1 and one step of epoch 2
     const dir = mkdtempSync(join(tmpdir(), 'unet-ddp-'));
-    await saveCheckpoint(join(dir, 'last'), first, loop.getState());
+    await saveCheckpoint(dir, first, loop.getState());
 
     const second = tinyModel(16, 1, 2, 99);
-    const state = await loadCheckpoint(join(dir, 'last'), second);
+    const state = await loadCheckpoint(checkpointDir(dir, 'last'), second);
     expect([state.epoch, state.step]).toEqual([1, 1]);
     const parallel = new DataParallel(2, 'wasm');
     started.push(parallel);
@@ -173,11 +174,11 @@ describe('unet train --workers', { timeout: 120_000 }, () => {
     const resumed = await train('resumed', '--epochs', '2', '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('resuming after epoch 1');
-    const tensors = (run: string) => readFileSync(join(dir, run, 'last', 'tensors.bin'));
+    const tensors = (run: string) => readFileSync(join(checkpointDir(join(dir, run), 'last'), 'tensors.bin'));
     expect(tensors('resumed').equals(tensors('straight'))).toBe(true);
   });
 
-  it('Ctrl-C finishes the step, writes last/ from replica 0 and exits 130', async () => {
+  it('Ctrl-C finishes the step, writes the last checkpoint from replica 0 and exits 130', async () => {
     const child = spawn('node', [UNET, 'train', spec, '--data', 'builtin:ellipses:40', '--engine', 'wasm', '--workers', '2', '--epochs', '200', '--out', join(dir, 'interrupted')]);
     let stdout = '';
     child.stdout.on('data', (d) => {
@@ -188,7 +189,7 @@ describe('unet train --workers', { timeout: 120_000 }, () => {
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
     expect(stdout).toContain('continue with --resume');
-    const state = JSON.parse(readFileSync(join(dir, 'interrupted', 'last', 'checkpoint.json'), 'utf8')).state;
+    const state = JSON.parse(readFileSync(join(checkpointDir(join(dir, 'interrupted'), 'last'), 'checkpoint.json'), 'utf8')).state;
     expect(state.epoch).toBeGreaterThanOrEqual(1);
   });
 });

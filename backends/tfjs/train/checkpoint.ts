@@ -1,10 +1,10 @@
-// Checkpoints (run/last, run/best): the model's weights, the optimizer slots and the loop
-// state, in one JSON manifest and one binary file of float32 arrays. Written to a temp
-// directory and renamed into place, so a crash or Ctrl-C never leaves half a checkpoint.
+// Checkpoints: the model's weights, the optimizer slots and the loop state, in one JSON
+// manifest and one binary file of float32 arrays. Where they live in a run and how a crash
+// never leaves half of one: src/io/checkpoints.ts.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { commitCheckpoint, type CheckpointName } from '../../../src/io/checkpoints.ts';
 import { expectThat, readBinaryFile, readJsonFile, sizeOf } from '../../../src/io/read-file.ts';
 import type { TrainState } from './loop.ts';
 
@@ -26,8 +26,8 @@ interface Manifest {
   slots: { slot: string; shape: number[] }[];
 }
 
-/** Writes a checkpoint directory atomically: temp dir, then rename over the old one. */
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: TrainState): Promise<void> {
+/** Writes a new checkpoint of the run in runDir and points `names` (last, best) at it; returns its folder. */
+export async function saveCheckpoint(runDir: string, model: tf.LayersModel, state: TrainState, names: CheckpointName[] = ['last']): Promise<string> {
   const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
   const slots = Object.entries(state.optimizer.slots).flatMap(([slot, arrays]) =>
     arrays.map((data, i) => ({ slot, shape: [data.length], data, index: i })),
@@ -42,25 +42,11 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
   };
   const arrays = [...weights, ...slots].map((t) => t.data);
   const bytes = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
-  await writeDirAtomically(dir, async (tmp) => {
-    await writeFile(join(tmp, DATA), bytes);
-    await writeFile(join(tmp, MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
-  });
-}
-
-/**
- * Fills a fresh temp directory and renames it to dir. A directory cannot be renamed over
- * a non-empty one, so the old one is first moved aside and removed afterwards.
- */
-export async function writeDirAtomically(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  const old = `${dir}.old-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  await fill(tmp);
-  if (existsSync(dir)) await rename(dir, old);
-  await rename(tmp, dir);
-  await rm(old, { recursive: true, force: true });
+  const files = new Map<string, string | Uint8Array>([
+    [DATA, bytes],
+    [MANIFEST, JSON.stringify(manifest, null, 1) + '\n'],
+  ]);
+  return commitCheckpoint(runDir, files, names);
 }
 
 /** The manifest's structure, checked before its sizes are trusted to slice tensors.bin. */

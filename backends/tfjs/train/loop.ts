@@ -87,6 +87,17 @@ function dropoutLayers(model: tf.LayersModel): { seed?: number }[] {
   return model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
 }
 
+/** The state before the first step: epoch 0, the optimizer's and schedule's initial state. */
+function startState(optimizer: { getState(): OptimizerState }, schedule: Schedule): TrainState {
+  return { epoch: 0, step: 0, lossSum: 0, seen: 0, seconds: 0, optimizer: optimizer.getState(), schedule: schedule.getState(), history: [] };
+}
+
+/** The state of a loop that has not trained yet: what `unet import` checkpoints with its weights. */
+export function initialState(model: tf.LayersModel, config: TrainConfig): TrainState {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return startState(makeOptimizer(config.optimizer, variables), new Schedule(config.schedule, config.optimizer.lr, config.epochs));
+}
+
 export class TrainingLoop<S extends AnySample = Sample> {
   private readonly optimizer: Optimizer;
   private readonly schedule: Schedule;
@@ -103,16 +114,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
     this.schedule = new Schedule(config.schedule, config.optimizer.lr, config.epochs);
     this.loss = lossFunction(config.loss);
     this.dropouts = dropoutLayers(model);
-    this.state = {
-      epoch: 0,
-      step: 0,
-      lossSum: 0,
-      seen: 0,
-      seconds: 0,
-      optimizer: this.optimizer.getState(),
-      schedule: this.schedule.getState(),
-      history: [],
-    };
+    this.state = startState(this.optimizer, this.schedule);
     if (resume) {
       this.optimizer.setState(resume.optimizer);
       this.schedule.setState(resume.schedule);

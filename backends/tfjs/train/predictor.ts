@@ -1,12 +1,11 @@
 // The seam between prediction and an engine: a Predictor runs the network on a batch of
 // NHWC images and returns NHWK probabilities. This file gives the tfjs one; an ONNX
 // Predictor plugs into the same place.
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../../../src/ir/types.ts';
 import { buildModel, rebuildForSize } from '../build.ts';
 import { loadCheckpoint } from './checkpoint.ts';
-import { runPaths } from './run-dir.ts';
+import { findCheckpoint } from '../../../src/io/checkpoints.ts';
 
 /**
  * Runs n images of h x w (NHWC, the run's channels), or n volumes of d x h x w (NDHWC);
@@ -14,12 +13,11 @@ import { runPaths } from './run-dir.ts';
  */
 export type Predictor = (batch: Float32Array, n: number, ...size: number[]) => Promise<Float32Array>;
 
-/** The checkpoint predict uses: best/ (best validation Dice), else last/. */
+/** The checkpoint predict uses: the best (best validation Dice), else the last. */
 export function predictionCheckpoint(runDir: string): string {
-  const { best, last } = runPaths(runDir);
-  if (existsSync(best)) return best;
-  if (existsSync(last)) return last;
-  throw new Error(`${runDir}: no checkpoint yet (neither best/ nor last/ exists)`);
+  const dir = findCheckpoint(runDir, 'best') ?? findCheckpoint(runDir, 'last');
+  if (dir === null) throw new Error(`${runDir}: no checkpoint yet (neither best.json nor last.json exists)`);
+  return dir;
 }
 
 /**

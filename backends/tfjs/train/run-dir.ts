@@ -1,16 +1,20 @@
-// The run directory of `unet train`: everything needed to understand, repeat, resume and
-// use a training run.
+// The run directory of `unet train` (and `unet import`): everything needed to understand,
+// repeat, resume and use a training run.
 //
+//   .unet-run.json  marker: the folder is a run (src/io/out-dir.ts)   .unet-lock.json  while a command writes it
 //   spec.unet      the spec text as compiled          ir.json       the IR the model was built from
 //   config.json    the resolved configuration (spec's train section with the flags merged in)
 //   metrics.jsonl  one JSON line per epoch            chart.png     loss and Dice curves
-//   last/          checkpoint after the last epoch (or the Ctrl-C stop): resume from here
-//   best/          checkpoint with the best validation Dice: predict uses this
-//   model/         the same network in the tfjs layers format (backends/tfjs/io.ts)
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+//   checkpoints/   numbered checkpoints; last.json names the latest (resume from it), best.json
+//                  the one with the best validation Dice (predict uses it): src/io/checkpoints.ts
+//   model/         the best checkpoint's network in the tfjs layers format (backends/tfjs/io.ts)
+import { existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Normalizer } from '../../../src/data/normalize.ts';
+import { writeFileAtomic } from '../../../src/io/atomic.ts';
+import { checkpointPaths, pruneCheckpoints } from '../../../src/io/checkpoints.ts';
+import { acquireLock } from '../../../src/io/lock.ts';
+import { claimOutDir, readMarker } from '../../../src/io/out-dir.ts';
 import type { Model, TrainConfig } from '../../../src/ir/types.ts';
 import { validateModel } from '../../../src/ir/validate.ts';
 import { expectThat, readJsonFile } from '../../../src/io/read-file.ts';
@@ -20,12 +24,15 @@ import type { EpochRecord } from './loop.ts';
 /** config.json: what a run was trained with, enough to repeat or resume it. */
 export interface RunConfig {
   spec: string;
+  /** The training data, or `onnx:FILE` for a run of `unet import`. */
   data: string;
   engine: string;
   /** Network input size the model was built for (the crop, or the images' size). */
   inputSize: number[];
   normalizer: Normalizer;
   train: TrainConfig;
+  /** The run or .onnx file whose weights training started from (`unet train --init`). */
+  init?: string;
 }
 
 export const runPaths = (dir: string) => ({
@@ -34,42 +41,43 @@ export const runPaths = (dir: string) => ({
   config: join(dir, 'config.json'),
   metrics: join(dir, 'metrics.jsonl'),
   chart: join(dir, 'chart.png'),
-  last: join(dir, 'last'),
-  best: join(dir, 'best'),
   model: join(dir, 'model'),
 });
 
-/** Writes a file via a temp file and rename, so readers never see half of it. */
-async function writeAtomically(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+/** Every file a run generates (relative): what the marker lists and a new run replaces. */
+function runFiles(dir: string): string[] {
+  return [...Object.values(runPaths(dir)), ...checkpointPaths(dir)].map((path) => relative(dir, path));
 }
 
-/** True when dir holds a run (its config.json). */
+/** True when dir holds a run of this unet version (its marker and config.json). */
 export function holdsRun(dir: string): boolean {
-  return existsSync(runPaths(dir).config);
+  return readMarker(dir, 'run') !== null && existsSync(runPaths(dir).config);
 }
 
-/** Removes every file a run writes, so a new run in dir does not mix with the old one. */
-export async function clearRunDir(dir: string): Promise<void> {
-  await Promise.all(Object.values(runPaths(dir)).map((path) => rm(path, { recursive: true, force: true })));
-}
-
-/** Refuses to start a fresh run over an existing one (it would mix two runs' files). */
-export function assertFreshRunDir(dir: string): void {
-  if (holdsRun(dir)) {
-    throw new Error(`${dir}: already holds a run (config.json); pass --resume to continue it, or choose another --out`);
+/**
+ * Takes dir for `command` under the output-directory policy and its lock, removes what a
+ * crash left, and with `replace` the files of the earlier run there (only those). Returns
+ * the lock's release.
+ */
+export function openRunDir(dir: string, command: string, options: { replace: boolean; onStale?: (message: string) => void }): () => void {
+  claimOutDir(dir, 'run', command, runFiles(dir));
+  const release = acquireLock(dir, `unet ${command}`, options.onStale);
+  try {
+    if (options.replace) for (const file of runFiles(dir)) rmSync(join(dir, file), { recursive: true, force: true });
+    pruneCheckpoints(dir);
+    return release;
+  } catch (error) {
+    release();
+    throw error;
   }
 }
 
-/** Creates the run directory with the spec, the IR and the resolved configuration. */
-export async function createRunDir(dir: string, ir: Model, config: RunConfig): Promise<void> {
+/** Writes the spec, the IR and the resolved configuration into an opened run directory. */
+export function createRunDir(dir: string, ir: Model, config: RunConfig): void {
   const paths = runPaths(dir);
-  await mkdir(dir, { recursive: true });
-  await writeAtomically(paths.spec, ir.source.text);
-  await writeAtomically(paths.ir, JSON.stringify(ir, null, 2) + '\n');
-  await writeAtomically(paths.config, JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(paths.spec, ir.source.text);
+  writeFileAtomic(paths.ir, JSON.stringify(ir, null, 2) + '\n');
+  writeFileAtomic(paths.config, JSON.stringify(config, null, 2) + '\n');
 }
 
 /** Reads the IR and configuration of an existing run; errors name the missing file. */
@@ -99,6 +107,6 @@ function asRunConfig(value: unknown): RunConfig {
 /** Rewrites metrics.jsonl and chart.png from the whole history (also right after a resume). */
 export async function writeHistory(dir: string, history: EpochRecord[]): Promise<void> {
   const paths = runPaths(dir);
-  await writeAtomically(paths.metrics, history.map((r) => JSON.stringify(r) + '\n').join(''));
-  await writeAtomically(paths.chart, await drawChart(history));
+  writeFileAtomic(paths.metrics, history.map((r) => JSON.stringify(r) + '\n').join(''));
+  writeFileAtomic(paths.chart, await drawChart(history));
 }

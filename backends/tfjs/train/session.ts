@@ -25,7 +25,10 @@ import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
 import { makeVolumePreparers } from './prepare-volume.ts';
 import { assertTrainingFits } from './memory-budget.ts';
-import { clearRunDir, createRunDir, holdsRun, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
+import { initWeights } from './init-weights.ts';
+import { createRunDir, holdsRun, openRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
+import { checkpointDir } from '../../../src/io/checkpoints.ts';
+import { assertOutDir } from '../../../src/io/out-dir.ts';
 
 export interface SessionOptions {
   /** The compiled spec; its train section already has the flags merged in. */
@@ -38,6 +41,8 @@ export interface SessionOptions {
   resume: boolean;
   /** --epochs as given (undefined: not given). On resume the run's own count applies without it. */
   epochs?: number;
+  /** A run directory or .onnx file whose weights training starts from (a new run, fresh optimizer). */
+  init?: string;
   /**
    * Data-parallel replicas (parallel/data-parallel.ts): the main thread and workers - 1
    * worker threads, each with its own engine. 'auto': the number of cores on the wasm
@@ -56,6 +61,8 @@ export interface SessionOptions {
     /** A previous run in the directory was replaced. */
     replaced: boolean;
   }) => void;
+  /** Told when a dead process's lock on the run directory is taken over. */
+  onStaleLock?: (message: string) => void;
   onStep?: (info: StepInfo) => void;
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -126,13 +133,34 @@ export function replicaCount(request: number | 'auto', engine: string): number {
   return request;
 }
 
+/**
+ * Refuses to resume or replace a run of `unet import`: it has no training to continue, and
+ * its weights are the point of it. Fine-tuning them is a new run.
+ */
+function refuseImportedRun(dir: string, config: RunConfig, action: string): void {
+  if (config.data.startsWith('onnx:')) {
+    throw new Error(`${dir}: holds weights imported from ${config.data.slice(5)}, which --out would ${action}; fine-tune them in a new run with --init ${dir} --out NEW`);
+  }
+}
+
+/** The run in dir to resume: one this version wrote (marker) and trained on data (not `unet import`). */
+async function readResumable(dir: string): Promise<{ ir: Model; config: RunConfig }> {
+  const saved = await readRunDir(dir);
+  refuseImportedRun(dir, saved.config, 'resume as a training');
+  return saved;
+}
+
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
-  const saved = options.resume ? await readRunDir(options.out) : null;
-  // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
+  // The output-directory policy (src/io/out-dir.ts) first: a refused --out costs no loading.
+  assertOutDir(options.out, 'run');
+  if (options.resume && options.init !== undefined) throw new Error('--init starts a new run from weights; --resume continues one: give one of them');
+  const saved = options.resume ? await readResumable(options.out) : null;
+  // A fresh run replaces an earlier run in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
   const replacing = !options.resume && holdsRun(options.out);
   if (saved) refuseOtherData(options.data, saved.config.data, runPaths(options.out).config);
+  if (replacing) refuseImportedRun(options.out, (await readRunDir(options.out)).config, 'replace');
   // The run's own train section, schedule included; --epochs alone may extend or shorten it.
   const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.epochs ?? saved.config.train.epochs } } : options.ir;
   refuse3dGaps(ir0, options.specPath);
@@ -156,10 +184,19 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const ir = withInputSize(ir0, size);
   assertTrainingFits({ ir, batch: train.batch, engine: engine.name, workers });
   const model = buildModel(ir0, { inputSize: size, seed: train.seed });
+  if (options.init !== undefined) await initWeights(model, ir0, options.init);
   const normalizer = saved?.config.normalizer ?? fitNormalizer(train.normalize, split.train.map((s) => s.image));
-  const config: RunConfig = { spec: options.specPath, data: options.data, engine: engine.name, inputSize: size, normalizer, train };
+  const config: RunConfig = {
+    spec: options.specPath,
+    data: options.data,
+    engine: engine.name,
+    inputSize: size,
+    normalizer,
+    train,
+    ...(options.init === undefined ? {} : { init: options.init }),
+  };
   const paths = runPaths(options.out);
-  const state = saved ? await loadCheckpoint(paths.last, model) : null;
+  const state = saved ? await loadCheckpoint(checkpointDir(options.out, 'last'), model) : null;
   const preparers = preparersFor(ir, normalizer);
   let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
   // Replica 0 is `model` itself: its weights, optimizer state and batch-norm statistics are
@@ -177,10 +214,11 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       prepare: preparers.train,
       onStep: options.onStep,
       onEpoch: async (record, s) => {
-        await saveCheckpoint(paths.last, model, s);
-        if (record.valDice > best) {
+        const improved = record.valDice > best;
+        // One checkpoint folder; both pointers move to it when it is the best so far.
+        await saveCheckpoint(options.out, model, s, improved ? ['last', 'best'] : ['last']);
+        if (improved) {
           best = record.valDice;
-          await saveCheckpoint(paths.best, model, s);
           await saveModel(model, paths.model);
         }
         await writeHistory(options.out, s.history);
@@ -193,25 +231,29 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   return {
     stop: () => loop.stop(),
     run: async () => {
-      if (replacing) await clearRunDir(options.out);
-      await createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
-      options.onStart?.({
-        engine: engine.label,
-        workers,
-        train: split.train.length,
-        val: split.val.length,
-        steps: Math.ceil(split.train.length / train.batch),
-        state,
-        config,
-        replaced: replacing,
-      });
       try {
-        const { stopped } = await loop.run();
-        const final = loop.getState();
-        if (stopped) await saveCheckpoint(paths.last, model, final);
-        model.dispose();
-        tf.disposeVariables();
-        return { stopped, history: final.history };
+        const release = openRunDir(options.out, 'train', { replace: replacing, onStale: options.onStaleLock });
+        try {
+          createRunDir(options.out, ir, saved ? { ...saved.config, train } : config);
+          options.onStart?.({
+            engine: engine.label,
+            workers,
+            train: split.train.length,
+            val: split.val.length,
+            steps: Math.ceil(split.train.length / train.batch),
+            state,
+            config,
+            replaced: replacing,
+          });
+          const { stopped } = await loop.run();
+          const final = loop.getState();
+          if (stopped) await saveCheckpoint(options.out, model, final, ['last']);
+          model.dispose();
+          tf.disposeVariables();
+          return { stopped, history: final.history };
+        } finally {
+          release();
+        }
       } finally {
         await parallel?.dispose();
       }
