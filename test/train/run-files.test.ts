@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 import { writeImagePng } from '../../src/data/image-io.ts';
+import { checkpointDir } from '../../src/io/checkpoints.ts';
 import { runUnet } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-run-files-'));
@@ -15,12 +16,16 @@ const half = (path: string) => truncateSync(path, Math.floor(readFileSync(path).
 
 /** A copy of the trained run with one file damaged by `damage`. */
 let copies = 0;
-function damagedRun(file: string, damage: (path: string) => void): { run: string; file: string } {
+function damagedRun(file: string | ((run: string) => string), damage: (path: string) => void): { run: string; file: string } {
   const run = join(dir, `run-${++copies}`);
   cpSync(join(dir, 'run'), run, { recursive: true });
-  damage(join(run, file));
-  return { run, file: join(run, file) };
+  const path = typeof file === 'string' ? join(run, file) : file(run);
+  damage(path);
+  return { run, file: path };
 }
+
+/** A file of the checkpoint that a run's pointer (best.json, last.json) names. */
+const inCheckpoint = (name: 'best' | 'last', file: string) => (run: string) => join(checkpointDir(run, name), file);
 
 beforeAll(async () => {
   writeFileSync(
@@ -35,14 +40,14 @@ beforeAll(async () => {
 
 describe('damaged run files are named, with what is wrong', { timeout: 120_000 }, () => {
   it('a truncated checkpoint.json (predict)', async () => {
-    const { run, file } = damagedRun('best/checkpoint.json', half);
+    const { run, file } = damagedRun(inCheckpoint('best', 'checkpoint.json'), half);
     const r = await unet('predict', run, 'image.png', '--out', join(run, 'masks'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}: not valid JSON (truncated?)`);
   });
 
   it('an odd-length tensors.bin (resume)', async () => {
-    const { run, file } = damagedRun('last/tensors.bin', (path) => truncateSync(path, readFileSync(path).length - 3));
+    const { run, file } = damagedRun(inCheckpoint('last', 'tensors.bin'), (path) => truncateSync(path, readFileSync(path).length - 3));
     const r = await unet('train', 'tiny.unet', '--data', 'builtin:ellipses:8', '--out', run, '--resume', '--epochs', '2');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`${file}: \\d+ bytes, expected \\d+ \\(4 bytes x \\d+ values\\): the file is truncated`));
