@@ -1,5 +1,5 @@
 // An IR model plus weights -> the bytes of an ONNX file (IR version 8, opset 17: the newest
-// that Debian's python3-onnx checker knows, FACTS). The same model and weights always give
+// that Debian's python3-onnx checker knows, docs/facts.md#installs). The same model and weights always give
 // the same bytes.
 import { readFileSync } from 'node:fs';
 import type { Model, SymDim } from '../../src/ir/types.ts';

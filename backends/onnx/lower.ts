@@ -1,6 +1,6 @@
 // IR -> ONNX nodes and initializers: one lowering per IR op (the LOWERINGS table), NCHW
 // (NCDHW) throughout, opset 17. Every tfjs -> ONNX choice below follows the table in
-// /work/shared/FACTS.md, which was checked numerically in onnxruntime. Shapes are never
+// docs/facts.md#tfjs-to-onnx, each checked numerically in onnxruntime. Shapes are never
 // computed here: they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
@@ -14,7 +14,7 @@ export const OUTPUT_NAME = 'output';
 export { UnsupportedOpsError, type Problem };
 
 export interface LowerOptions {
-  /** Fold batch norm into the conv before it (FACTS: W' = W*g/sqrt(v+eps), b' = (b-m)*g/sqrt(v+eps)+beta). */
+  /** Fold batch norm into the conv before it (docs/facts.md#tfjs-to-onnx: W' = W*g/sqrt(v+eps), b' = (b-m)*g/sqrt(v+eps)+beta). */
   foldBn: boolean;
 }
 
@@ -48,7 +48,7 @@ type Lowering<K extends OpName> = (ctx: Context<K>) => string | void;
 
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Per-axis [begin..., end...] pads of a tfjs/TensorFlow `same` conv at stride 1 (docs/ir.md, FACTS). */
+/** Per-axis [begin..., end...] pads of a tfjs/TensorFlow `same` conv at stride 1 (docs/ir.md, docs/facts.md#tfjs-to-onnx). */
 function samePadsStride1(kernel: number[], dilation: number[]): number[] {
   const totals = kernel.map((k, i) => (k - 1) * dilation[i]);
   return [...totals.map((t) => Math.floor(t / 2)), ...totals.map((t) => t - Math.floor(t / 2))];
@@ -60,7 +60,7 @@ function convPads(ctx: Context<'conv'>): Record<string, AttrValue> {
   if (stride.every((s) => s === 1)) return { pads: { ints: samePadsStride1(kernel, dilation) } };
   // With stride > 1 the TensorFlow pad depends on the input extent, which is symbolic here.
   // SAME_UPPER is the same rule (extra pixel at the end) but onnxruntime refuses it with
-  // dilation > 1 (FACTS).
+  // dilation > 1 (docs/facts.md#tfjs-to-onnx).
   if (dilation.some((d) => d !== 1)) ctx.unsupported('same padding with both stride > 1 and dilation > 1');
   return { auto_pad: { s: 'SAME_UPPER' } };
 }
@@ -89,7 +89,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   conv_transpose: (ctx) => {
     const { node } = ctx;
     const ends = node.kernel.map((k, i) => (node.padding === 'same' ? k - node.stride[i] : 0));
-    // tfjs conv2dTranspose `same` gives out = in*s: ONNX pads k-s at the end only (FACTS:
+    // tfjs conv2dTranspose `same` gives out = in*s: ONNX pads k-s at the end only (docs/facts.md#tfjs-to-onnx:
     // PyTorch-style symmetric pads + output_padding shift the result by one pixel).
     if (ends.some((e) => e < 0)) ctx.unsupported('same padding with kernel smaller than stride');
     const kernel = ctx.weight('kernel');
@@ -106,7 +106,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
     const { node } = ctx;
     const gamma = ctx.weight('gamma');
     const beta = ctx.weight('beta');
-    // Epsilon always explicit: ONNX's default 1e-5 differs from tfjs's 1e-3 (FACTS: errors of 23 to 63).
+    // Epsilon always explicit: ONNX's default 1e-5 differs from tfjs's 1e-3 (docs/facts.md#tfjs-to-onnx: errors of 23 to 63).
     const epsilon = { f: node.epsilon };
     if (node.kind === 'batch') {
       const mean = ctx.weight('mean');
@@ -159,7 +159,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
       case 'tanh':
         return void ctx.emit('Tanh', [x], [ctx.y]);
       case 'softmax':
-        // Over channels; axis=1 needs opset >= 13, where Softmax no longer flattens C*H*W (FACTS).
+        // Over channels; axis=1 needs opset >= 13, where Softmax no longer flattens C*H*W (docs/facts.md#tfjs-to-onnx).
         return void ctx.emit('Softmax', [x], [ctx.y], { axis: { i: 1 } });
       case 'gelu': {
         // Opset 17 has no Gelu (added in 20): exact form x * 0.5 * (1 + erf(x / sqrt 2)).
@@ -174,7 +174,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
     }
   },
 
-  // No padding and floor (docs/ir.md): ONNX's defaults pads 0, ceil_mode 0 (FACTS).
+  // No padding and floor (docs/ir.md): ONNX's defaults pads 0, ceil_mode 0 (docs/facts.md#tfjs-to-onnx).
   pool: (ctx) => {
     const { node } = ctx;
     const opType = node.kind === 'max' ? 'MaxPool' : 'AveragePool';
@@ -185,7 +185,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   upsample: (ctx) => {
     const { node } = ctx;
-    // FACTS: tfjs upSampling2d bilinear = Resize linear + asymmetric; nearest = asymmetric +
+    // docs/facts.md#tfjs-to-onnx: tfjs upSampling2d bilinear = Resize linear + asymmetric; nearest = asymmetric +
     // floor; PyTorch align_corners=True = align_corners. Linear Resize also covers 5D (trilinear).
     const attributes: Record<string, AttrValue> =
       node.mode === 'nearest'
@@ -200,13 +200,13 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   pixel_shuffle: (ctx) => {
     if (ctx.model.dims !== 2) ctx.unsupported('DepthToSpace is defined for 4D (2D image) tensors only');
-    // DCR is tfjs depthToSpace's order; CRD (PyTorch PixelShuffle) is off by 1.91 (FACTS).
+    // DCR is tfjs depthToSpace's order; CRD (PyTorch PixelShuffle) is off by 1.91 (docs/facts.md#tfjs-to-onnx).
     ctx.emit('DepthToSpace', [ctx.x[0]], [ctx.y], { blocksize: { i: ctx.node.scale }, mode: { s: 'DCR' } });
   },
 
   crop: (ctx) => {
     const { node } = ctx;
-    // Constant starts and negative ends keep the graph valid for every input size (FACTS).
+    // Constant starts and negative ends keep the graph valid for every input size (docs/facts.md#tfjs-to-onnx).
     // An end of 0 cannot be written as -0, so it is "to the end" (INT64_MAX, clamped by Slice).
     const starts = ctx.int64('starts', node.begin);
     const ends = ctx.int64('ends', node.end.map((e) => (e === 0 ? INT64_MAX : BigInt(-e))));
@@ -221,7 +221,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   // The second input has 1 channel or 1x1 spatial: ONNX (numpy) broadcasting handles both in NCHW.
   mul: (ctx) => ctx.emit('Mul', ctx.x, [ctx.y]),
 
-  // Identity at inference (docs/ir.md): removed at export (FACTS).
+  // Identity at inference (docs/ir.md): removed at export (docs/facts.md#tfjs-to-onnx).
   dropout: (ctx) => ctx.x[0],
 } as { [K in OpName]: Lowering<K> };
 
@@ -242,7 +242,7 @@ function foldPlan(model: Model): Map<string, NodeOf<'norm'>> {
 }
 
 /**
- * FACTS: W' = W*g/sqrt(v+eps) per output channel, b' = (b-m)*g/sqrt(v+eps)+beta. The
+ * docs/facts.md#tfjs-to-onnx: W' = W*g/sqrt(v+eps) per output channel, b' = (b-m)*g/sqrt(v+eps)+beta. The
  * output channel is axis 0 of a Conv kernel and axis 1 of a ConvTranspose kernel.
  */
 function foldBatchNorm(conv: Node, weights: NodeWeights, norm: NodeOf<'norm'>, bn: NodeWeights): NodeWeights {

@@ -8,7 +8,7 @@ import { Random } from '../../src/data/random.ts';
 import { selectEngine, tf } from '../tfjs/engines.ts';
 import { createSession, runSession, type DenseTensor } from './runtime.ts';
 
-/** FACTS: tfjs and onnxruntime agree to 1.4e-6 per op; 1e-4 of the output's range leaves room for depth. */
+/** docs/facts.md#tfjs-to-onnx: tfjs and onnxruntime agree to 1.4e-6 per op; 1e-4 of the output's range leaves room for depth. */
 export const DEFAULT_TOLERANCE = 1e-4;
 
 export interface VerifyOptions {
@@ -35,7 +35,7 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-/** Builds the tfjs model for one spatial input size (valid-padding tfjs models are size-specific, FACTS). */
+/** Builds the tfjs model for one spatial input size (valid-padding tfjs models are size-specific, docs/facts.md#tfjs-limits). */
 export type TfjsBuilder = (inputSize: number[]) => tfTypes.LayersModel;
 
 /** The `count` smallest legal extents (docs/ir.md: s >= min and s % modulus in residues). */

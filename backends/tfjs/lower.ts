@@ -111,7 +111,7 @@ const LOWERING: { [K in OpName]: Lowering<K> } = {
     // alignCorners only means something for linear interpolation (docs/ir.md: nearest is floor).
     const alignCorners = node.mode === 'bilinear' && node.alignCorners;
     if (dims === 2 && !alignCorners && node.scale.every(Number.isInteger)) {
-      // upSampling2d is asymmetric (shared/FACTS.md), the IR's alignCorners=false.
+      // upSampling2d is asymmetric (docs/facts.md#tfjs-to-onnx), the IR's alignCorners=false.
       return apply(tf.layers.upSampling2d({ size: node.scale, interpolation: node.mode, name }), inputs);
     }
     return apply(new Resize({ mode: node.mode, scale: node.scale, alignCorners, name }), inputs);
@@ -122,7 +122,7 @@ const LOWERING: { [K in OpName]: Lowering<K> } = {
   crop: (node, inputs, { dims }) => {
     const size = inputs[0].shape.slice(1, -1);
     if (size.some((n) => n === null)) {
-      // tfjs Cropping2D computes negative sizes from null (shared/FACTS.md).
+      // tfjs Cropping2D computes negative sizes from null (docs/facts.md#tfjs-limits).
       throw new Error(
         `crop of an input of symbolic size [${size.map(String)}] is not supported: build valid-padding models for a concrete size (buildModel's inputSize)`,
       );

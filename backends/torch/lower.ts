@@ -1,7 +1,7 @@
 // IR -> Python source of a PyTorch nn.Module: one lowering per IR op (the LOWERINGS table),
 // NCHW (NCDHW) throughout. Each parametrised node becomes a submodule named after its id
 // (`enc1.conv1` -> `self.enc1_conv1`), and `forward` has one line per node in the IR's
-// topological order. The tfjs -> PyTorch choices follow /work/shared/FACTS.md; shapes are
+// topological order. The tfjs -> PyTorch choices follow docs/facts.md#pytorch; shapes are
 // never computed here, they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
@@ -25,7 +25,7 @@ def same_pad(x, kernel, stride, dilation):
   resize_linear_asymmetric: `
 def resize_linear_asymmetric(x, scale):
     """Bi/trilinear upsampling with asymmetric coordinates, src = dst / scale, as tfjs
-    upSampling2d (FACTS: ONNX Resize coordinate_transformation_mode=asymmetric). PyTorch's
+    upSampling2d (docs/facts.md#tfjs-to-onnx: ONNX Resize coordinate_transformation_mode=asymmetric). PyTorch's
     interpolate uses half-pixel coordinates when align_corners=False, so it is done by hand,
     one axis at a time (linear interpolation is separable)."""
     for axis, s in enumerate(scale, start=2):
@@ -45,7 +45,7 @@ def resize_linear_asymmetric(x, scale):
 def depth_to_space(x, r):
     """Pixel shuffle in DCR order (tfjs depthToSpace, ONNX DepthToSpace mode=DCR): the
     block offsets are the slowest-varying part of the channel index. nn.PixelShuffle is
-    CRD order (FACTS: 1.91 off)."""
+    CRD order (docs/facts.md#pytorch: 1.91 off)."""
     n, c = x.shape[0], x.shape[1]
     spatial = list(x.shape[2:])
     dims = len(spatial)
@@ -120,7 +120,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   conv_transpose: (ctx) => {
     const { node, model } = ctx;
     // tfjs conv2dTranspose `same` gives out = in*s: the full result cropped by k-s at the
-    // end (FACTS: PyTorch-style symmetric padding + output_padding is one pixel off).
+    // end (docs/facts.md#pytorch: PyTorch-style symmetric padding + output_padding is one pixel off).
     const ends = node.kernel.map((k, i) => (node.padding === 'same' ? k - node.stride[i] : 0));
     if (ends.some((e) => e < 0)) ctx.unsupported('same padding with kernel smaller than stride');
     ctx.module(
@@ -134,7 +134,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   norm: (ctx) => {
     const { node, model } = ctx;
     const c = ctx.channels(0);
-    // Epsilon always explicit: PyTorch's default 1e-5 differs from tfjs's 1e-3 (FACTS).
+    // Epsilon always explicit: PyTorch's default 1e-5 differs from tfjs's 1e-3 (docs/facts.md#pytorch).
     const eps = `eps=${node.epsilon}`;
     if (node.kind === 'batch') ctx.module(`nn.BatchNorm${model.dims}d(${c}, ${eps}, momentum=${node.momentum})`);
     // Statistics per sample at training and inference alike, as tfjs' instance norm.

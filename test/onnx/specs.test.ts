@@ -33,7 +33,7 @@ const FIGURES: Record<string, Array<[number[], number[]]>> = {
 };
 
 /**
- * tfjs cpu runs about 0.7 GFLOP/s (FACTS: 138 s for 96 GFLOP) and builds weights slowly:
+ * tfjs cpu runs about 0.7 GFLOP/s (docs/facts.md#speed: 138 s for 96 GFLOP) and builds weights slowly:
  * compare numerically below these (specs whose widths are explicit lists stay large).
  */
 const NUMERIC_LIMITS = { flops: 5e8, params: 2e6 };

@@ -41,7 +41,7 @@ function smallestLegal(ir: Model): number[] {
   return ir.input.size.map(() => s);
 }
 
-/** Independent counts (shared/FACTS.md, reference figures), not taken from the IR. */
+/** Independent counts (docs/facts.md#reference-figures), not taken from the IR. */
 const REFERENCE_PARAMS: Record<string, number> = {
   'ronneberger2015.unet': 31_030_658,
   'milesial.unet': 31_037_698,

@@ -1,5 +1,5 @@
 // The generated Python source without running PyTorch: deterministic bytes, every IR op
-// lowered the way docs/ir.md and FACTS require, formatting, unsupported nodes reported
+// lowered the way docs/ir.md and docs/facts.md#pytorch require, formatting, unsupported nodes reported
 // together, atomic package writes, and a Python syntax check (any python3).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -103,7 +103,7 @@ describe('every spec: parameter count and output shape in PyTorch', () => {
     });
   }
 
-  test.skipIf(!hasTorch)('published figures: the paper U-Net 31,030,658 and the PyTorch U-Net 31,037,698 parameters (FACTS)', () => {
+  test.skipIf(!hasTorch)('published figures: the paper U-Net 31,030,658 and the PyTorch U-Net 31,037,698 parameters (docs/facts.md#reference-figures)', () => {
     const params = (name: string) => results[dirs.get(`specs/${name}.unet`)!.full]!.params;
     expect(params('ronneberger2015')).toBe(31_030_658);
     expect(params('milesial')).toBe(31_037_698);

@@ -1,4 +1,4 @@
-// Upsampling that tfjs-layers cannot express (shared/FACTS.md): 2D bilinear with
+// Upsampling that tfjs-layers cannot express (docs/facts.md#tfjs-limits): 2D bilinear with
 // alignCorners (PyTorch align_corners=True, used by milesial/Pytorch-UNet), and every 3D
 // mode, since tfjs has no upSampling3d and no trilinear resize op. 2D uses
 // tf.image.resizeBilinear/resizeNearestNeighbor; 3D interpolates one axis at a time
