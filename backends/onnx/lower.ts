@@ -3,7 +3,8 @@
 // docs/facts.md#tfjs-to-onnx, each checked numerically in onnxruntime. Shapes are never
 // computed here: they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
-import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
+import { assertNever } from '../../src/assert-never.ts';
+import type { Model, Node, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
 
@@ -68,6 +69,74 @@ function convPads(ctx: Context<'conv'>): Record<string, AttrValue> {
 /** Per-channel broadcast shape [C, 1, ...] against an N,C,spatial... tensor. */
 const channelDims = (model: Model, channels: number) => [channels, ...Array<number>(model.dims).fill(1)];
 
+type Epsilon = { f: number };
+
+function batchNorm(ctx: Context<'norm'>, epsilon: Epsilon): void {
+  const [gamma, beta, mean, variance] = [ctx.weight('gamma'), ctx.weight('beta'), ctx.weight('mean'), ctx.weight('variance')];
+  const inputs = [
+    ctx.x[0],
+    ctx.float('gamma', gamma.shape, gamma.data),
+    ctx.float('beta', beta.shape, beta.data),
+    ctx.float('mean', mean.shape, mean.data),
+    ctx.float('variance', variance.shape, variance.data),
+  ];
+  ctx.emit('BatchNormalization', inputs, [ctx.y], { epsilon });
+}
+
+function instanceNorm(ctx: Context<'norm'>, epsilon: Epsilon): void {
+  const [gamma, beta] = [ctx.weight('gamma'), ctx.weight('beta')];
+  const inputs = [ctx.x[0], ctx.float('gamma', gamma.shape, gamma.data), ctx.float('beta', beta.shape, beta.data)];
+  ctx.emit('InstanceNormalization', inputs, [ctx.y], { epsilon });
+}
+
+/**
+ * GroupNormalization needs opset 18. [N, C, D.., H, W] -> [N, G, C/G * first spatial,
+ * other spatial...] (Reshape's 0 copies the extent at the same index, so no Shape op and
+ * shape inference still works), an unscaled InstanceNormalization (statistics per
+ * sample and group over everything else), the shape back, then the per-channel affine.
+ */
+function groupNorm(ctx: Context<'norm'>, epsilon: Epsilon): void {
+  const [gamma, beta] = [ctx.weight('gamma'), ctx.weight('beta')];
+  const g = ctx.node.groups;
+  const c = gamma.data.length;
+  const id = ctx.node.id;
+  const keep = Array<number>(ctx.model.dims - 1).fill(0);
+  ctx.emit('Reshape', [ctx.x[0], ctx.int64('grouped_shape', [0, g, -1, ...keep])], [`${id}/grouped`]);
+  const ones = ctx.float('group_scale', [g], new Float32Array(g).fill(1));
+  const zeros = ctx.float('group_bias', [g], new Float32Array(g));
+  ctx.emit('InstanceNormalization', [`${id}/grouped`, ones, zeros], [`${id}/normalized`], { epsilon });
+  ctx.emit('Reshape', [`${id}/normalized`, ctx.int64('shape', [0, c, -1, ...keep])], [`${id}/restored`]);
+  const dims = channelDims(ctx.model, c);
+  ctx.emit('Mul', [`${id}/restored`, ctx.float('gamma', dims, gamma.data)], [`${id}/scaled`]);
+  ctx.emit('Add', [`${id}/scaled`, ctx.float('beta', dims, beta.data)], [ctx.y]);
+}
+
+/** ONNX Resize attributes of an upsample node (docs/facts.md#tfjs-to-onnx). */
+function resizeAttributes(node: NodeOf<'upsample'>): Record<string, AttrValue> {
+  switch (node.mode) {
+    // tfjs upSampling2d nearest = asymmetric + floor.
+    case 'nearest':
+      return { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } };
+    // tfjs upSampling2d bilinear = linear + asymmetric; PyTorch align_corners=True = align_corners.
+    // Linear Resize also covers 5D (trilinear).
+    case 'bilinear':
+      return { mode: { s: 'linear' }, coordinate_transformation_mode: { s: node.alignCorners ? 'align_corners' : 'asymmetric' } };
+    default:
+      return assertNever(node.mode, 'upsample mode');
+  }
+}
+
+function poolOp(kind: PoolKind): string {
+  switch (kind) {
+    case 'max':
+      return 'MaxPool';
+    case 'avg':
+      return 'AveragePool';
+    default:
+      return assertNever(kind, 'pool kind');
+  }
+}
+
 const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   input: () => {
     throw new Error('the input node is the graph input, not lowered');
@@ -104,46 +173,19 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   norm: (ctx) => {
     const { node } = ctx;
-    const gamma = ctx.weight('gamma');
-    const beta = ctx.weight('beta');
     // Epsilon always explicit: ONNX's default 1e-5 differs from tfjs's 1e-3 (docs/facts.md#tfjs-to-onnx: errors of 23 to 63).
     const epsilon = { f: node.epsilon };
-    if (node.kind === 'batch') {
-      const mean = ctx.weight('mean');
-      const variance = ctx.weight('variance');
-      const inputs = [
-        ctx.x[0],
-        ctx.float('gamma', gamma.shape, gamma.data),
-        ctx.float('beta', beta.shape, beta.data),
-        ctx.float('mean', mean.shape, mean.data),
-        ctx.float('variance', variance.shape, variance.data),
-      ];
-      ctx.emit('BatchNormalization', inputs, [ctx.y], { epsilon });
-      return;
+    switch (node.kind) {
+      case 'batch':
+        return batchNorm(ctx, epsilon);
+      case 'instance':
+        return instanceNorm(ctx, epsilon);
+      case 'group':
+        return groupNorm(ctx, epsilon);
+      default:
+        return assertNever(node.kind, 'norm kind');
     }
-    if (node.kind === 'instance') {
-      const inputs = [ctx.x[0], ctx.float('gamma', gamma.shape, gamma.data), ctx.float('beta', beta.shape, beta.data)];
-      ctx.emit('InstanceNormalization', inputs, [ctx.y], { epsilon });
-      return;
-    }
-    // GroupNormalization needs opset 18. [N, C, D.., H, W] -> [N, G, C/G * first spatial,
-    // other spatial...] (Reshape's 0 copies the extent at the same index, so no Shape op and
-    // shape inference still works), an unscaled InstanceNormalization (statistics per
-    // sample and group over everything else), the shape back, then the per-channel affine.
-    const g = node.groups;
-    const c = gamma.data.length;
-    const id = node.id;
-    const keep = Array<number>(ctx.model.dims - 1).fill(0);
-    ctx.emit('Reshape', [ctx.x[0], ctx.int64('grouped_shape', [0, g, -1, ...keep])], [`${id}/grouped`]);
-    const ones = ctx.float('group_scale', [g], new Float32Array(g).fill(1));
-    const zeros = ctx.float('group_bias', [g], new Float32Array(g));
-    ctx.emit('InstanceNormalization', [`${id}/grouped`, ones, zeros], [`${id}/normalized`], { epsilon });
-    ctx.emit('Reshape', [`${id}/normalized`, ctx.int64('shape', [0, c, -1, ...keep])], [`${id}/restored`]);
-    const dims = channelDims(ctx.model, c);
-    ctx.emit('Mul', [`${id}/restored`, ctx.float('gamma', dims, gamma.data)], [`${id}/scaled`]);
-    ctx.emit('Add', [`${id}/scaled`, ctx.float('beta', dims, beta.data)], [ctx.y]);
   },
-
   activation: (ctx) => {
     const { node } = ctx;
     const x = ctx.x[0];
@@ -171,31 +213,23 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
         ctx.emit('Mul', [`${id}/doubled`, ctx.float('half', [], [0.5])], [ctx.y]);
         return;
       }
+      default:
+        return assertNever(node.fn, 'activation');
     }
   },
 
   // No padding and floor (docs/ir.md): ONNX's defaults pads 0, ceil_mode 0 (docs/facts.md#tfjs-to-onnx).
   pool: (ctx) => {
     const { node } = ctx;
-    const opType = node.kind === 'max' ? 'MaxPool' : 'AveragePool';
-    ctx.emit(opType, [ctx.x[0]], [ctx.y], { kernel_shape: { ints: node.kernel }, strides: { ints: node.stride } });
+    ctx.emit(poolOp(node.kind), [ctx.x[0]], [ctx.y], { kernel_shape: { ints: node.kernel }, strides: { ints: node.stride } });
   },
 
   global_avg_pool: (ctx) => ctx.emit('GlobalAveragePool', [ctx.x[0]], [ctx.y]),
 
   upsample: (ctx) => {
     const { node } = ctx;
-    // docs/facts.md#tfjs-to-onnx: tfjs upSampling2d bilinear = Resize linear + asymmetric; nearest = asymmetric +
-    // floor; PyTorch align_corners=True = align_corners. Linear Resize also covers 5D (trilinear).
-    const attributes: Record<string, AttrValue> =
-      node.mode === 'nearest'
-        ? { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } }
-        : {
-            mode: { s: 'linear' },
-            coordinate_transformation_mode: { s: node.alignCorners ? 'align_corners' : 'asymmetric' },
-          };
     const scales = ctx.float('scales', [node.scale.length + 2], [1, 1, ...node.scale]);
-    ctx.emit('Resize', [ctx.x[0], '', scales], [ctx.y], attributes);
+    ctx.emit('Resize', [ctx.x[0], '', scales], [ctx.y], resizeAttributes(node));
   },
 
   pixel_shuffle: (ctx) => {

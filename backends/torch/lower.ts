@@ -4,7 +4,8 @@
 // topological order. The tfjs -> PyTorch choices follow docs/facts.md#pytorch; shapes are
 // never computed here, they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
-import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
+import { assertNever } from '../../src/assert-never.ts';
+import type { Model, Node, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 
 export const BACKEND = 'torch';
 
@@ -96,6 +97,18 @@ function slicing(begin: readonly number[], end: readonly number[]): string {
   return `[:, :, ${axes.join(', ')}]`;
 }
 
+/** The torch.nn pooling module of a pool kind, without its 2d/3d suffix. */
+function poolModule(kind: PoolKind): string {
+  switch (kind) {
+    case 'max':
+      return 'MaxPool';
+    case 'avg':
+      return 'AvgPool';
+    default:
+      return assertNever(kind, 'pool kind');
+  }
+}
+
 const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   input: () => {
     throw new Error('the input node is the forward argument, not lowered');
@@ -136,10 +149,20 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
     const c = ctx.channels(0);
     // Epsilon always explicit: PyTorch's default 1e-5 differs from tfjs's 1e-3 (docs/facts.md#pytorch).
     const eps = `eps=${node.epsilon}`;
-    if (node.kind === 'batch') ctx.module(`nn.BatchNorm${model.dims}d(${c}, ${eps}, momentum=${node.momentum})`);
-    // Statistics per sample at training and inference alike, as tfjs' instance norm.
-    else if (node.kind === 'instance') ctx.module(`nn.InstanceNorm${model.dims}d(${c}, ${eps}, affine=True)`);
-    else ctx.module(`nn.GroupNorm(${node.groups}, ${c}, ${eps})`);
+    switch (node.kind) {
+      case 'batch':
+        ctx.module(`nn.BatchNorm${model.dims}d(${c}, ${eps}, momentum=${node.momentum})`);
+        break;
+      case 'instance':
+        // Statistics per sample at training and inference alike, as tfjs' instance norm.
+        ctx.module(`nn.InstanceNorm${model.dims}d(${c}, ${eps}, affine=True)`);
+        break;
+      case 'group':
+        ctx.module(`nn.GroupNorm(${node.groups}, ${c}, ${eps})`);
+        break;
+      default:
+        return assertNever(node.kind, 'norm kind');
+    }
     return `${ctx.self}(${ctx.x[0]})`;
   },
 
@@ -161,14 +184,15 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
         return `torch.tanh(${x})`;
       case 'softmax':
         return `torch.softmax(${x}, dim=1)`; // over channels
+      default:
+        return assertNever(node.fn, 'activation');
     }
   },
 
   // No padding and floor (docs/ir.md): PyTorch's defaults.
   pool: (ctx) => {
     const { node, model } = ctx;
-    const kind = node.kind === 'max' ? 'MaxPool' : 'AvgPool';
-    ctx.module(`nn.${kind}${model.dims}d(kernel_size=${tuple(node.kernel)}, stride=${tuple(node.stride)})`);
+    ctx.module(`nn.${poolModule(node.kind)}${model.dims}d(kernel_size=${tuple(node.kernel)}, stride=${tuple(node.stride)})`);
     return `${ctx.self}(${ctx.x[0]})`;
   },
 
@@ -181,12 +205,19 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
     const { node, model } = ctx;
     const x = ctx.x[0];
     const scale = tuple(node.scale.map(pyFloat));
-    // Integer scales: PyTorch's nearest is floor(dst / scale), the IR's asymmetric floor.
-    if (node.mode === 'nearest') return `F.interpolate(${x}, scale_factor=${scale}, mode='nearest')`;
-    const mode = model.dims === 3 ? 'trilinear' : 'bilinear';
-    if (node.alignCorners) return `F.interpolate(${x}, scale_factor=${scale}, mode='${mode}', align_corners=True)`;
-    ctx.use('resize_linear_asymmetric');
-    return `resize_linear_asymmetric(${x}, ${tuple(node.scale)})`;
+    switch (node.mode) {
+      // Integer scales: PyTorch's nearest is floor(dst / scale), the IR's asymmetric floor.
+      case 'nearest':
+        return `F.interpolate(${x}, scale_factor=${scale}, mode='nearest')`;
+      case 'bilinear': {
+        const mode = model.dims === 3 ? 'trilinear' : 'bilinear';
+        if (node.alignCorners) return `F.interpolate(${x}, scale_factor=${scale}, mode='${mode}', align_corners=True)`;
+        ctx.use('resize_linear_asymmetric');
+        return `resize_linear_asymmetric(${x}, ${tuple(node.scale)})`;
+      }
+      default:
+        return assertNever(node.mode, 'upsample mode');
+    }
   },
 
   pixel_shuffle: (ctx) => {

@@ -108,7 +108,7 @@ export type NodeOp =
       groups: PositiveInt;
     }
   | { op: 'activation'; fn: ActivationFn; alpha: NonNegative }
-  | { op: 'pool'; kind: 'max' | 'avg'; kernel: PerAxis<PositiveInt>; stride: PerAxis<PositiveInt> }
+  | { op: 'pool'; kind: PoolKind; kernel: PerAxis<PositiveInt>; stride: PerAxis<PositiveInt> }
   | { op: 'global_avg_pool' }
   | { op: 'upsample'; mode: UpsampleMode; scale: PerAxis<PositiveInt>; alignCorners: boolean }
   | {
@@ -129,6 +129,7 @@ export type NodeOp =
       rate: number;
     };
 
+export type PoolKind = 'max' | 'avg';
 export type UpsampleMode = 'nearest' | 'bilinear';
 
 export type OpName = NodeOp['op'];
