@@ -3,7 +3,7 @@
 // the same bytes.
 import { readFileSync } from 'node:fs';
 import type { Model, SymDim } from '../../src/ir/types.ts';
-import { legalSizeMessage, nearestLegal } from '../../src/shapes/legal.ts';
+import { isLegal, legalSizeMessage, nearestLegal } from '../../src/shapes/legal.ts';
 import { INPUT_NAME, lowerModel, OUTPUT_NAME } from './lower.ts';
 import { encodeModel, makeGraph, makeModel, makeValueInfo } from './proto.ts';
 import type { ModelWeights } from './weights.ts';
@@ -34,7 +34,7 @@ const AXIS_NAMES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
 /** Throws, naming the nearest legal sizes, unless every extent of `size` is legal for the model. */
 export function checkFixedSize(model: Model, size: number[]): void {
   const legal = model.legalSizes;
-  const bad = size.find((s) => s < legal.min || !legal.residues.includes(s % legal.modulus));
+  const bad = size.find((s) => !isLegal(legal, s));
   if (size.length !== model.dims || bad !== undefined) {
     const nearest = bad === undefined ? '' : `; the nearest to ${bad} are ${nearestLegal(legal, bad).join(' and ')}`;
     throw new Error(
