@@ -4,6 +4,7 @@
 // computed here: they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import { assertNever } from '../../src/assert-never.ts';
+import { transposedCropEnds } from '../../src/shapes/ops.ts';
 import type { Model, Node, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
@@ -56,8 +57,19 @@ function samePadsStride1(kernel: number[], dilation: number[]): number[] {
 }
 
 function convPads(ctx: Context<'conv'>): Record<string, AttrValue> {
-  const { kernel, stride, dilation, padding } = ctx.node;
-  if (padding === 'valid') return { pads: { ints: [...kernel, ...kernel].map(() => 0) } };
+  const { kernel, padding } = ctx.node;
+  switch (padding) {
+    case 'valid':
+      return { pads: { ints: [...kernel, ...kernel].map(() => 0) } };
+    case 'same':
+      return samePads(ctx);
+    default:
+      return assertNever(padding, 'padding');
+  }
+}
+
+function samePads(ctx: Context<'conv'>): Record<string, AttrValue> {
+  const { kernel, stride, dilation } = ctx.node;
   if (stride.every((s) => s === 1)) return { pads: { ints: samePadsStride1(kernel, dilation) } };
   // With stride > 1 the TensorFlow pad depends on the input extent, which is symbolic here.
   // SAME_UPPER is the same rule (extra pixel at the end) but onnxruntime refuses it with
@@ -157,7 +169,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   conv_transpose: (ctx) => {
     const { node } = ctx;
-    const ends = node.kernel.map((k, i) => (node.padding === 'same' ? k - node.stride[i] : 0));
+    const ends = transposedCropEnds(node);
     // tfjs conv2dTranspose `same` gives out = in*s: ONNX pads k-s at the end only (docs/facts.md#tfjs-to-onnx:
     // PyTorch-style symmetric pads + output_padding shift the result by one pixel).
     if (ends.some((e) => e < 0)) ctx.unsupported('same padding with kernel smaller than stride');

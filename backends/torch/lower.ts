@@ -5,6 +5,7 @@
 // never computed here, they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import { assertNever } from '../../src/assert-never.ts';
+import { transposedCropEnds } from '../../src/shapes/ops.ts';
 import type { Model, Node, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 
 export const BACKEND = 'torch';
@@ -97,6 +98,26 @@ function slicing(begin: readonly number[], end: readonly number[]): string {
   return `[:, :, ${axes.join(', ')}]`;
 }
 
+/**
+ * PyTorch's `padding=` of a conv, and whether it is all the padding: symmetric same padding
+ * maps to it; otherwise TensorFlow's rule (extra pixel at the end, input-size dependent with
+ * stride > 1) needs an explicit pad in forward.
+ */
+function torchPadding(node: NodeOf<'conv'>): { padding: number[]; symmetric: boolean } {
+  const zeros = node.kernel.map(() => 0);
+  switch (node.padding) {
+    case 'valid':
+      return { padding: zeros, symmetric: true };
+    case 'same': {
+      const totals = node.kernel.map((k, i) => (k - 1) * node.dilation[i]);
+      const symmetric = node.stride.every((s) => s === 1) && totals.every((t) => t % 2 === 0);
+      return { padding: symmetric ? totals.map((t) => t / 2) : zeros, symmetric };
+    }
+    default:
+      return assertNever(node.padding, 'padding');
+  }
+}
+
 /** The torch.nn pooling module of a pool kind, without its 2d/3d suffix. */
 function poolModule(kind: PoolKind): string {
   switch (kind) {
@@ -116,11 +137,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   conv: (ctx) => {
     const { node, model } = ctx;
-    const totals = node.kernel.map((k, i) => (k - 1) * node.dilation[i]);
-    // Symmetric same padding maps to PyTorch's padding=; otherwise TensorFlow's rule
-    // (extra pixel at the end, input-size dependent with stride > 1) needs an explicit pad.
-    const symmetric = node.padding === 'valid' || (node.stride.every((s) => s === 1) && totals.every((t) => t % 2 === 0));
-    const padding = node.padding === 'valid' || !symmetric ? node.kernel.map(() => 0) : totals.map((t) => t / 2);
+    const { padding, symmetric } = torchPadding(node);
     ctx.module(
       `nn.Conv${model.dims}d(${ctx.channels(0)}, ${node.filters}, kernel_size=${tuple(node.kernel)}, stride=${tuple(node.stride)}, ` +
         `padding=${tuple(padding)}, dilation=${tuple(node.dilation)}, bias=${pyBool(node.bias)})`,
@@ -134,7 +151,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
     const { node, model } = ctx;
     // tfjs conv2dTranspose `same` gives out = in*s: the full result cropped by k-s at the
     // end (docs/facts.md#pytorch: PyTorch-style symmetric padding + output_padding is one pixel off).
-    const ends = node.kernel.map((k, i) => (node.padding === 'same' ? k - node.stride[i] : 0));
+    const ends = transposedCropEnds(node);
     if (ends.some((e) => e < 0)) ctx.unsupported('same padding with kernel smaller than stride');
     ctx.module(
       `nn.ConvTranspose${model.dims}d(${ctx.channels(0)}, ${node.filters}, kernel_size=${tuple(node.kernel)}, ` +
