@@ -5,7 +5,7 @@
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import { assertNever } from '../../src/assert-never.ts';
 import { transposedCropEnds } from '../../src/shapes/ops.ts';
-import type { Model, Node, OpName, PoolKind, Span } from '../../src/ir/types.ts';
+import type { Model, Node, NodeOf, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
 
@@ -25,7 +25,6 @@ export interface Lowered {
   initializers: TensorProto[];
 }
 
-type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
 interface Context<K extends OpName> {
   node: NodeOf<K>;

@@ -5,11 +5,10 @@
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import * as tf from '@tensorflow/tfjs';
 import { assertNever } from '../../src/assert-never.ts';
-import type { Model, Node, OpName } from '../../src/ir/types.ts';
+import type { Model, Node, NodeOf, OpName } from '../../src/ir/types.ts';
 import { initialKernel } from './init.ts';
 import { BatchNorm, BatchNorm3D, Crop3D, GroupNorm, PixelShuffle, Resize, SpatialMean } from './layers/index.ts';
 
-type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
 interface LowerContext {
   dims: 2 | 3;

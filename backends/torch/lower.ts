@@ -6,7 +6,7 @@
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import { assertNever } from '../../src/assert-never.ts';
 import { transposedCropEnds } from '../../src/shapes/ops.ts';
-import type { Model, Node, OpName, PoolKind, Span } from '../../src/ir/types.ts';
+import type { Model, NodeOf, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 
 export const BACKEND = 'torch';
 
@@ -64,7 +64,6 @@ def depth_to_space(x, r):
 
 export type Helper = keyof typeof HELPERS;
 
-type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
 interface Context<K extends OpName> {
   node: NodeOf<K>;

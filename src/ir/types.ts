@@ -134,6 +134,9 @@ export type UpsampleMode = 'nearest' | 'bilinear';
 
 export type OpName = NodeOp['op'];
 
+/** The node of one op, e.g. NodeOf<'conv'>: what each backend's lowering of that op receives. */
+export type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
+
 /**
  * A node of the graph: its operation and where it sits, with its shape and cost.
  * @discriminator op
