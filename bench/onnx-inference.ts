@@ -65,7 +65,7 @@ results['unet predict --engine onnx (Predictor)'] = await median(() => predictor
 const x = tf.tensor(input, [1, ...SIZE, model.input.channels]);
 results[`tfjs ${engine.name}`] = await median(() => (tfModel.predict(x) as tf.Tensor).data());
 
-// The same architecture in PyTorch (milesial/Pytorch-UNet's modules), 2 threads (FACTS: the default is 1 here).
+// The same architecture in PyTorch (milesial/Pytorch-UNet's modules), 2 threads (docs/facts.md#pytorch: the default is 1 here).
 const TORCH = `
 import sys, time, torch, torch.nn as nn
 torch.set_num_threads(int(sys.argv[1]))

@@ -142,5 +142,5 @@ async function compare(job: Job, withCpu: boolean, steps: number): Promise<void>
 }
 
 await compare({ name: '2D U-Net base 8, depth 2', build: () => unet(layers2d, 8, 2, [32, 32, 1]), input: [1, 32, 32, 1] }, true, 3);
-await compare({ name: '2D U-Net base 16, depth 4 (the FACTS job)', build: () => unet(layers2d, 16, 4, [128, 128, 1]), input: [4, 128, 128, 1] }, false, 3);
+await compare({ name: '2D U-Net base 16, depth 4 (the bench job of docs/facts.md#speed)', build: () => unet(layers2d, 16, 4, [128, 128, 1]), input: [4, 128, 128, 1] }, false, 3);
 await compare({ name: '3D U-Net base 8, depth 2', build: () => unet(layers3d, 8, 2, [32, 32, 32, 1]), input: [1, 32, 32, 32, 1] }, false, 2);

@@ -1,9 +1,9 @@
 // An IR model plus weights -> the bytes of an ONNX file (IR version 8, opset 17: the newest
-// that Debian's python3-onnx checker knows, FACTS). The same model and weights always give
+// that Debian's python3-onnx checker knows, docs/facts.md#installs). The same model and weights always give
 // the same bytes.
 import { readFileSync } from 'node:fs';
 import type { Model, SymDim } from '../../src/ir/types.ts';
-import { legalSizeMessage, nearestLegal } from '../../src/shapes/legal.ts';
+import { isLegal, legalSizeMessage, nearestLegal } from '../../src/shapes/legal.ts';
 import { INPUT_NAME, lowerModel, OUTPUT_NAME } from './lower.ts';
 import { encodeModel, makeGraph, makeModel, makeValueInfo } from './proto.ts';
 import type { ModelWeights } from './weights.ts';
@@ -34,7 +34,7 @@ const AXIS_NAMES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
 /** Throws, naming the nearest legal sizes, unless every extent of `size` is legal for the model. */
 export function checkFixedSize(model: Model, size: number[]): void {
   const legal = model.legalSizes;
-  const bad = size.find((s) => s < legal.min || !legal.residues.includes(s % legal.modulus));
+  const bad = size.find((s) => !isLegal(legal, s));
   if (size.length !== model.dims || bad !== undefined) {
     const nearest = bad === undefined ? '' : `; the nearest to ${bad} are ${nearestLegal(legal, bad).join(' and ')}`;
     throw new Error(

@@ -2,7 +2,8 @@
 // IR of a spec with the same architecture. Layers are matched by graph position, not by
 // name: exporters name initializers arbitrarily (`onnx::Conv_106`). The parametrised layers
 // of both graphs, in order, must correspond one to one; the first that does not is reported.
-import type { Model, Node } from '../../src/ir/types.ts';
+import { assertNever } from '../../src/assert-never.ts';
+import type { Model, Node, NormKind } from '../../src/ir/types.ts';
 import { decodeModel, onnx, type ModelProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
 
@@ -71,6 +72,20 @@ export class ImportMismatchError extends Error {
 const sameShape = (a: number[] | undefined, b: number[]) => a !== undefined && a.join(',') === b.join(',');
 const filled = (n: number, value: number): WeightArray => ({ data: new Float32Array(n).fill(value), shape: [n] });
 
+/** The ONNX op a norm kind is exported as; null for group norm, which opset 17 lacks (export decomposes it). */
+function normOpType(kind: NormKind): string | null {
+  switch (kind) {
+    case 'batch':
+      return 'BatchNormalization';
+    case 'instance':
+      return 'InstanceNormalization';
+    case 'group':
+      return null;
+    default:
+      return assertNever(kind, 'norm kind');
+  }
+}
+
 /**
  * ModelWeights (ONNX layouts, weights.ts) for `model` from the ONNX file's initializers. A
  * batch norm of the spec that the exporter folded into the conv before it (torch.onnx.export
@@ -111,7 +126,7 @@ export function weightsFromOnnx(model: Model, source: Uint8Array | ModelProto): 
       continue;
     }
     const c = node.shape.channels;
-    const opType = node.kind === 'batch' ? 'BatchNormalization' : node.kind === 'instance' ? 'InstanceNormalization' : null;
+    const opType = normOpType(node.kind);
     const expected = `${opType ?? 'a group norm'} over ${c} channels`;
     if (opType === null) throw mismatch(expected, 'group norm is not importable: opset 17 has no GroupNormalization op');
     if (layer?.node.opType !== opType) throw mismatch(expected, 'another op');

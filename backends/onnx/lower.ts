@@ -1,9 +1,11 @@
 // IR -> ONNX nodes and initializers: one lowering per IR op (the LOWERINGS table), NCHW
 // (NCDHW) throughout, opset 17. Every tfjs -> ONNX choice below follows the table in
-// /work/shared/FACTS.md, which was checked numerically in onnxruntime. Shapes are never
+// docs/facts.md#tfjs-to-onnx, each checked numerically in onnxruntime. Shapes are never
 // computed here: they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
-import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
+import { assertNever } from '../../src/assert-never.ts';
+import { transposedCropEnds } from '../../src/shapes/ops.ts';
+import type { Model, Node, NodeOf, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
 
@@ -14,7 +16,7 @@ export const OUTPUT_NAME = 'output';
 export { UnsupportedOpsError, type Problem };
 
 export interface LowerOptions {
-  /** Fold batch norm into the conv before it (FACTS: W' = W*g/sqrt(v+eps), b' = (b-m)*g/sqrt(v+eps)+beta). */
+  /** Fold batch norm into the conv before it (docs/facts.md#tfjs-to-onnx: W' = W*g/sqrt(v+eps), b' = (b-m)*g/sqrt(v+eps)+beta). */
   foldBn: boolean;
 }
 
@@ -23,7 +25,6 @@ export interface Lowered {
   initializers: TensorProto[];
 }
 
-type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
 interface Context<K extends OpName> {
   node: NodeOf<K>;
@@ -48,25 +49,104 @@ type Lowering<K extends OpName> = (ctx: Context<K>) => string | void;
 
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Per-axis [begin..., end...] pads of a tfjs/TensorFlow `same` conv at stride 1 (docs/ir.md, FACTS). */
+/** Per-axis [begin..., end...] pads of a tfjs/TensorFlow `same` conv at stride 1 (docs/ir.md, docs/facts.md#tfjs-to-onnx). */
 function samePadsStride1(kernel: number[], dilation: number[]): number[] {
   const totals = kernel.map((k, i) => (k - 1) * dilation[i]);
   return [...totals.map((t) => Math.floor(t / 2)), ...totals.map((t) => t - Math.floor(t / 2))];
 }
 
 function convPads(ctx: Context<'conv'>): Record<string, AttrValue> {
-  const { kernel, stride, dilation, padding } = ctx.node;
-  if (padding === 'valid') return { pads: { ints: [...kernel, ...kernel].map(() => 0) } };
+  const { kernel, padding } = ctx.node;
+  switch (padding) {
+    case 'valid':
+      return { pads: { ints: [...kernel, ...kernel].map(() => 0) } };
+    case 'same':
+      return samePads(ctx);
+    default:
+      return assertNever(padding, 'padding');
+  }
+}
+
+function samePads(ctx: Context<'conv'>): Record<string, AttrValue> {
+  const { kernel, stride, dilation } = ctx.node;
   if (stride.every((s) => s === 1)) return { pads: { ints: samePadsStride1(kernel, dilation) } };
   // With stride > 1 the TensorFlow pad depends on the input extent, which is symbolic here.
   // SAME_UPPER is the same rule (extra pixel at the end) but onnxruntime refuses it with
-  // dilation > 1 (FACTS).
+  // dilation > 1 (docs/facts.md#tfjs-to-onnx).
   if (dilation.some((d) => d !== 1)) ctx.unsupported('same padding with both stride > 1 and dilation > 1');
   return { auto_pad: { s: 'SAME_UPPER' } };
 }
 
 /** Per-channel broadcast shape [C, 1, ...] against an N,C,spatial... tensor. */
 const channelDims = (model: Model, channels: number) => [channels, ...Array<number>(model.dims).fill(1)];
+
+type Epsilon = { f: number };
+
+function batchNorm(ctx: Context<'norm'>, epsilon: Epsilon): void {
+  const [gamma, beta, mean, variance] = [ctx.weight('gamma'), ctx.weight('beta'), ctx.weight('mean'), ctx.weight('variance')];
+  const inputs = [
+    ctx.x[0],
+    ctx.float('gamma', gamma.shape, gamma.data),
+    ctx.float('beta', beta.shape, beta.data),
+    ctx.float('mean', mean.shape, mean.data),
+    ctx.float('variance', variance.shape, variance.data),
+  ];
+  ctx.emit('BatchNormalization', inputs, [ctx.y], { epsilon });
+}
+
+function instanceNorm(ctx: Context<'norm'>, epsilon: Epsilon): void {
+  const [gamma, beta] = [ctx.weight('gamma'), ctx.weight('beta')];
+  const inputs = [ctx.x[0], ctx.float('gamma', gamma.shape, gamma.data), ctx.float('beta', beta.shape, beta.data)];
+  ctx.emit('InstanceNormalization', inputs, [ctx.y], { epsilon });
+}
+
+/**
+ * GroupNormalization needs opset 18. [N, C, D.., H, W] -> [N, G, C/G * first spatial,
+ * other spatial...] (Reshape's 0 copies the extent at the same index, so no Shape op and
+ * shape inference still works), an unscaled InstanceNormalization (statistics per
+ * sample and group over everything else), the shape back, then the per-channel affine.
+ */
+function groupNorm(ctx: Context<'norm'>, epsilon: Epsilon): void {
+  const [gamma, beta] = [ctx.weight('gamma'), ctx.weight('beta')];
+  const g = ctx.node.groups;
+  const c = gamma.data.length;
+  const id = ctx.node.id;
+  const keep = Array<number>(ctx.model.dims - 1).fill(0);
+  ctx.emit('Reshape', [ctx.x[0], ctx.int64('grouped_shape', [0, g, -1, ...keep])], [`${id}/grouped`]);
+  const ones = ctx.float('group_scale', [g], new Float32Array(g).fill(1));
+  const zeros = ctx.float('group_bias', [g], new Float32Array(g));
+  ctx.emit('InstanceNormalization', [`${id}/grouped`, ones, zeros], [`${id}/normalized`], { epsilon });
+  ctx.emit('Reshape', [`${id}/normalized`, ctx.int64('shape', [0, c, -1, ...keep])], [`${id}/restored`]);
+  const dims = channelDims(ctx.model, c);
+  ctx.emit('Mul', [`${id}/restored`, ctx.float('gamma', dims, gamma.data)], [`${id}/scaled`]);
+  ctx.emit('Add', [`${id}/scaled`, ctx.float('beta', dims, beta.data)], [ctx.y]);
+}
+
+/** ONNX Resize attributes of an upsample node (docs/facts.md#tfjs-to-onnx). */
+function resizeAttributes(node: NodeOf<'upsample'>): Record<string, AttrValue> {
+  switch (node.mode) {
+    // tfjs upSampling2d nearest = asymmetric + floor.
+    case 'nearest':
+      return { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } };
+    // tfjs upSampling2d bilinear = linear + asymmetric; PyTorch align_corners=True = align_corners.
+    // Linear Resize also covers 5D (trilinear).
+    case 'bilinear':
+      return { mode: { s: 'linear' }, coordinate_transformation_mode: { s: node.alignCorners ? 'align_corners' : 'asymmetric' } };
+    default:
+      return assertNever(node.mode, 'upsample mode');
+  }
+}
+
+function poolOp(kind: PoolKind): string {
+  switch (kind) {
+    case 'max':
+      return 'MaxPool';
+    case 'avg':
+      return 'AveragePool';
+    default:
+      return assertNever(kind, 'pool kind');
+  }
+}
 
 const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   input: () => {
@@ -88,8 +168,8 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   conv_transpose: (ctx) => {
     const { node } = ctx;
-    const ends = node.kernel.map((k, i) => (node.padding === 'same' ? k - node.stride[i] : 0));
-    // tfjs conv2dTranspose `same` gives out = in*s: ONNX pads k-s at the end only (FACTS:
+    const ends = transposedCropEnds(node);
+    // tfjs conv2dTranspose `same` gives out = in*s: ONNX pads k-s at the end only (docs/facts.md#tfjs-to-onnx:
     // PyTorch-style symmetric pads + output_padding shift the result by one pixel).
     if (ends.some((e) => e < 0)) ctx.unsupported('same padding with kernel smaller than stride');
     const kernel = ctx.weight('kernel');
@@ -104,46 +184,19 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   norm: (ctx) => {
     const { node } = ctx;
-    const gamma = ctx.weight('gamma');
-    const beta = ctx.weight('beta');
-    // Epsilon always explicit: ONNX's default 1e-5 differs from tfjs's 1e-3 (FACTS: errors of 23 to 63).
+    // Epsilon always explicit: ONNX's default 1e-5 differs from tfjs's 1e-3 (docs/facts.md#tfjs-to-onnx: errors of 23 to 63).
     const epsilon = { f: node.epsilon };
-    if (node.kind === 'batch') {
-      const mean = ctx.weight('mean');
-      const variance = ctx.weight('variance');
-      const inputs = [
-        ctx.x[0],
-        ctx.float('gamma', gamma.shape, gamma.data),
-        ctx.float('beta', beta.shape, beta.data),
-        ctx.float('mean', mean.shape, mean.data),
-        ctx.float('variance', variance.shape, variance.data),
-      ];
-      ctx.emit('BatchNormalization', inputs, [ctx.y], { epsilon });
-      return;
+    switch (node.kind) {
+      case 'batch':
+        return batchNorm(ctx, epsilon);
+      case 'instance':
+        return instanceNorm(ctx, epsilon);
+      case 'group':
+        return groupNorm(ctx, epsilon);
+      default:
+        return assertNever(node.kind, 'norm kind');
     }
-    if (node.kind === 'instance') {
-      const inputs = [ctx.x[0], ctx.float('gamma', gamma.shape, gamma.data), ctx.float('beta', beta.shape, beta.data)];
-      ctx.emit('InstanceNormalization', inputs, [ctx.y], { epsilon });
-      return;
-    }
-    // GroupNormalization needs opset 18. [N, C, D.., H, W] -> [N, G, C/G * first spatial,
-    // other spatial...] (Reshape's 0 copies the extent at the same index, so no Shape op and
-    // shape inference still works), an unscaled InstanceNormalization (statistics per
-    // sample and group over everything else), the shape back, then the per-channel affine.
-    const g = node.groups;
-    const c = gamma.data.length;
-    const id = node.id;
-    const keep = Array<number>(ctx.model.dims - 1).fill(0);
-    ctx.emit('Reshape', [ctx.x[0], ctx.int64('grouped_shape', [0, g, -1, ...keep])], [`${id}/grouped`]);
-    const ones = ctx.float('group_scale', [g], new Float32Array(g).fill(1));
-    const zeros = ctx.float('group_bias', [g], new Float32Array(g));
-    ctx.emit('InstanceNormalization', [`${id}/grouped`, ones, zeros], [`${id}/normalized`], { epsilon });
-    ctx.emit('Reshape', [`${id}/normalized`, ctx.int64('shape', [0, c, -1, ...keep])], [`${id}/restored`]);
-    const dims = channelDims(ctx.model, c);
-    ctx.emit('Mul', [`${id}/restored`, ctx.float('gamma', dims, gamma.data)], [`${id}/scaled`]);
-    ctx.emit('Add', [`${id}/scaled`, ctx.float('beta', dims, beta.data)], [ctx.y]);
   },
-
   activation: (ctx) => {
     const { node } = ctx;
     const x = ctx.x[0];
@@ -159,7 +212,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
       case 'tanh':
         return void ctx.emit('Tanh', [x], [ctx.y]);
       case 'softmax':
-        // Over channels; axis=1 needs opset >= 13, where Softmax no longer flattens C*H*W (FACTS).
+        // Over channels; axis=1 needs opset >= 13, where Softmax no longer flattens C*H*W (docs/facts.md#tfjs-to-onnx).
         return void ctx.emit('Softmax', [x], [ctx.y], { axis: { i: 1 } });
       case 'gelu': {
         // Opset 17 has no Gelu (added in 20): exact form x * 0.5 * (1 + erf(x / sqrt 2)).
@@ -171,42 +224,34 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
         ctx.emit('Mul', [`${id}/doubled`, ctx.float('half', [], [0.5])], [ctx.y]);
         return;
       }
+      default:
+        return assertNever(node.fn, 'activation');
     }
   },
 
-  // No padding and floor (docs/ir.md): ONNX's defaults pads 0, ceil_mode 0 (FACTS).
+  // No padding and floor (docs/ir.md): ONNX's defaults pads 0, ceil_mode 0 (docs/facts.md#tfjs-to-onnx).
   pool: (ctx) => {
     const { node } = ctx;
-    const opType = node.kind === 'max' ? 'MaxPool' : 'AveragePool';
-    ctx.emit(opType, [ctx.x[0]], [ctx.y], { kernel_shape: { ints: node.kernel }, strides: { ints: node.stride } });
+    ctx.emit(poolOp(node.kind), [ctx.x[0]], [ctx.y], { kernel_shape: { ints: node.kernel }, strides: { ints: node.stride } });
   },
 
   global_avg_pool: (ctx) => ctx.emit('GlobalAveragePool', [ctx.x[0]], [ctx.y]),
 
   upsample: (ctx) => {
     const { node } = ctx;
-    // FACTS: tfjs upSampling2d bilinear = Resize linear + asymmetric; nearest = asymmetric +
-    // floor; PyTorch align_corners=True = align_corners. Linear Resize also covers 5D (trilinear).
-    const attributes: Record<string, AttrValue> =
-      node.mode === 'nearest'
-        ? { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } }
-        : {
-            mode: { s: 'linear' },
-            coordinate_transformation_mode: { s: node.alignCorners ? 'align_corners' : 'asymmetric' },
-          };
     const scales = ctx.float('scales', [node.scale.length + 2], [1, 1, ...node.scale]);
-    ctx.emit('Resize', [ctx.x[0], '', scales], [ctx.y], attributes);
+    ctx.emit('Resize', [ctx.x[0], '', scales], [ctx.y], resizeAttributes(node));
   },
 
   pixel_shuffle: (ctx) => {
     if (ctx.model.dims !== 2) ctx.unsupported('DepthToSpace is defined for 4D (2D image) tensors only');
-    // DCR is tfjs depthToSpace's order; CRD (PyTorch PixelShuffle) is off by 1.91 (FACTS).
+    // DCR is tfjs depthToSpace's order; CRD (PyTorch PixelShuffle) is off by 1.91 (docs/facts.md#tfjs-to-onnx).
     ctx.emit('DepthToSpace', [ctx.x[0]], [ctx.y], { blocksize: { i: ctx.node.scale }, mode: { s: 'DCR' } });
   },
 
   crop: (ctx) => {
     const { node } = ctx;
-    // Constant starts and negative ends keep the graph valid for every input size (FACTS).
+    // Constant starts and negative ends keep the graph valid for every input size (docs/facts.md#tfjs-to-onnx).
     // An end of 0 cannot be written as -0, so it is "to the end" (INT64_MAX, clamped by Slice).
     const starts = ctx.int64('starts', node.begin);
     const ends = ctx.int64('ends', node.end.map((e) => (e === 0 ? INT64_MAX : BigInt(-e))));
@@ -221,7 +266,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   // The second input has 1 channel or 1x1 spatial: ONNX (numpy) broadcasting handles both in NCHW.
   mul: (ctx) => ctx.emit('Mul', ctx.x, [ctx.y]),
 
-  // Identity at inference (docs/ir.md): removed at export (FACTS).
+  // Identity at inference (docs/ir.md): removed at export (docs/facts.md#tfjs-to-onnx).
   dropout: (ctx) => ctx.x[0],
 } as { [K in OpName]: Lowering<K> };
 
@@ -242,7 +287,7 @@ function foldPlan(model: Model): Map<string, NodeOf<'norm'>> {
 }
 
 /**
- * FACTS: W' = W*g/sqrt(v+eps) per output channel, b' = (b-m)*g/sqrt(v+eps)+beta. The
+ * docs/facts.md#tfjs-to-onnx: W' = W*g/sqrt(v+eps) per output channel, b' = (b-m)*g/sqrt(v+eps)+beta. The
  * output channel is axis 0 of a Conv kernel and axis 1 of a ConvTranspose kernel.
  */
 function foldBatchNorm(conv: Node, weights: NodeWeights, norm: NodeOf<'norm'>, bn: NodeWeights): NodeWeights {

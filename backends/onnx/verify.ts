@@ -5,10 +5,11 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Model } from '../../src/ir/types.ts';
 import { Random } from '../../src/data/random.ts';
+import { legalExtents } from '../../src/shapes/legal.ts';
 import { selectEngine, tf } from '../tfjs/engines.ts';
 import { createSession, runSession, type DenseTensor } from './runtime.ts';
 
-/** FACTS: tfjs and onnxruntime agree to 1.4e-6 per op; 1e-4 of the output's range leaves room for depth. */
+/** docs/facts.md#tfjs-to-onnx: tfjs and onnxruntime agree to 1.4e-6 per op; 1e-4 of the output's range leaves room for depth. */
 export const DEFAULT_TOLERANCE = 1e-4;
 
 export interface VerifyOptions {
@@ -35,20 +36,12 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-/** Builds the tfjs model for one spatial input size (valid-padding tfjs models are size-specific, FACTS). */
+/** Builds the tfjs model for one spatial input size (valid-padding tfjs models are size-specific, docs/facts.md#tfjs-limits). */
 export type TfjsBuilder = (inputSize: number[]) => tfTypes.LayersModel;
-
-/** The `count` smallest legal extents (docs/ir.md: s >= min and s % modulus in residues). */
-export function smallestLegalExtents(model: Model, count: number): number[] {
-  const { min, modulus, residues } = model.legalSizes;
-  const extents: number[] = [];
-  for (let s = min; extents.length < count; s++) if (residues.includes(s % modulus)) extents.push(s);
-  return extents;
-}
 
 /** Two sizes: the smallest legal cube/square, and one with a different first extent (catches swapped axes). */
 export function defaultVerifySizes(model: Model): number[][] {
-  const [a, b] = smallestLegalExtents(model, 2);
+  const [a, b] = legalExtents(model.legalSizes, 2);
   const square = Array<number>(model.dims).fill(a);
   return [square, [b, ...square.slice(1)]];
 }

@@ -45,7 +45,7 @@ const weightKey = (name: string): keyof NodeWeights | undefined =>
 /**
  * tfjs kernels are [k..., cin, cout] (conv) and [k..., cout, cin] (conv transpose); ONNX
  * wants [cout, cin, k...] and [cin, cout, k...]: both are the permutation that moves the
- * last two axes to the front in reverse order, 3,2,0,1 in 2D (FACTS, verified numerically).
+ * last two axes to the front in reverse order, 3,2,0,1 in 2D (docs/facts.md#tfjs-to-onnx, verified numerically).
  */
 function kernelToOnnx(kernel: tf.Tensor): WeightArray {
   const rank = kernel.rank;

@@ -7,7 +7,7 @@
 // package and calling tf.setBackend, and `tf` below is always the right namespace.
 //
 // tfjs-node and tfjs-node-gpu cannot be hard dependencies: their install script downloads
-// libtensorflow from outside the npm registry (shared/FACTS.md). They are only reached
+// libtensorflow from outside the npm registry (docs/facts.md#installs). They are only reached
 // through dynamic import() with a computed specifier, so nothing requires them.
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -45,7 +45,7 @@ interface EngineSpec {
   backend: string;
 }
 
-/** In preference order: the fastest first (FACTS.md, speed table). */
+/** In preference order: the fastest first (docs/facts.md#engines). */
 const ENGINES: EngineSpec[] = [
   { name: 'gpu', pkg: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow' },
   { name: 'node', pkg: '@tensorflow/tfjs-node', backend: 'tensorflow' },
@@ -56,7 +56,7 @@ const ENGINES: EngineSpec[] = [
 export const ENGINE_NAMES: EngineName[] = ENGINES.map((e) => e.name);
 
 /**
- * The wasm backend lacks Conv2DBackpropFilter (FACTS.md), and tfjs-core has no gradient of
+ * The wasm backend lacks Conv2DBackpropFilter (docs/facts.md#engines), and tfjs-core has no gradient of
  * conv3dTranspose on any backend: backends/tfjs/kernels/ adds both, so it is registered
  * whichever engine is selected. Inference works without it: tolerate its absence.
  */

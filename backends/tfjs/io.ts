@@ -1,5 +1,5 @@
 // Saving and loading tfjs models in a directory, in the tfjs layers format (model.json +
-// one binary weights file). model.save('file://') needs tfjs-node (shared/FACTS.md), so
+// one binary weights file). model.save('file://') needs tfjs-node (docs/facts.md#tfjs-limits), so
 // this writes the artifacts itself through tf.io.withSaveHandler and reads them back
 // through tf.io.fromMemory.
 //

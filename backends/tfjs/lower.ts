@@ -4,11 +4,11 @@
 // shape is checked against the IR's, so a disagreement is caught at build time.
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import * as tf from '@tensorflow/tfjs';
-import type { Model, Node, OpName } from '../../src/ir/types.ts';
+import { assertNever } from '../../src/assert-never.ts';
+import type { Model, Node, NodeOf, OpName } from '../../src/ir/types.ts';
 import { initialKernel } from './init.ts';
 import { BatchNorm, BatchNorm3D, Crop3D, GroupNorm, PixelShuffle, Resize, SpatialMean } from './layers/index.ts';
 
-type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
 interface LowerContext {
   dims: 2 | 3;
@@ -41,6 +41,18 @@ const ACTIVATIONS: Record<NodeOf<'activation'>['fn'], (node: NodeOf<'activation'
   // Channels are the last axis in NHWC / NDHWC.
   softmax: (_, name) => tf.layers.softmax({ axis: -1, name }),
 };
+
+/** alignCorners only means something for linear interpolation (docs/ir.md: nearest is floor). */
+function alignsCorners(node: NodeOf<'upsample'>): boolean {
+  switch (node.mode) {
+    case 'nearest':
+      return false;
+    case 'bilinear':
+      return node.alignCorners;
+    default:
+      return assertNever(node.mode, 'upsample mode');
+  }
+}
 
 // Kernels start at zero here and get their seeded values in initializeKernels: drawing
 // them twice (tfjs' initializer, then ours) would double the build time of 31M weights.
@@ -81,37 +93,46 @@ const LOWERING: { [K in OpName]: Lowering<K> } = {
 
   norm: (node, inputs, { dims }) => {
     const name = layerName(node.id);
-    if (node.kind === 'batch') {
-      // IR momentum is PyTorch's (weight of the new batch); Keras/tfjs weight the old value.
-      const args = { axis: -1, epsilon: node.epsilon, momentum: 1 - node.momentum, name };
-      return apply(dims === 2 ? new BatchNorm(args) : new BatchNorm3D(args), inputs);
+    switch (node.kind) {
+      case 'batch': {
+        // IR momentum is PyTorch's (weight of the new batch); Keras/tfjs weight the old value.
+        const args = { axis: -1, epsilon: node.epsilon, momentum: 1 - node.momentum, name };
+        return apply(dims === 2 ? new BatchNorm(args) : new BatchNorm3D(args), inputs);
+      }
+      case 'instance':
+        // Instance norm is group norm with one channel per group.
+        return apply(new GroupNorm({ groups: node.shape.channels, epsilon: node.epsilon, name }), inputs);
+      case 'group':
+        return apply(new GroupNorm({ groups: node.groups, epsilon: node.epsilon, name }), inputs);
+      default:
+        return assertNever(node.kind, 'norm kind');
     }
-    // Instance norm is group norm with one channel per group.
-    const groups = node.kind === 'instance' ? node.shape.channels : node.groups;
-    return apply(new GroupNorm({ groups, epsilon: node.epsilon, name }), inputs);
   },
 
   activation: (node, inputs) => apply(ACTIVATIONS[node.fn](node, layerName(node.id)), inputs),
 
   pool: (node, inputs, { dims }) => {
     const name = layerName(node.id);
-    if (dims === 2) {
-      const args = { poolSize: node.kernel as [number, number], strides: node.stride as [number, number], padding: 'valid' as const, name };
-      return apply(node.kind === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), inputs);
-    }
+    const args2 = { poolSize: node.kernel as [number, number], strides: node.stride as [number, number], padding: 'valid' as const, name };
     type Triple = [number, number, number];
-    const args = { poolSize: node.kernel as Triple, strides: node.stride as Triple, padding: 'valid' as const, name };
-    return apply(node.kind === 'max' ? tf.layers.maxPooling3d(args) : tf.layers.averagePooling3d(args), inputs);
+    const args3 = { poolSize: node.kernel as Triple, strides: node.stride as Triple, padding: 'valid' as const, name };
+    switch (node.kind) {
+      case 'max':
+        return apply(dims === 2 ? tf.layers.maxPooling2d(args2) : tf.layers.maxPooling3d(args3), inputs);
+      case 'avg':
+        return apply(dims === 2 ? tf.layers.averagePooling2d(args2) : tf.layers.averagePooling3d(args3), inputs);
+      default:
+        return assertNever(node.kind, 'pool kind');
+    }
   },
 
   global_avg_pool: (node, inputs) => apply(new SpatialMean({ name: layerName(node.id) }), inputs),
 
   upsample: (node, inputs, { dims }) => {
     const name = layerName(node.id);
-    // alignCorners only means something for linear interpolation (docs/ir.md: nearest is floor).
-    const alignCorners = node.mode === 'bilinear' && node.alignCorners;
+    const alignCorners = alignsCorners(node);
     if (dims === 2 && !alignCorners && node.scale.every(Number.isInteger)) {
-      // upSampling2d is asymmetric (shared/FACTS.md), the IR's alignCorners=false.
+      // upSampling2d is asymmetric (docs/facts.md#tfjs-to-onnx), the IR's alignCorners=false.
       return apply(tf.layers.upSampling2d({ size: node.scale, interpolation: node.mode, name }), inputs);
     }
     return apply(new Resize({ mode: node.mode, scale: node.scale, alignCorners, name }), inputs);
@@ -122,7 +143,7 @@ const LOWERING: { [K in OpName]: Lowering<K> } = {
   crop: (node, inputs, { dims }) => {
     const size = inputs[0].shape.slice(1, -1);
     if (size.some((n) => n === null)) {
-      // tfjs Cropping2D computes negative sizes from null (shared/FACTS.md).
+      // tfjs Cropping2D computes negative sizes from null (docs/facts.md#tfjs-limits).
       throw new Error(
         `crop of an input of symbolic size [${size.map(String)}] is not supported: build valid-padding models for a concrete size (buildModel's inputSize)`,
       );

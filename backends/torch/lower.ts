@@ -1,10 +1,12 @@
 // IR -> Python source of a PyTorch nn.Module: one lowering per IR op (the LOWERINGS table),
 // NCHW (NCDHW) throughout. Each parametrised node becomes a submodule named after its id
 // (`enc1.conv1` -> `self.enc1_conv1`), and `forward` has one line per node in the IR's
-// topological order. The tfjs -> PyTorch choices follow /work/shared/FACTS.md; shapes are
+// topological order. The tfjs -> PyTorch choices follow docs/facts.md#pytorch; shapes are
 // never computed here, they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
-import type { Model, Node, OpName, Span } from '../../src/ir/types.ts';
+import { assertNever } from '../../src/assert-never.ts';
+import { transposedCropEnds } from '../../src/shapes/ops.ts';
+import type { Model, NodeOf, OpName, PoolKind, Span } from '../../src/ir/types.ts';
 
 export const BACKEND = 'torch';
 
@@ -25,7 +27,7 @@ def same_pad(x, kernel, stride, dilation):
   resize_linear_asymmetric: `
 def resize_linear_asymmetric(x, scale):
     """Bi/trilinear upsampling with asymmetric coordinates, src = dst / scale, as tfjs
-    upSampling2d (FACTS: ONNX Resize coordinate_transformation_mode=asymmetric). PyTorch's
+    upSampling2d (docs/facts.md#tfjs-to-onnx: ONNX Resize coordinate_transformation_mode=asymmetric). PyTorch's
     interpolate uses half-pixel coordinates when align_corners=False, so it is done by hand,
     one axis at a time (linear interpolation is separable)."""
     for axis, s in enumerate(scale, start=2):
@@ -45,7 +47,7 @@ def resize_linear_asymmetric(x, scale):
 def depth_to_space(x, r):
     """Pixel shuffle in DCR order (tfjs depthToSpace, ONNX DepthToSpace mode=DCR): the
     block offsets are the slowest-varying part of the channel index. nn.PixelShuffle is
-    CRD order (FACTS: 1.91 off)."""
+    CRD order (docs/facts.md#pytorch: 1.91 off)."""
     n, c = x.shape[0], x.shape[1]
     spatial = list(x.shape[2:])
     dims = len(spatial)
@@ -62,7 +64,6 @@ def depth_to_space(x, r):
 
 export type Helper = keyof typeof HELPERS;
 
-type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
 
 interface Context<K extends OpName> {
   node: NodeOf<K>;
@@ -96,6 +97,38 @@ function slicing(begin: readonly number[], end: readonly number[]): string {
   return `[:, :, ${axes.join(', ')}]`;
 }
 
+/**
+ * PyTorch's `padding=` of a conv, and whether it is all the padding: symmetric same padding
+ * maps to it; otherwise TensorFlow's rule (extra pixel at the end, input-size dependent with
+ * stride > 1) needs an explicit pad in forward.
+ */
+function torchPadding(node: NodeOf<'conv'>): { padding: number[]; symmetric: boolean } {
+  const zeros = node.kernel.map(() => 0);
+  switch (node.padding) {
+    case 'valid':
+      return { padding: zeros, symmetric: true };
+    case 'same': {
+      const totals = node.kernel.map((k, i) => (k - 1) * node.dilation[i]);
+      const symmetric = node.stride.every((s) => s === 1) && totals.every((t) => t % 2 === 0);
+      return { padding: symmetric ? totals.map((t) => t / 2) : zeros, symmetric };
+    }
+    default:
+      return assertNever(node.padding, 'padding');
+  }
+}
+
+/** The torch.nn pooling module of a pool kind, without its 2d/3d suffix. */
+function poolModule(kind: PoolKind): string {
+  switch (kind) {
+    case 'max':
+      return 'MaxPool';
+    case 'avg':
+      return 'AvgPool';
+    default:
+      return assertNever(kind, 'pool kind');
+  }
+}
+
 const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   input: () => {
     throw new Error('the input node is the forward argument, not lowered');
@@ -103,11 +136,7 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
 
   conv: (ctx) => {
     const { node, model } = ctx;
-    const totals = node.kernel.map((k, i) => (k - 1) * node.dilation[i]);
-    // Symmetric same padding maps to PyTorch's padding=; otherwise TensorFlow's rule
-    // (extra pixel at the end, input-size dependent with stride > 1) needs an explicit pad.
-    const symmetric = node.padding === 'valid' || (node.stride.every((s) => s === 1) && totals.every((t) => t % 2 === 0));
-    const padding = node.padding === 'valid' || !symmetric ? node.kernel.map(() => 0) : totals.map((t) => t / 2);
+    const { padding, symmetric } = torchPadding(node);
     ctx.module(
       `nn.Conv${model.dims}d(${ctx.channels(0)}, ${node.filters}, kernel_size=${tuple(node.kernel)}, stride=${tuple(node.stride)}, ` +
         `padding=${tuple(padding)}, dilation=${tuple(node.dilation)}, bias=${pyBool(node.bias)})`,
@@ -120,8 +149,8 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   conv_transpose: (ctx) => {
     const { node, model } = ctx;
     // tfjs conv2dTranspose `same` gives out = in*s: the full result cropped by k-s at the
-    // end (FACTS: PyTorch-style symmetric padding + output_padding is one pixel off).
-    const ends = node.kernel.map((k, i) => (node.padding === 'same' ? k - node.stride[i] : 0));
+    // end (docs/facts.md#pytorch: PyTorch-style symmetric padding + output_padding is one pixel off).
+    const ends = transposedCropEnds(node);
     if (ends.some((e) => e < 0)) ctx.unsupported('same padding with kernel smaller than stride');
     ctx.module(
       `nn.ConvTranspose${model.dims}d(${ctx.channels(0)}, ${node.filters}, kernel_size=${tuple(node.kernel)}, ` +
@@ -134,12 +163,22 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
   norm: (ctx) => {
     const { node, model } = ctx;
     const c = ctx.channels(0);
-    // Epsilon always explicit: PyTorch's default 1e-5 differs from tfjs's 1e-3 (FACTS).
+    // Epsilon always explicit: PyTorch's default 1e-5 differs from tfjs's 1e-3 (docs/facts.md#pytorch).
     const eps = `eps=${node.epsilon}`;
-    if (node.kind === 'batch') ctx.module(`nn.BatchNorm${model.dims}d(${c}, ${eps}, momentum=${node.momentum})`);
-    // Statistics per sample at training and inference alike, as tfjs' instance norm.
-    else if (node.kind === 'instance') ctx.module(`nn.InstanceNorm${model.dims}d(${c}, ${eps}, affine=True)`);
-    else ctx.module(`nn.GroupNorm(${node.groups}, ${c}, ${eps})`);
+    switch (node.kind) {
+      case 'batch':
+        ctx.module(`nn.BatchNorm${model.dims}d(${c}, ${eps}, momentum=${node.momentum})`);
+        break;
+      case 'instance':
+        // Statistics per sample at training and inference alike, as tfjs' instance norm.
+        ctx.module(`nn.InstanceNorm${model.dims}d(${c}, ${eps}, affine=True)`);
+        break;
+      case 'group':
+        ctx.module(`nn.GroupNorm(${node.groups}, ${c}, ${eps})`);
+        break;
+      default:
+        return assertNever(node.kind, 'norm kind');
+    }
     return `${ctx.self}(${ctx.x[0]})`;
   },
 
@@ -161,14 +200,15 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
         return `torch.tanh(${x})`;
       case 'softmax':
         return `torch.softmax(${x}, dim=1)`; // over channels
+      default:
+        return assertNever(node.fn, 'activation');
     }
   },
 
   // No padding and floor (docs/ir.md): PyTorch's defaults.
   pool: (ctx) => {
     const { node, model } = ctx;
-    const kind = node.kind === 'max' ? 'MaxPool' : 'AvgPool';
-    ctx.module(`nn.${kind}${model.dims}d(kernel_size=${tuple(node.kernel)}, stride=${tuple(node.stride)})`);
+    ctx.module(`nn.${poolModule(node.kind)}${model.dims}d(kernel_size=${tuple(node.kernel)}, stride=${tuple(node.stride)})`);
     return `${ctx.self}(${ctx.x[0]})`;
   },
 
@@ -181,12 +221,19 @@ const LOWERINGS: { [K in OpName]: Lowering<K> } = {
     const { node, model } = ctx;
     const x = ctx.x[0];
     const scale = tuple(node.scale.map(pyFloat));
-    // Integer scales: PyTorch's nearest is floor(dst / scale), the IR's asymmetric floor.
-    if (node.mode === 'nearest') return `F.interpolate(${x}, scale_factor=${scale}, mode='nearest')`;
-    const mode = model.dims === 3 ? 'trilinear' : 'bilinear';
-    if (node.alignCorners) return `F.interpolate(${x}, scale_factor=${scale}, mode='${mode}', align_corners=True)`;
-    ctx.use('resize_linear_asymmetric');
-    return `resize_linear_asymmetric(${x}, ${tuple(node.scale)})`;
+    switch (node.mode) {
+      // Integer scales: PyTorch's nearest is floor(dst / scale), the IR's asymmetric floor.
+      case 'nearest':
+        return `F.interpolate(${x}, scale_factor=${scale}, mode='nearest')`;
+      case 'bilinear': {
+        const mode = model.dims === 3 ? 'trilinear' : 'bilinear';
+        if (node.alignCorners) return `F.interpolate(${x}, scale_factor=${scale}, mode='${mode}', align_corners=True)`;
+        ctx.use('resize_linear_asymmetric');
+        return `resize_linear_asymmetric(${x}, ${tuple(node.scale)})`;
+      }
+      default:
+        return assertNever(node.mode, 'upsample mode');
+    }
   },
 
   pixel_shuffle: (ctx) => {

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadTrainingData } from '../../backends/tfjs/train/data.ts';
+import { loadTrainingData } from '../data/source.ts';
 import { compileFile } from '../compile.ts';
 import type { AugmentConfig } from '../ir/types.ts';
 import { parseAugmentOption } from './spec-input.ts';

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
-import { loadSamples } from '../../backends/tfjs/train/data.ts';
+import { loadSamples } from '../data/source.ts';
 import { writeMaskPng } from '../data/image-io.ts';
 import { writeMaskVolumeTiff } from '../data/volume-io.ts';
 import { openEvalModel } from '../eval/model-source.ts';

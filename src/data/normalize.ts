@@ -1,5 +1,6 @@
 // Input normalisation. 'dataset' statistics come from the training set only and are saved
 // with the model, so prediction applies exactly the transform the network was trained on.
+import { assertNever } from '../assert-never.ts';
 import type { Image2D, Volume } from './types.ts';
 
 /** Anything channel-last with float values: an image or a volume. */
@@ -46,8 +47,20 @@ export function fitNormalizer(mode: NormalizeMode, trainImages: readonly Pixels[
 
 /** Applies a normaliser to one image (or volume), returning a new one. */
 export function normalizeImage<T extends Pixels>(image: T, normalizer: Normalizer): T {
-  if (normalizer.mode === 'unit') return image;
-  const { mean, std } = normalizer.mode === 'image' ? channelStats([image]) : normalizer;
+  let stats: Pick<Normalizer, 'mean' | 'std'>;
+  switch (normalizer.mode) {
+    case 'unit':
+      return image;
+    case 'image':
+      stats = channelStats([image]);
+      break;
+    case 'dataset':
+      stats = normalizer;
+      break;
+    default:
+      return assertNever(normalizer.mode, 'normalisation');
+  }
+  const { mean, std } = stats;
   if (!mean || !std || mean.length !== image.channels) {
     throw new Error(`normaliser has statistics for ${mean?.length ?? 0} channels, image has ${image.channels}`);
   }

@@ -8,7 +8,7 @@ import { compileSource } from '../compile.ts';
 import { readTextFile } from '../io/read-file.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { Model } from '../ir/types.ts';
-import { isLegal } from '../shapes/infer.ts';
+import { legalExtents } from '../shapes/legal.ts';
 import { openOnnxModel } from './onnx-predictor.ts';
 
 export interface EvalModel {
@@ -34,9 +34,8 @@ function defaultWindow(ir: Model): number[] {
   const fixed = ir.input.size;
   if (fixed.every((s) => s !== null)) return fixed as number[];
   if (ir.train.crop !== null) return ir.train.crop;
-  let s = 256;
-  while (!isLegal(ir.legalSizes, s)) s++;
-  return fixed.map(() => s);
+  const [s] = legalExtents(ir.legalSizes, 1, 256);
+  return fixed.map(() => s!);
 }
 
 export async function openEvalModel(path: string, engine: EngineRequest): Promise<EvalModel> {

@@ -1,9 +1,22 @@
 // ResolvedSpec -> the IR graph of the U: the contracting path, the bottom, the expanding
 // path with its skips, the head. Lowering happens at one concrete input size so crop
 // amounts are known; src/shapes/infer.ts turns that into symbolic shapes and legal sizes.
-import type { Init, Node, NodeOp, Role, Span } from './types.ts';
+import { assertNever } from '../assert-never.ts';
+import type { Init, Node, NodeOp, PoolKind, Role, Span } from './types.ts';
 import type { ActivationSetting, ResolvedSpec, ResolvedStage } from '../spec/types.ts';
 import { macCount, outputShape, paramCount, ShapeError, type ConcreteShape } from '../shapes/ops.ts';
+
+/** The IR pool kind of a pooling `down` (the spec's maxpool / avgpool). */
+function poolKind(kind: 'maxpool' | 'avgpool'): PoolKind {
+  switch (kind) {
+    case 'maxpool':
+      return 'max';
+    case 'avgpool':
+      return 'avg';
+    default:
+      return assertNever(kind, 'downsampling');
+  }
+}
 
 /** A node as lowering makes it: concrete shapes, no symbolic ones yet. */
 export type LoweredNode = Omit<Node, 'shape' | 'macs'> & { shape: ConcreteShape; macs: number };
@@ -146,7 +159,7 @@ class ULowering {
       if (st.norm) y = this.g.add(`down${level}.norm`, { op: 'norm', kind: st.norm.kind, epsilon: st.norm.epsilon, momentum: st.norm.momentum, groups: st.norm.kind === 'group' ? st.norm.groups : 1 }, [y], role, span);
       return this.act(`down${level}.act`, y, st.activation, role, span);
     }
-    return this.g.add(`down${level}`, { op: 'pool', kind: down.kind === 'maxpool' ? 'max' : 'avg', kernel: down.kernel, stride }, [x], role, span);
+    return this.g.add(`down${level}`, { op: 'pool', kind: poolKind(down.kind), kernel: down.kernel, stride }, [x], role, span);
   }
 
   up(level: number, x: LoweredNode): LoweredNode {

@@ -1,17 +1,33 @@
 // The intermediate representation: plain JSON that every backend compiles from.
 // Shapes, parameter counts and FLOPs are computed once, here in the IR layer
 // (src/shapes/); backends read them and never compute shapes themselves.
-// The JSON Schema in schema.json mirrors these types; validate.ts enforces it.
+// schema.json is generated from these types (`npm run build:schema`, ts-json-schema-generator):
+// the JSDoc tags below (@minimum, @pattern, @minItems...) are the schema's constraints, and a
+// test fails when the committed schema.json is not what the generator writes.
 
 export const IR_VERSION = 1;
+
+// Numbers with a constraint, named once so every field that uses one says so in its type.
+/** @asType integer */
+export type Int = number;
+/** @asType integer @minimum 1 */
+export type PositiveInt = number;
+/** @asType integer @minimum 0 */
+export type NonNegativeInt = number;
+/** @exclusiveMinimum 0 */
+export type Positive = number;
+/** @minimum 0 */
+export type NonNegative = number;
+/** @minimum 0 @maximum 1 */
+export type Fraction = number;
 
 /** A source location: 1-based line and column, end exclusive. */
 export interface Span {
   file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
+  line: PositiveInt;
+  column: PositiveInt;
+  endLine: PositiveInt;
+  endColumn: PositiveInt;
 }
 
 /**
@@ -19,17 +35,25 @@ export interface Span {
  * size = s * num / den + offset. Valid for every legal input size.
  */
 export interface SymDim {
-  num: number;
-  den: number;
+  num: Int;
+  den: PositiveInt;
   offset: number;
 }
 
 /** A feature map without its batch axis: channels, spatial sizes (null when symbolic). */
 export interface Shape {
-  channels: number;
-  /** [H, W] or [D, H, W]; null entries when the input size is not fixed. */
-  size: (number | null)[];
-  /** The same sizes as functions of the input size, per spatial axis. */
+  channels: PositiveInt;
+  /**
+   * [H, W] or [D, H, W]; null entries when the input size is not fixed.
+   * @minItems 2
+   * @maxItems 3
+   */
+  size: (PositiveInt | null)[];
+  /**
+   * The same sizes as functions of the input size, per spatial axis.
+   * @minItems 2
+   * @maxItems 3
+   */
   symbolic: SymDim[];
 }
 
@@ -42,26 +66,34 @@ export type NormKind = 'batch' | 'instance' | 'group';
 export interface Role {
   path: 'input' | 'encoder' | 'bottom' | 'decoder' | 'head';
   /** 1 = full resolution (top of the U), depth + 1 = bottom. */
-  level: number;
+  level: PositiveInt;
 }
 
+/**
+ * One value per spatial axis (2D or 3D).
+ * @minItems 2
+ * @maxItems 3
+ */
+export type PerAxis<T> = T[];
+
+/** The operation of a node and its attributes, by `op`. */
 export type NodeOp =
   | { op: 'input' }
   | {
       op: 'conv';
-      filters: number;
-      kernel: number[];
-      stride: number[];
-      dilation: number[];
+      filters: PositiveInt;
+      kernel: PerAxis<PositiveInt>;
+      stride: PerAxis<PositiveInt>;
+      dilation: PerAxis<PositiveInt>;
       padding: Padding;
       bias: boolean;
       init: Init;
     }
   | {
       op: 'conv_transpose';
-      filters: number;
-      kernel: number[];
-      stride: number[];
+      filters: PositiveInt;
+      kernel: PerAxis<PositiveInt>;
+      stride: PerAxis<PositiveInt>;
       padding: Padding;
       bias: boolean;
       init: Init;
@@ -69,39 +101,60 @@ export type NodeOp =
   | {
       op: 'norm';
       kind: NormKind;
-      epsilon: number;
+      epsilon: Positive;
       /** Fraction of the new batch statistic mixed in (PyTorch convention: 0.1). */
-      momentum: number;
+      momentum: Fraction;
       /** Group count for group norm; 1 otherwise. */
-      groups: number;
+      groups: PositiveInt;
     }
-  | { op: 'activation'; fn: ActivationFn; alpha: number }
-  | { op: 'pool'; kind: 'max' | 'avg'; kernel: number[]; stride: number[] }
+  | { op: 'activation'; fn: ActivationFn; alpha: NonNegative }
+  | { op: 'pool'; kind: PoolKind; kernel: PerAxis<PositiveInt>; stride: PerAxis<PositiveInt> }
   | { op: 'global_avg_pool' }
-  | { op: 'upsample'; mode: 'nearest' | 'bilinear'; scale: number[]; alignCorners: boolean }
-  | { op: 'pixel_shuffle'; scale: number }
+  | { op: 'upsample'; mode: UpsampleMode; scale: PerAxis<PositiveInt>; alignCorners: boolean }
+  | {
+      op: 'pixel_shuffle';
+      /** @asType integer @minimum 2 */
+      scale: number;
+    }
   /** Removes begin[i] leading and end[i] trailing pixels on spatial axis i (valid-padding skips). */
-  | { op: 'crop'; begin: number[]; end: number[] }
+  | { op: 'crop'; begin: PerAxis<NonNegativeInt>; end: PerAxis<NonNegativeInt> }
   /** Concatenation along the channel axis, inputs in order. */
   | { op: 'concat' }
   | { op: 'add' }
   /** Elementwise product; the second input broadcasts (1 channel, or 1x1 spatial). */
   | { op: 'mul' }
-  | { op: 'dropout'; rate: number };
+  | {
+      op: 'dropout';
+      /** @minimum 0 @exclusiveMaximum 1 */
+      rate: number;
+    };
+
+export type PoolKind = 'max' | 'avg';
+export type UpsampleMode = 'nearest' | 'bilinear';
 
 export type OpName = NodeOp['op'];
 
+/** The node of one op, e.g. NodeOf<'conv'>: what each backend's lowering of that op receives. */
+export type NodeOf<K extends OpName> = Extract<Node, { op: K }>;
+
+/**
+ * A node of the graph: its operation and where it sits, with its shape and cost.
+ * @discriminator op
+ */
 export type Node = NodeOp & {
-  /** Unique, readable id such as "enc2.conv1" or "dec1.up". */
+  /**
+   * Unique, readable id such as "enc2.conv1" or "dec1.up".
+   * @pattern ^[A-Za-z0-9_.]+$
+   */
   id: string;
   inputs: string[];
   role: Role;
   /** Output shape at the model's input size. */
   shape: Shape;
   /** Trainable parameters of this node. */
-  params: number;
+  params: NonNegativeInt;
   /** Multiply-adds of this node at the model's input size (null when symbolic). */
-  macs: number | null;
+  macs: NonNegativeInt | null;
   span: Span;
 };
 
@@ -112,77 +165,112 @@ export type NormalizeMode = 'unit' | 'image' | 'dataset';
 
 export interface AugmentConfig {
   /** U-Net paper: displacements on a coarse 3x3 grid, Gaussian with 10 px standard deviation. */
-  elastic: { grid: number; sigma: number } | null;
+  elastic: {
+    /** @asType integer @minimum 2 */
+    grid: number;
+    sigma: NonNegative;
+  } | null;
   /** Random horizontal and vertical flips (each with probability 1/2). */
   flip: boolean;
   /** Random multiples of 90 degrees (an odd multiple swaps height and width). */
   rotate90: boolean;
-  /** Maximum rotation in degrees, uniform in [-rotate, rotate] (0 = off). */
+  /**
+   * Maximum rotation in degrees, uniform in [-rotate, rotate] (0 = off).
+   * @minimum 0
+   * @maximum 180
+   */
   rotate: number;
-  /** Maximum shift as a fraction of the image size, uniform per axis (0 = off). */
+  /**
+   * Maximum shift as a fraction of the image size, uniform per axis (0 = off).
+   * @minimum 0
+   * @maximum 0.5
+   */
   shift: number;
   /** Maximum added brightness, uniform in [-brightness, brightness]. */
-  brightness: number;
+  brightness: Fraction;
   /** Maximum contrast change: (v - mean) is scaled by a factor in [1 - contrast, 1 + contrast]. */
-  contrast: number;
+  contrast: Fraction;
   /** Maximum log-gamma: v -> v^g with ln g uniform in [-gamma, gamma] (on [0,1] values). */
-  gamma: number;
+  gamma: Fraction;
 }
 
 export interface TrainConfig {
   loss: LossKind;
   optimizer: {
     kind: OptimizerKind;
-    lr: number;
-    momentum: number;
+    lr: Positive;
+    momentum: Fraction;
     nesterov: boolean;
-    weightDecay: number;
+    weightDecay: NonNegative;
   };
-  schedule: { kind: ScheduleKind; patience: number; factor: number; power: number; minLr: number };
-  batch: number;
-  epochs: number;
+  schedule: {
+    kind: ScheduleKind;
+    patience: PositiveInt;
+    /** @exclusiveMinimum 0 @maximum 1 */
+    factor: number;
+    power: Positive;
+    minLr: NonNegative;
+  };
+  batch: PositiveInt;
+  epochs: PositiveInt;
   /** Gradient clipping by global norm; null = off. */
-  clip: number | null;
+  clip: Positive | null;
+  /** @minimum 0 @maximum 0.9 */
   valSplit: number;
-  seed: number;
+  seed: NonNegativeInt;
   /** Training crop (network input window) per spatial axis; null = whole images. */
-  crop: number[] | null;
+  crop: TrainCrop | null;
   /**
    * U-Net paper, sec. 3: w0 = 10, sigma = 5 px. Cells are the connected components of
    * class `cellClass` (ISBI 2012: the cell interiors, class 0; the membranes are the gaps).
    */
-  weightMap: { w0: number; sigma: number; cellClass: number } | null;
+  weightMap: { w0: NonNegative; sigma: Positive; cellClass: NonNegativeInt } | null;
   augment: AugmentConfig;
   normalize: NormalizeMode;
   /** Class i is the pixels whose mask value is maskValues[i]; null = sorted unique values. */
-  maskValues: number[] | null;
+  maskValues: MaskValues | null;
 }
 
+/** @minItems 1 @maxItems 3 */
+export type TrainCrop = PositiveInt[];
+/** @minItems 1 */
+export type MaskValues = NonNegativeInt[];
+
 export interface Model {
+  /** @const 1 */
   irVersion: number;
+  /** @minLength 1 */
   name: string;
   /** 2 for images, 3 for volumes. */
   dims: 2 | 3;
   input: Shape;
   output: Shape & { activation: 'softmax' | 'sigmoid' | 'none' };
-  classes: number;
+  classes: PositiveInt;
   classNames: string[];
   padding: Padding;
-  depth: number;
-  /** Nodes in topological order; nodes[0] is the input. */
+  depth: PositiveInt;
+  /**
+   * Nodes in topological order; nodes[0] is the input.
+   * @minItems 2
+   */
   nodes: Node[];
   /** Id of the node whose output is the model's output. */
   outputNode: string;
   /** Legal input extents per spatial axis: s >= min and s % modulus == residue. */
-  legalSizes: { min: number; modulus: number; residues: number[] };
+  legalSizes: {
+    min: PositiveInt;
+    modulus: PositiveInt;
+    /** @minItems 1 */
+    residues: NonNegativeInt[];
+  };
   totals: {
-    params: number;
+    params: NonNegativeInt;
     /** 2 x multiply-adds of all convolutions, at the model's input size (null when symbolic). */
-    flops: number | null;
-    macs: number | null;
-    convLayers: number;
+    flops: NonNegativeInt | null;
+    macs: NonNegativeInt | null;
+    convLayers: NonNegativeInt;
     /** In input pixels along one axis; null when a global pooling sees the whole input. */
-    receptiveField: number | null;
+    receptiveField: PositiveInt | null;
   };
   train: TrainConfig;
   source: { file: string; text: string };

@@ -1,7 +1,6 @@
 // A training crop is a network input: it must be a legal input size.
 import { error } from '../diagnostics.ts';
-import { isLegal } from '../shapes/infer.ts';
-import { legalSizeMessage, nearestHint } from '../shapes/legal.ts';
+import { isLegal, legalSizeMessage, nearestHint } from '../shapes/legal.ts';
 import type { Rule } from './index.ts';
 
 export const trainCropLegal: Rule = (spec, model) => {

@@ -6,7 +6,7 @@ import { error, type Diagnostic } from '../diagnostics.ts';
 import { lowerAt, LoweringError, type LoweredNode } from '../ir/lower.ts';
 import { IR_VERSION, type Model, type Node, type SymDim } from '../ir/types.ts';
 import type { ResolvedSpec } from '../spec/types.ts';
-import { legalSizeMessage, nearestHint, type LegalSizes } from './legal.ts';
+import { isLegal, legalSizeMessage, nearestHint, type LegalSizes } from './legal.ts';
 import { macCount, outputShape, ShapeError, type ConcreteShape } from './ops.ts';
 import { receptiveField } from './receptive-field.ts';
 
@@ -118,10 +118,6 @@ export function inferModel(spec: ResolvedSpec, size?: (number | null)[]): InferR
   };
   model.totals.receptiveField = receptiveField(model);
   return { model, diagnostics: [] };
-}
-
-export function isLegal(legal: LegalSizes, s: number): boolean {
-  return s >= legal.min && legal.residues.includes(s % legal.modulus);
 }
 
 /** The same IR at another spatial input size (weights do not depend on it). Throws on an illegal size. */

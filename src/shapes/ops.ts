@@ -1,7 +1,8 @@
 // The shape, parameter and multiply-add rule of every IR op: the only place in the project
 // where output sizes are computed. Sizes that a U-Net cannot use (an odd size under a 2x2
 // pool, a crop larger than the map) raise a ShapeError naming the node.
-import type { NodeOp } from '../ir/types.ts';
+import { assertNever } from '../assert-never.ts';
+import type { NodeOp, Padding } from '../ir/types.ts';
 
 export interface ConcreteShape {
   channels: number;
@@ -12,15 +13,36 @@ export class ShapeError extends Error {}
 
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
-function convSize(n: number, k: number, s: number, d: number, padding: 'valid' | 'same', what: string): number {
+function convSize(n: number, k: number, s: number, d: number, padding: Padding, what: string): number {
   const extent = (k - 1) * d + 1;
-  if (padding === 'same') {
-    if (n % s !== 0) throw new ShapeError(`${what} with stride ${s} needs a size divisible by ${s}, found ${n}`);
-    return n / s;
+  switch (padding) {
+    case 'same':
+      if (n % s !== 0) throw new ShapeError(`${what} with stride ${s} needs a size divisible by ${s}, found ${n}`);
+      return n / s;
+    case 'valid':
+      if (n < extent) throw new ShapeError(`${what} ${k} needs at least ${extent} pixels, found ${n}`);
+      if ((n - extent) % s !== 0) throw new ShapeError(`${what} with stride ${s} does not tile a size of ${n} exactly`);
+      return (n - extent) / s + 1;
+    default:
+      return assertNever(padding, 'padding');
   }
-  if (n < extent) throw new ShapeError(`${what} ${k} needs at least ${extent} pixels, found ${n}`);
-  if ((n - extent) % s !== 0) throw new ShapeError(`${what} with stride ${s} does not tile a size of ${n} exactly`);
-  return (n - extent) / s + 1;
+}
+
+/**
+ * Per axis, the pixels a transposed conv crops off the end of its full result ((n-1)*s + k):
+ * `same` (tfjs conv2dTranspose, out = n*s) drops k - s there, `valid` none. Negative when a
+ * `same` kernel is smaller than its stride, which no backend expresses. The ONNX and PyTorch
+ * backends crop exactly this (docs/facts.md#tfjs-to-onnx).
+ */
+export function transposedCropEnds(op: { kernel: number[]; stride: number[]; padding: Padding }): number[] {
+  switch (op.padding) {
+    case 'same':
+      return op.kernel.map((k, i) => k - op.stride[i]!);
+    case 'valid':
+      return op.kernel.map(() => 0);
+    default:
+      return assertNever(op.padding, 'padding');
+  }
 }
 
 /** Output shape of `op` given its inputs' shapes. */
@@ -31,8 +53,10 @@ export function outputShape(op: NodeOp, inputs: ConcreteShape[]): ConcreteShape 
       return x;
     case 'conv':
       return { channels: op.filters, size: x.size.map((n, i) => convSize(n, op.kernel[i]!, op.stride[i]!, op.dilation[i]!, op.padding, 'a convolution of kernel')) };
-    case 'conv_transpose':
-      return { channels: op.filters, size: x.size.map((n, i) => (op.padding === 'same' ? n * op.stride[i]! : (n - 1) * op.stride[i]! + op.kernel[i]!)) };
+    case 'conv_transpose': {
+      const ends = transposedCropEnds(op);
+      return { channels: op.filters, size: x.size.map((n, i) => (n - 1) * op.stride[i]! + op.kernel[i]! - ends[i]!) };
+    }
     case 'norm':
     case 'activation':
     case 'dropout':

@@ -3,7 +3,8 @@
 // input and take the widest. (The textbook recurrence r += (k-1)*j overestimates U-Nets:
 // upsampled neighbours share their coarse source pixel.) Null when a global pooling lets
 // every output pixel see the whole input.
-import type { Model, Node } from '../ir/types.ts';
+import { assertNever } from '../assert-never.ts';
+import type { Model, Node, Padding } from '../ir/types.ts';
 
 type Interval = [number, number];
 
@@ -18,27 +19,46 @@ function samePadBegin(n: number, k: number, s: number, d: number): number {
   return Math.floor(total / 2);
 }
 
+/** The padding before the first pixel: `same`'s (computed only then), none for `valid`. */
+function padBegin(padding: Padding, same: () => number): number {
+  switch (padding) {
+    case 'same':
+      return same();
+    case 'valid':
+      return 0;
+    default:
+      return assertNever(padding, 'padding');
+  }
+}
+
 /** The input indices that output indices [lo, hi] of `node` read; null = all of them. */
 function back(node: Node, [lo, hi]: Interval, nIn: number, nOut: number): Interval | null {
   switch (node.op) {
     case 'conv': {
       const [k, s, d] = [node.kernel[0]!, node.stride[0]!, node.dilation[0]!];
-      const pad = node.padding === 'same' ? samePadBegin(nIn, k, s, d) : 0;
+      const pad = padBegin(node.padding, () => samePadBegin(nIn, k, s, d));
       return [lo * s - pad, hi * s - pad + (k - 1) * d];
     }
     case 'pool':
       return [lo * node.stride[0]!, hi * node.stride[0]! + node.kernel[0]! - 1];
     case 'conv_transpose': {
       const [k, s] = [node.kernel[0]!, node.stride[0]!];
-      const pad = node.padding === 'same' ? Math.floor(Math.max(k - s, 0) / 2) : 0;
+      const pad = padBegin(node.padding, () => Math.floor(Math.max(k - s, 0) / 2));
       return [Math.ceil((lo + pad - k + 1) / s), Math.floor((hi + pad) / s)];
     }
     case 'upsample': {
       const s = node.scale[0]!;
-      if (node.mode === 'nearest') return [Math.floor(lo / s), Math.floor(hi / s)];
-      if (!node.alignCorners) return [Math.floor(lo / s), Math.floor(hi / s) + 1];
-      const r = (nIn - 1) / (nOut - 1);
-      return [Math.floor(lo * r), Math.ceil(hi * r)];
+      switch (node.mode) {
+        case 'nearest':
+          return [Math.floor(lo / s), Math.floor(hi / s)];
+        case 'bilinear': {
+          if (!node.alignCorners) return [Math.floor(lo / s), Math.floor(hi / s) + 1];
+          const r = (nIn - 1) / (nOut - 1);
+          return [Math.floor(lo * r), Math.ceil(hi * r)];
+        }
+        default:
+          return assertNever(node.mode, 'upsample mode');
+      }
     }
     case 'pixel_shuffle':
       return [Math.floor(lo / node.scale), Math.floor(hi / node.scale)];

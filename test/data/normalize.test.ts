@@ -10,6 +10,10 @@ const img = (values: number[], channels = 1): Image2D => ({
 });
 
 describe('normalisation', () => {
+  it('an unknown mode is refused by name, not applied as another', () => {
+    expect(() => normalizeImage(img([0, 1]), { mode: 'unknown' as never })).toThrow('unknown normalisation: "unknown"');
+  });
+
   it("'unit' leaves the image unchanged", () => {
     const a = img([0, 0.5, 1]);
     expect(normalizeImage(a, fitNormalizer('unit'))).toBe(a);

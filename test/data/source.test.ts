@@ -1,14 +1,53 @@
+// The one --data loader (src/data/source.ts) that train, eval and augment-preview use: the
+// built-in sets by name and count, sized from the spec, refused for the wrong dimensionality,
+// folders otherwise; and it stays free of any backend.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataSource } from '../../src/data/source.ts';
+import { loadSamples, loadTrainingData, loadVolumeData } from '../../src/data/source.ts';
+import { compile } from '../frontend/helpers.ts';
 
-describe('loadDataSource', () => {
-  it('makes builtin:ellipses with the given options', async () => {
-    const samples = await loadDataSource('builtin:ellipses', { ellipses: { count: 3, size: 32, seed: 1 } });
-    expect(samples.map((s) => [s.image.height, s.mask.width])).toEqual([[32, 32], [32, 32], [32, 32]]);
+const images = compile('specs/ellipses.unet');
+const volumes = compile('specs/ellipsoids.unet');
+
+describe('loadSamples', () => {
+  it('builtin:ellipses:N: N images at the spec input size, seeded by the spec', async () => {
+    const samples = await loadTrainingData('builtin:ellipses:3', images);
+    const size = images.input.size[0];
+    expect(samples.map((s) => [s.image.height, s.mask.width])).toEqual([[size, size], [size, size], [size, size]]);
+    const again = await loadTrainingData('builtin:ellipses:3', images);
+    expect(again.map((s) => Array.from(s.image.data.slice(0, 8)))).toEqual(samples.map((s) => Array.from(s.image.data.slice(0, 8))));
   });
 
-  it('names the known built-ins for an unknown one, and reads folders otherwise', async () => {
-    await expect(loadDataSource('builtin:circles')).rejects.toThrow(/known: builtin:ellipses/);
-    await expect(loadDataSource('/nonexistent/folder')).rejects.toThrow(/does not exist/);
+  it('builtin:ellipsoids:N gives volumes to a 3D network, images to a 2D one', async () => {
+    expect(await loadSamples('builtin:ellipsoids:2', volumes)).toHaveLength(2);
+    expect((await loadSamples('builtin:ellipses:2', images))[0]).toHaveProperty('image.height');
   });
+
+  it('a built-in set of the wrong dimensionality names the one to use', async () => {
+    await expect(loadTrainingData('builtin:ellipsoids', images)).rejects.toThrow(/holds 3D volumes, but .* is a 2D network: use builtin:ellipses/);
+    await expect(loadVolumeData('builtin:ellipses', volumes)).rejects.toThrow(/holds 2D images, but .* is a 3D network: use builtin:ellipsoids/);
+  });
+
+  it('names both built-ins for an unknown one, and reads folders otherwise', async () => {
+    await expect(loadSamples('builtin:circles', images)).rejects.toThrow(/unknown built-in data set 'builtin:circles': expected builtin:ellipses\[:N\] .* or builtin:ellipsoids\[:N\]/);
+    await expect(loadSamples('/nonexistent/folder', images)).rejects.toThrow(/does not exist/);
+  });
+});
+
+/** The project's modules that `file` imports, transitively (relative imports only), and the packages. */
+function importGraph(file: string, seen = new Set<string>(), packages = new Set<string>()): { modules: Set<string>; packages: Set<string> } {
+  if (seen.has(file)) return { modules: seen, packages };
+  seen.add(file);
+  for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^import [^'"]*['"]([^'"]+)['"]/gm)) {
+    if (spec!.startsWith('.')) importGraph(join(dirname(file), spec!), seen, packages);
+    else packages.add(spec!);
+  }
+  return { modules: seen, packages };
+}
+
+it('the loader imports no backend and no tfjs', () => {
+  const { modules, packages } = importGraph('src/data/source.ts');
+  expect([...modules].filter((m) => !m.startsWith('src'))).toEqual([]);
+  expect([...packages].filter((p) => p.startsWith('@tensorflow'))).toEqual([]);
 });

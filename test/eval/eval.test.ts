@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainingData } from '../../backends/tfjs/train/data.ts';
+import { loadTrainingData } from '../../src/data/source.ts';
 import { compileFile } from '../../src/compile.ts';
 import { readMaskValues } from '../../src/data/image-io.ts';
 import type { Mask2D } from '../../src/data/types.ts';

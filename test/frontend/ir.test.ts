@@ -64,6 +64,16 @@ describe('a broken IR is rejected with the JSON pointer of the bad value', () =>
     ['negative filters', (m: Record<string, any>) => (m.nodes[3].filters = -64), '/nodes/3/filters: must be >= 1'],
     ['an extra property', (m: Record<string, any>) => (m.nodes[3].color = 'red'), '/nodes/3: must NOT have additional properties'],
     ['a missing top-level field', (m: Record<string, any>) => delete m.totals, "/: must have required property 'totals'"],
+    // Constraints that only the JSDoc tags of src/ir/types.ts carry into the generated schema:
+    ['an unknown op lists the known ones', (m: Record<string, any>) => (m.nodes[3].op = 'convolution'), '/nodes/3/op: must be one of the node ops (input, conv, conv_transpose,'],
+    ['an id with a space (@pattern)', (m: Record<string, any>) => (m.nodes[3].id = 'enc1 conv2'), '/nodes/3/id: must match pattern'],
+    ['a 4D kernel (@maxItems 3)', (m: Record<string, any>) => (m.nodes[3].kernel = [3, 3, 3, 3]), '/nodes/3/kernel: must NOT have more than 3 items'],
+    ['a fractional filter count (integer)', (m: Record<string, any>) => (m.nodes[3].filters = 63.5), '/nodes/3/filters: must be integer'],
+    ['an IR version other than 1 (@const)', (m: Record<string, any>) => (m.irVersion = 2), '/irVersion: must be equal to constant'],
+    ['a validation split above 0.9 (@maximum)', (m: Record<string, any>) => (m.train.valSplit = 0.95), '/train/valSplit: must be <= 0.9'],
+    ['a zero learning rate (@exclusiveMinimum)', (m: Record<string, any>) => (m.train.optimizer.lr = 0), '/train/optimizer/lr: must be > 0'],
+    ['a dropout rate of 1 (@exclusiveMaximum)', (m: Record<string, any>) => (m.nodes.find((n: { op: string }) => n.op === 'dropout').rate = 1), /\/nodes\/\d+\/rate: must be < 1/],
+    ['an empty name (@minLength)', (m: Record<string, any>) => (m.name = ''), '/name: must NOT have fewer than 1 characters'],
   ])('%s', (_, change, message) => {
     expect(broken(change)).toThrow(message);
   });

@@ -1,7 +1,7 @@
 // The independent checker: the ONNX project's own checker (full_check) and strict shape
-// inference from Debian's python3-onnx (IR <= 8, opset <= 17: FACTS), and shape inference
+// inference from Debian's python3-onnx (IR <= 8, opset <= 17: docs/facts.md#installs), and shape inference
 // must give the output shape the IR predicts. onnxruntime stays the real gate: the
-// checker misses some weight-size errors (FACTS).
+// checker misses some weight-size errors (docs/facts.md#installs).
 import { describe, expect, test } from 'vitest';
 import type { Model } from '../../src/ir/types.ts';
 import { exportOnnx } from '../../backends/onnx/export.ts';

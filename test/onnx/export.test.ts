@@ -6,7 +6,7 @@ import { exportOnnx } from '../../backends/onnx/export.ts';
 import { UnsupportedOpsError } from '../../backends/onnx/lower.ts';
 import { decodeModel } from '../../backends/onnx/proto.ts';
 import { IrBuilder } from '../fixtures/onnx/ir.ts';
-import { opZoo, randomWeights, tinySame, tinyValid } from '../fixtures/onnx/models.ts';
+import { opZoo, randomWeights, SWITCHED_ATTRIBUTES, tinySame, tinyValid, withUnknownValue } from '../fixtures/onnx/models.ts';
 
 const dimsOf = (info: { type?: { tensorType?: { shape?: { dim?: Array<{ dimValue?: unknown; dimParam?: string | null }> | null } | null } | null } | null }) =>
   info.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
@@ -95,6 +95,11 @@ describe('exportOnnx', () => {
         '  fixture.unet:2:3: conv (node strided): same padding with both stride > 1 and dilation > 1\n' +
         '  fixture.unet:3:3: pixel_shuffle (node shuffle): DepthToSpace is defined for 4D (2D image) tensors only',
     );
+  });
+
+  test.each(SWITCHED_ATTRIBUTES)('an unknown %s %s is refused by name, not exported as another', (op, attribute) => {
+    const model = withUnknownValue(op, attribute);
+    expect(() => exportOnnx(model, randomWeights(model))).toThrow(`unknown ${op} ${attribute}: "unknown"`);
   });
 
   test('missing weights and other opsets are clear errors', () => {

@@ -12,7 +12,8 @@ import type { Model } from '../../src/ir/types.ts';
 import { withInputSize } from '../../src/shapes/infer.ts';
 import { exportOnnx } from '../../backends/onnx/export.ts';
 import { createSession, runSession } from '../../backends/onnx/runtime.ts';
-import { DEFAULT_TOLERANCE, defaultVerifySizes, predictedOutputDims, smallestLegalExtents, verifyExport } from '../../backends/onnx/verify.ts';
+import { DEFAULT_TOLERANCE, defaultVerifySizes, predictedOutputDims, verifyExport } from '../../backends/onnx/verify.ts';
+import { legalExtents } from '../../src/shapes/legal.ts';
 import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
 import { lowerModel } from '../../backends/tfjs/lower.ts';
 import { randomWeights } from '../fixtures/onnx/models.ts';
@@ -33,7 +34,7 @@ const FIGURES: Record<string, Array<[number[], number[]]>> = {
 };
 
 /**
- * tfjs cpu runs about 0.7 GFLOP/s (FACTS: 138 s for 96 GFLOP) and builds weights slowly:
+ * tfjs cpu runs about 0.7 GFLOP/s (docs/facts.md#speed: 138 s for 96 GFLOP) and builds weights slowly:
  * compare numerically below these (specs whose widths are explicit lists stay large).
  */
 const NUMERIC_LIMITS = { flops: 5e8, params: 2e6 };
@@ -60,7 +61,7 @@ describe('full size in onnxruntime: the output shape the IR predicts, and the pu
     test(path, async () => {
       const model = check(compileFile(path));
       const bytes = exportOnnx(model, randomWeights(model), { foldBn: true });
-      const size = Array<number>(model.dims).fill(smallestLegalExtents(model, 1)[0]);
+      const size = Array<number>(model.dims).fill(legalExtents(model.legalSizes, 1)[0]);
       expect(await outputDims(bytes, [1, model.input.channels, ...size])).toEqual(predictedOutputDims(model, 1, size));
       for (const [input, output] of FIGURES[path] ?? []) expect(await outputDims(bytes, input)).toEqual(output);
     });
@@ -71,7 +72,7 @@ describe.skipIf(!hasOnnx)('narrowed: onnx.checker and strict shape inference agr
   for (const path of SPECS) {
     test(path, () => {
       const model = narrowed(path);
-      const size = Array<number>(model.dims).fill(smallestLegalExtents(model, 1)[0]);
+      const size = Array<number>(model.dims).fill(legalExtents(model.legalSizes, 1)[0]);
       const bytes = exportOnnx(model, randomWeights(model), { fixedSize: size });
       const [, ...predicted] = predictedOutputDims(model, 1, size);
       expect(inferOutputDims(bytes, path.replaceAll('/', '_')).slice(1)).toEqual(predicted);

@@ -11,6 +11,7 @@ import { lowerModel } from '../../backends/tfjs/lower.ts';
 import { compileFile } from '../../src/compile.ts';
 import type { Model } from '../../src/ir/types.ts';
 import { withInputSize } from '../../src/shapes/infer.ts';
+import { legalExtents } from '../../src/shapes/legal.ts';
 import { debugModel, inputFor, trainableParams } from './fixtures.ts';
 
 beforeAll(async () => {
@@ -35,13 +36,11 @@ function compile(file: string): Model {
 
 /** The smallest legal extent per spatial axis. */
 function smallestLegal(ir: Model): number[] {
-  const { min, modulus, residues } = ir.legalSizes;
-  let s = min;
-  while (!residues.includes(s % modulus)) s++;
-  return ir.input.size.map(() => s);
+  const [s] = legalExtents(ir.legalSizes, 1);
+  return ir.input.size.map(() => s!);
 }
 
-/** Independent counts (shared/FACTS.md, reference figures), not taken from the IR. */
+/** Independent counts (docs/facts.md#reference-figures), not taken from the IR. */
 const REFERENCE_PARAMS: Record<string, number> = {
   'ronneberger2015.unet': 31_030_658,
   'milesial.unet': 31_037_698,

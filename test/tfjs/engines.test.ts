@@ -1,5 +1,5 @@
 // Engine selection: what is installed here (wasm and cpu; tfjs-node cannot be installed
-// on these machines, shared/FACTS.md), the reasons given for what is not, and the CLI table.
+// on these machines, docs/facts.md#installs), the reasons given for what is not, and the CLI table.
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';

@@ -7,6 +7,7 @@ import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.t
 import { lowerModel } from '../../backends/tfjs/lower.ts';
 import { debugModel, inputFor, IrBuilder, trainableParams } from './fixtures.ts';
 import { zoo } from './zoo.ts';
+import { SWITCHED_ATTRIBUTES, withUnknownValue } from '../fixtures/onnx/models.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -87,6 +88,10 @@ describe('training and engines', () => {
 });
 
 describe('what tfjs cannot express', () => {
+  it.each(SWITCHED_ATTRIBUTES)('an unknown %s %s is refused by name, not built as another', (op, attribute) => {
+    expect(() => lowerModel(withUnknownValue(op, attribute))).toThrow(`unknown ${op} ${attribute}: "unknown"`);
+  });
+
   it('lists every problem with its spec location and the backend name in one error', () => {
     const b = new IrBuilder(2, 1, [null, null], 'valid');
     const c = b.conv('strided', 'input', 4, { stride: [2, 2], dilation: [2, 2] });

@@ -1,5 +1,5 @@
 // The generated Python source without running PyTorch: deterministic bytes, every IR op
-// lowered the way docs/ir.md and FACTS require, formatting, unsupported nodes reported
+// lowered the way docs/ir.md and docs/facts.md#pytorch require, formatting, unsupported nodes reported
 // together, atomic package writes, and a Python syntax check (any python3).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { Model, OpName } from '../../src/ir/types.ts';
 import { emitTorch, packageFiles } from '../../backends/torch/emit.ts';
 import { className, lowerModule, pythonName, UnsupportedOpsError } from '../../backends/torch/lower.ts';
 import { modelSource } from '../../backends/torch/module.ts';
-import { opZoo, randomWeights, tinySame, tinyValid } from '../fixtures/onnx/models.ts';
+import { opZoo, randomWeights, SWITCHED_ATTRIBUTES, tinySame, tinyValid, withUnknownValue } from '../fixtures/onnx/models.ts';
 import { zoo } from '../tfjs/zoo.ts';
 import { PYTHON } from './python.ts';
 import { TRAIN } from './train-config.ts';
@@ -129,6 +129,10 @@ describe('op lowerings', () => {
 });
 
 describe('names and errors', () => {
+  test.each(SWITCHED_ATTRIBUTES)('an unknown %s %s is refused by name, not emitted as another', (op, attribute) => {
+    expect(() => lowerModule(withUnknownValue(op, attribute))).toThrow(`unknown ${op} ${attribute}: "unknown"`);
+  });
+
   test('Python names from node ids and model names', () => {
     expect(pythonName('enc1.conv1')).toBe('enc1_conv1');
     expect(pythonName('dec1.gate-psi')).toBe('dec1_gate_psi');

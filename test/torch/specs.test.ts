@@ -12,7 +12,8 @@ import { compileFile, compileSource } from '../../src/compile.ts';
 import { formatDiagnostics } from '../../src/diagnostics.ts';
 import type { Model } from '../../src/ir/types.ts';
 import { withInputSize } from '../../src/shapes/infer.ts';
-import { predictedOutputDims, smallestLegalExtents } from '../../backends/onnx/verify.ts';
+import { predictedOutputDims } from '../../backends/onnx/verify.ts';
+import { legalExtents } from '../../src/shapes/legal.ts';
 import { emitTorch } from '../../backends/torch/emit.ts';
 import { hasTorch, runPython, warnSkip } from './python.ts';
 
@@ -62,7 +63,7 @@ interface Case {
 
 const CASES: Case[] = SPECS.map((path) => {
   const model = compile(path);
-  const size = Array<number>(model.dims).fill(smallestLegalExtents(model, 1)[0]!);
+  const size = Array<number>(model.dims).fill(legalExtents(model.legalSizes, 1)[0]!);
   const flops = withInputSize(model, size).totals.flops ?? Infinity;
   return { path, model, shapeModel: flops > FLOP_LIMIT ? narrowed(path, { divisor: 16, min: 1 }) : model, size };
 });
@@ -103,7 +104,7 @@ describe('every spec: parameter count and output shape in PyTorch', () => {
     });
   }
 
-  test.skipIf(!hasTorch)('published figures: the paper U-Net 31,030,658 and the PyTorch U-Net 31,037,698 parameters (FACTS)', () => {
+  test.skipIf(!hasTorch)('published figures: the paper U-Net 31,030,658 and the PyTorch U-Net 31,037,698 parameters (docs/facts.md#reference-figures)', () => {
     const params = (name: string) => results[dirs.get(`specs/${name}.unet`)!.full]!.params;
     expect(params('ronneberger2015')).toBe(31_030_658);
     expect(params('milesial')).toBe(31_037_698);

@@ -1,5 +1,5 @@
 // Center crop of a 3D valid-padding skip: tfjs-layers 4.22 has cropping2D but no
-// cropping3D (shared/FACTS.md). Removes begin[i] leading and end[i] trailing voxels on
+// cropping3D (docs/facts.md#tfjs-limits). Removes begin[i] leading and end[i] trailing voxels on
 // spatial axis i, as the IR's crop op (docs/ir.md).
 import * as tf from '@tensorflow/tfjs';
 

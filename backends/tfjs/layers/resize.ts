@@ -1,12 +1,14 @@
-// Upsampling that tfjs-layers cannot express (shared/FACTS.md): 2D bilinear with
+// Upsampling that tfjs-layers cannot express (docs/facts.md#tfjs-limits): 2D bilinear with
 // alignCorners (PyTorch align_corners=True, used by milesial/Pytorch-UNet), and every 3D
 // mode, since tfjs has no upSampling3d and no trilinear resize op. 2D uses
 // tf.image.resizeBilinear/resizeNearestNeighbor; 3D interpolates one axis at a time
 // (trilinear = linear along D, then H, then W), with tfjs' own source coordinates.
 import * as tf from '@tensorflow/tfjs';
+import { assertNever } from '../../../src/assert-never.ts';
+import type { UpsampleMode } from '../../../src/ir/types.ts';
 
 export interface ResizeArgs {
-  mode: 'nearest' | 'bilinear';
+  mode: UpsampleMode;
   scale: number[];
   alignCorners: boolean;
   name?: string;
@@ -49,9 +51,23 @@ export function linearAxis(x: tf.Tensor, axis: number, out: number, alignCorners
   return a.add(b.sub(a).mul(tf.tensor(fraction, weightShape)));
 }
 
+type AxisResampler = (x: tf.Tensor, axis: number, out: number, alignCorners: boolean) => tf.Tensor;
+
+/** The one-axis resampling of an upsample mode (3D resizes one axis at a time). */
+function axisResampler(mode: UpsampleMode): AxisResampler {
+  switch (mode) {
+    case 'nearest':
+      return nearestAxis;
+    case 'bilinear':
+      return linearAxis;
+    default:
+      return assertNever(mode, 'upsample mode');
+  }
+}
+
 export class Resize extends tf.layers.Layer {
   static className = 'UnetResize';
-  readonly mode: 'nearest' | 'bilinear';
+  readonly mode: UpsampleMode;
   readonly scale: number[];
   readonly alignCorners: boolean;
 
@@ -77,11 +93,16 @@ export class Resize extends tf.layers.Layer {
       const size = this.outSize(x.shape) as number[];
       if (x.rank === 4) {
         const [h, w] = size;
-        return this.mode === 'bilinear'
-          ? tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], this.alignCorners)
-          : tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [h, w], this.alignCorners);
+        switch (this.mode) {
+          case 'bilinear':
+            return tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], this.alignCorners);
+          case 'nearest':
+            return tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [h, w], this.alignCorners);
+          default:
+            return assertNever(this.mode, 'upsample mode');
+        }
       }
-      const resample = this.mode === 'bilinear' ? linearAxis : nearestAxis;
+      const resample = axisResampler(this.mode);
       return size.reduce((y, out, i) => resample(y, i + 1, out, this.alignCorners), x);
     });
   }

@@ -1,4 +1,4 @@
-// The training loop. tfjs `fit` cannot take per-pixel sample weights (FACTS.md), so each
+// The training loop. tfjs `fit` cannot take per-pixel sample weights (docs/facts.md#tfjs-limits), so each
 // step is tf.variableGrads over model.apply(x, {training: true}): dropout is active and
 // batch norm normalises with batch statistics and updates its moving statistics (tfjs-layers
 // BatchNormalization.call writes them when training is true).

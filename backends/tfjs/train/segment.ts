@@ -7,7 +7,8 @@ import { predictTiled } from '../../../src/data/tiling.ts';
 import type { Image2D, Mask2D, Volume, VolumeMask } from '../../../src/data/types.ts';
 import { isVolume, spatialSize } from '../../../src/data/volume.ts';
 import type { Model } from '../../../src/ir/types.ts';
-import { isLegal, withInputSize } from '../../../src/shapes/infer.ts';
+import { withInputSize } from '../../../src/shapes/infer.ts';
+import { isLegal } from '../../../src/shapes/legal.ts';
 import type { Predictor } from './predictor.ts';
 
 /** Images above this many training windows are tiled even when their size is legal (memory). */

@@ -19,7 +19,7 @@ import { buildModel } from '../build.ts';
 import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import type { AnySample, Prepared } from './batches.ts';
-import { loadSamples } from './data.ts';
+import { loadSamples } from '../../../src/data/source.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';

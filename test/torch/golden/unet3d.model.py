@@ -26,7 +26,7 @@ TRAIN = {"loss": "ce_dice", "optimizer": {"kind": "adam", "lr": 0.01, "momentum"
 
 def resize_linear_asymmetric(x, scale):
     """Bi/trilinear upsampling with asymmetric coordinates, src = dst / scale, as tfjs
-    upSampling2d (FACTS: ONNX Resize coordinate_transformation_mode=asymmetric). PyTorch's
+    upSampling2d (docs/facts.md#tfjs-to-onnx: ONNX Resize coordinate_transformation_mode=asymmetric). PyTorch's
     interpolate uses half-pixel coordinates when align_corners=False, so it is done by hand,
     one axis at a time (linear interpolation is separable)."""
     for axis, s in enumerate(scale, start=2):
@@ -46,7 +46,7 @@ def resize_linear_asymmetric(x, scale):
 def depth_to_space(x, r):
     """Pixel shuffle in DCR order (tfjs depthToSpace, ONNX DepthToSpace mode=DCR): the
     block offsets are the slowest-varying part of the channel index. nn.PixelShuffle is
-    CRD order (FACTS: 1.91 off)."""
+    CRD order (docs/facts.md#pytorch: 1.91 off)."""
     n, c = x.shape[0], x.shape[1]
     spatial = list(x.shape[2:])
     dims = len(spatial)

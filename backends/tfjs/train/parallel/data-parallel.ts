@@ -1,5 +1,5 @@
 // Data-parallel training on worker threads, as PyTorch's DistributedDataParallel does it
-// across processes. tfjs keeps the wasm engine single-threaded in Node (shared/FACTS.md),
+// across processes. tfjs keeps the wasm engine single-threaded in Node (docs/facts.md#engines),
 // so a step uses one core per engine; N replicas, each with its own engine, use N cores:
 //
 // - Replica 0 is the main thread's model and TrainingLoop; replicas 1..N-1 run in worker
