@@ -11,6 +11,7 @@ import type { Mask2D } from '../../src/data/types.ts';
 import { diceScores } from '../../src/metrics/dice.ts';
 import { iouScores } from '../../src/metrics/iou.ts';
 import { pixelError } from '../../src/metrics/pixel-error.ts';
+import { infoScore } from '../../src/metrics/info-score.ts';
 import { randError } from '../../src/metrics/rand-error.ts';
 import { ISBI_2012_THRESHOLDS, warpingError } from '../../src/metrics/warping-error.ts';
 import type { EvalReport } from '../../src/eval/run.ts';
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 
 describe('unet eval --json', () => {
-  it('reports every image with per-class Dice and IoU, pixel error, Rand and warping errors', () => {
+  it('reports every image with per-class Dice and IoU, pixel error, Rand error, V_info and warping error', () => {
     expect(report.split).toBe('all');
     expect(report.classNames).toEqual(['background', 'boundary']);
     expect(report.boundaryClass).toBe(1); // the class named "boundary"
@@ -41,6 +42,7 @@ describe('unet eval --json', () => {
       expect(row.iou).toHaveLength(2);
       expect(row.pixelError).toBeGreaterThanOrEqual(0);
       expect(Object.keys(row.rand).sort()).toEqual(['error', 'precision', 'recall']);
+      expect(Object.keys(row.info).sort()).toEqual(['merge', 'score', 'split']);
       expect(row.warping.error).toBeGreaterThanOrEqual(0);
       expect(row.warpingByThreshold).toHaveLength(ISBI_2012_THRESHOLDS.length);
       expect([row.height, row.width]).toEqual([64, 64]);
@@ -51,6 +53,7 @@ describe('unet eval --json', () => {
     expect(report.summary.iou[1]).toBeCloseTo(mean((r) => r.iou[1]), 12);
     expect(report.summary.pixelError).toBeCloseTo(mean((r) => r.pixelError), 12);
     expect(report.summary.randError).toBeCloseTo(mean((r) => r.rand.error), 12);
+    expect(report.summary.infoScore).toBeCloseTo(mean((r) => r.info.score), 12);
     expect(report.summary.warpingError).toBeCloseTo(mean((r) => r.warping.error), 12);
     // The challenge's figure: the least, over thresholds, of the mean over images.
     const perThreshold = ISBI_2012_THRESHOLDS.map((_, t) => mean((r) => r.warpingByThreshold![t]));
@@ -69,6 +72,7 @@ describe('unet eval --json', () => {
       expect(row.iou).toEqual(iouScores(pred, t, 2));
       expect(row.pixelError).toBe(pixelError(pred, t));
       expect(row.rand).toEqual(randError(pred, t, 1));
+      expect(row.info).toEqual(infoScore(pred, t, 1));
       expect(row.warping).toEqual(warpingError(pred, t, 1));
     }
   });
@@ -98,7 +102,7 @@ describe('unet eval --json', () => {
   it('prints a table with a row per image and the mean', async () => {
     const result = await unet('eval', run, '--data', DATA, '--split', 'all');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Dice boundary\s+IoU boundary\s+pixel error\s+Rand error \(boundary\)/);
+    expect(result.stdout).toMatch(/Dice boundary\s+IoU boundary\s+pixel error\s+Rand error \(boundary\)\s+V_info \(boundary\)/);
     expect(result.stdout).toMatch(/^ellipses-0007 /m);
     expect(result.stdout).toMatch(/^mean \(8\) /m);
   });
