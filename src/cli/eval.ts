@@ -13,6 +13,8 @@ import { writeMaskVolumeTiff } from '../data/volume-io.ts';
 import { openEvalModel } from '../eval/model-source.ts';
 import { boundaryClassOf, evaluateSamples, selectSplit, type EvalReport, type SplitChoice } from '../eval/run.ts';
 import type { ImageScores } from '../eval/score.ts';
+import type { TtaMode } from '../data/tta.ts';
+import { ttaOption } from './tta-option.ts';
 import type { Sample, VolumeSample } from '../data/types.ts';
 
 interface EvalFlags {
@@ -22,6 +24,7 @@ interface EvalFlags {
   split: SplitChoice | 'auto';
   boundaryClass?: number;
   masks?: string;
+  tta: TtaMode;
 }
 
 /**
@@ -101,6 +104,7 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
     data: flags.data,
     split,
     boundaryClass,
+    tta: flags.tta,
     onImage: async (row, pred) => {
       const values = Array.from({ length: classes }, (_, k) => Math.round((k * 255) / (classes - 1)));
       if (flags.masks && 'depth' in pred) await writeMaskVolumeTiff(join(flags.masks, `${row.name}_pred.tif`), pred, values);
@@ -113,7 +117,7 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
     return;
   }
   process.stdout.write(
-    `${report.model} on ${report.engine}, window ${report.window.join('x')}: ${report.images.length} ${ir.dims === 3 ? 'volume(s)' : 'image(s)'} of ${flags.data} (split ${split})` +
+    `${report.model} on ${report.engine}, window ${report.window.join('x')}${report.tta === 'none' ? '' : `, TTA ${report.tta}`}: ${report.images.length} ${ir.dims === 3 ? 'volume(s)' : 'image(s)'} of ${flags.data} (split ${split})` +
       `${ir.dims === 3 ? '; Rand error, V_info and warping error are means over slices' : ''}\n\n`,
   );
   process.stdout.write([...tableRows(report), ...isbiWarpingLine(report)].join('\n') + '\n');
@@ -138,6 +142,7 @@ export function register(program: Command): void {
         .default('auto'),
     )
     .option('--boundary-class <k>', 'class scored as membrane by the Rand and warping errors (default: a class named membrane/boundary, else 1)', classIndex)
+    .addOption(ttaOption())
     .option('--masks <dir>', 'also write each predicted mask as <dir>/<name>_pred.png (3D: <name>_pred.tif, one page per slice)')
     .action(async (model: string, flags: EvalFlags) => evaluate(model, flags));
 }

@@ -33,6 +33,7 @@ beforeAll(async () => {
 describe('unet eval --json', () => {
   it('reports every image with per-class Dice and IoU, pixel error, Rand error, V_info and warping error', () => {
     expect(report.split).toBe('all');
+    expect(report.tta).toBe('none');
     expect(report.classNames).toEqual(['background', 'boundary']);
     expect(report.boundaryClass).toBe(1); // the class named "boundary"
     expect(report.window).toEqual([28, 28]);
@@ -97,6 +98,18 @@ describe('unet eval --json', () => {
     // Float differences between engines may flip a pixel near p = 0.5, nothing more.
     expect(fromOnnx.summary.pixelError).toBeCloseTo(report.summary.pixelError, 2);
     expect(fromOnnx.summary.dice[1]).toBeCloseTo(report.summary.dice[1], 2);
+  });
+
+  it('agrees between tfjs and the exported .onnx with test-time augmentation (--tta d4)', async () => {
+    const onnx = join(dir, 'tiny-tta.onnx');
+    expect((await unet('export', run, '--onnx', onnx)).code).toBe(0);
+    const [tfjs, ort] = await Promise.all([run, onnx].map((m) => unet('eval', m, '--data', DATA, '--split', 'all', '--json', '--tta', 'd4')));
+    expect(tfjs.code, tfjs.stderr).toBe(0);
+    expect(ort.code, ort.stderr).toBe(0);
+    const [a, b] = [tfjs, ort].map((r) => JSON.parse(r.stdout) as EvalReport);
+    expect([a.tta, b.tta]).toEqual(['d4', 'd4']);
+    expect(b.summary.pixelError).toBeCloseTo(a.summary.pixelError, 2);
+    expect(b.summary.dice[1]).toBeCloseTo(a.summary.dice[1], 2);
   });
 
   it('prints a table with a row per image and the mean', async () => {
