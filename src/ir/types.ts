@@ -141,6 +141,11 @@ export interface TrainConfig {
   schedule: { kind: ScheduleKind; patience: number; factor: number; power: number; minLr: number };
   batch: number;
   epochs: number;
+  /**
+   * Wall-time budget in seconds (`time 20m`): training runs until it is spent, whatever
+   * `epochs` says, and the schedule follows the elapsed fraction. Absent: `epochs` epochs.
+   */
+  time?: number;
   /** Gradient clipping by global norm; null = off. */
   clip: number | null;
   valSplit: number;
