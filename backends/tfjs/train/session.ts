@@ -19,6 +19,7 @@ import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import type { AnySample, Prepared } from './batches.ts';
 import { loadSamples } from './data.ts';
+import type { TimeSpent } from './clock.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
@@ -32,7 +33,7 @@ export interface SessionOptions {
   data: string;
   out: string;
   engine: EngineRequest;
-  /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs). */
+  /** Continue the run in `out` from its last checkpoint (its config.json wins, except epochs and time). */
   resume: boolean;
   /**
    * Data-parallel replicas (parallel/data-parallel.ts): the main thread and workers - 1
@@ -58,7 +59,8 @@ export interface SessionOptions {
 
 /** A prepared session: call run(); stop() ends it after the current step with a checkpoint. */
 export interface Session {
-  run(): Promise<{ stopped: boolean; history: EpochRecord[] }>;
+  /** budgetReached: the time budget (train.time) ended training, with a checkpoint; spent: where this process's time went. */
+  run(): Promise<{ stopped: boolean; budgetReached?: true; history: EpochRecord[]; spent: TimeSpent }>;
   stop(): void;
 }
 
@@ -116,13 +118,19 @@ export function replicaCount(request: number | 'auto', engine: string): number {
   return request;
 }
 
+/** A resumed run trains as saved, for the epochs or the time budget (a new one, or none) asked now. */
+function resumedTrain(saved: TrainConfig, asked: TrainConfig): TrainConfig {
+  const { time: _saved, ...rest } = saved;
+  return { ...rest, epochs: asked.epochs, ...(asked.time !== undefined && { time: asked.time }) };
+}
+
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
   const saved = options.resume ? await readRunDir(options.out) : null;
   // A fresh run replaces an earlier one in the same directory (`npm start` twice), but only
   // once everything has loaded, so a failed start leaves the earlier run intact.
   const replacing = !options.resume && holdsRun(options.out);
-  const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.ir.train.epochs } } : options.ir;
+  const ir0 = saved ? { ...saved.ir, train: resumedTrain(saved.config.train, options.ir.train) } : options.ir;
   refuse3dGaps(ir0, options.specPath);
   const samples: AnySample[] = await loadSamples(saved?.config.data ?? options.data, ir0);
   const train = ir0.train;
@@ -193,12 +201,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
         replaced: replacing,
       });
       try {
-        const { stopped } = await loop.run();
+        const { stopped, budgetReached } = await loop.run();
         const final = loop.getState();
-        if (stopped) await saveCheckpoint(paths.last, model, final);
+        // As after Ctrl-C, last/ holds the final state, with all the time the budget counted.
+        if (stopped || budgetReached) await saveCheckpoint(paths.last, model, final);
         model.dispose();
         tf.disposeVariables();
-        return { stopped, history: final.history };
+        return { stopped, ...(budgetReached && { budgetReached }), history: final.history, spent: loop.timeSpent() };
       } finally {
         await parallel?.dispose();
       }
