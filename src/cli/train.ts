@@ -43,7 +43,7 @@ function durationFlag(value: string): number {
   return seconds;
 }
 
-/** Where the time went, for the end of a run: the budget's three parts and the rest (checkpoints, start-up). */
+/** Where the training time went, for the end of a run (the rest of the wall time: start-up, checkpoints, progress). */
 function timeSpentLine(spent: TimeSpent): string {
   const parts = [`data preparation ${spent.prepare.toFixed(1)} s`, `steps ${spent.step.toFixed(1)} s`, `validation ${spent.validation.toFixed(1)} s`];
   return `time: ${parts.join(', ')}\n`;
