@@ -19,13 +19,21 @@ export const Dims = createToken({
   pattern: /(?:\d+|\?)(?:[ \t]*x[ \t]*(?:\d+|\?))+(?![A-Za-z0-9_])/,
   label: 'a size such as 3x3',
 });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+// Before Number: "20m", "1h30m" (the train section's `time`) are one word, not a number
+// followed by the identifier "m"; a kind of Identifier, so the parser takes it as a name.
+export const Duration = createToken({
+  name: 'Duration',
+  pattern: /(?:\d+(?:\.\d+)?[hms])+(?![A-Za-z0-9_])/,
+  label: 'a duration such as 20m',
+  categories: [Identifier],
+});
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
   pattern: /-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/,
   label: 'a number',
 });
 export const Question = createToken({ name: 'Question', pattern: /\?/, label: '`?`' });
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -37,6 +45,7 @@ export const allTokens: TokenType[] = [
   Comma,
   StringLiteral,
   Dims,
+  Duration,
   NumberLiteral,
   Question,
   Identifier,

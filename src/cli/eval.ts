@@ -1,6 +1,6 @@
 // `unet eval RUN_DIR|MODEL.onnx --data DATA`: segments every image as `unet predict` does and
-// scores it against its mask: Dice and IoU per class, pixel error, and the ISBI 2012 Rand and
-// warping errors of the boundary class; a row per image and a summary, or one JSON object (--json).
+// scores it against its mask: Dice and IoU per class, pixel error, and the ISBI 2012 Rand error,
+// information score V_info and warping error of the boundary class; a row per image and a summary, or one JSON object (--json).
 // A 3D network is scored per volume: Dice, IoU and pixel error over its voxels, the Rand and
 // warping errors slice by slice (src/eval/score-volume.ts).
 import { mkdir } from 'node:fs/promises';
@@ -13,6 +13,8 @@ import { writeMaskVolumeTiff } from '../data/volume-io.ts';
 import { openEvalModel } from '../eval/model-source.ts';
 import { boundaryClassOf, evaluateSamples, selectSplit, type EvalReport, type SplitChoice } from '../eval/run.ts';
 import type { ImageScores } from '../eval/score.ts';
+import type { TtaMode } from '../data/tta.ts';
+import { ttaOption } from './tta-option.ts';
 import type { Sample, VolumeSample } from '../data/types.ts';
 
 interface EvalFlags {
@@ -22,21 +24,23 @@ interface EvalFlags {
   split: SplitChoice | 'auto';
   boundaryClass?: number;
   masks?: string;
+  tta: TtaMode;
 }
 
 /**
  * The columns of the table: Dice and IoU of each foreground class, pixel error, Rand error,
- * warping error with its splits and mergers (errors, not pixels); the mean row averages them.
+ * V_info, warping error with its splits and mergers (errors, not pixels); the mean row averages them.
  */
 function tableRows(report: EvalReport): string[] {
   const fg = report.classNames.map((name, k) => ({ name, k })).slice(1);
   const boundary = report.classNames[report.boundaryClass];
-  const header = ['image', ...fg.flatMap(({ name }) => [`Dice ${name}`, `IoU ${name}`]), 'pixel error', `Rand error (${boundary})`, `warping error (${boundary})`, 'splits', 'mergers', 's'];
+  const header = ['image', ...fg.flatMap(({ name }) => [`Dice ${name}`, `IoU ${name}`]), 'pixel error', `Rand error (${boundary})`, `V_info (${boundary})`, `warping error (${boundary})`, 'splits', 'mergers', 's'];
   interface Figures {
     dice: number[];
     iou: number[];
     pixel: number;
     rand: number;
+    info: number;
     warping: number;
     splits: string;
     mergers: string;
@@ -47,6 +51,7 @@ function tableRows(report: EvalReport): string[] {
     ...fg.flatMap(({ k }) => [f.dice[k].toFixed(4), f.iou[k].toFixed(4)]),
     f.pixel.toFixed(4),
     f.rand.toFixed(4),
+    f.info.toFixed(4),
     f.warping.toFixed(6),
     f.splits,
     f.mergers,
@@ -55,13 +60,14 @@ function tableRows(report: EvalReport): string[] {
   const s = report.summary;
   const body = [
     ...report.images.map((r: ImageScores) =>
-      cells(r.name, { dice: r.dice, iou: r.iou, pixel: r.pixelError, rand: r.rand.error, warping: r.warping.error, splits: `${r.warping.splits}`, mergers: `${r.warping.mergers}`, seconds: r.seconds }),
+      cells(r.name, { dice: r.dice, iou: r.iou, pixel: r.pixelError, rand: r.rand.error, info: r.info.score, warping: r.warping.error, splits: `${r.warping.splits}`, mergers: `${r.warping.mergers}`, seconds: r.seconds }),
     ),
     cells(`mean (${s.images})`, {
       dice: s.dice,
       iou: s.iou,
       pixel: s.pixelError,
       rand: s.randError,
+      info: s.infoScore,
       warping: s.warpingError,
       splits: s.warpingSplits.toFixed(1),
       mergers: s.warpingMergers.toFixed(1),
@@ -98,6 +104,7 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
     data: flags.data,
     split,
     boundaryClass,
+    tta: flags.tta,
     onImage: async (row, pred) => {
       const values = Array.from({ length: classes }, (_, k) => Math.round((k * 255) / (classes - 1)));
       if (flags.masks && 'depth' in pred) await writeMaskVolumeTiff(join(flags.masks, `${row.name}_pred.tif`), pred, values);
@@ -110,8 +117,8 @@ async function evaluate(target: string, flags: EvalFlags): Promise<void> {
     return;
   }
   process.stdout.write(
-    `${report.model} on ${report.engine}, window ${report.window.join('x')}: ${report.images.length} ${ir.dims === 3 ? 'volume(s)' : 'image(s)'} of ${flags.data} (split ${split})` +
-      `${ir.dims === 3 ? '; Rand and warping errors are means over slices' : ''}\n\n`,
+    `${report.model} on ${report.engine}, window ${report.window.join('x')}${report.tta === 'none' ? '' : `, TTA ${report.tta}`}: ${report.images.length} ${ir.dims === 3 ? 'volume(s)' : 'image(s)'} of ${flags.data} (split ${split})` +
+      `${ir.dims === 3 ? '; Rand error, V_info and warping error are means over slices' : ''}\n\n`,
   );
   process.stdout.write([...tableRows(report), ...isbiWarpingLine(report)].join('\n') + '\n');
 }
@@ -124,7 +131,7 @@ function classIndex(value: string): number {
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('score a run (or an exported .onnx) on labelled data: Dice, IoU, pixel error, Rand and warping errors')
+    .description('score a run (or an exported .onnx) on labelled data: Dice, IoU, pixel error, Rand error, V_info, warping error')
     .argument('<model>', 'run directory written by `unet train`, or an .onnx file written by `unet export`')
     .requiredOption('--data <data>', "labelled data: a folder (as for `unet train`), 'builtin:ellipses[:N]' or (3D) 'builtin:ellipsoids[:N]'")
     .option('--json', 'print one JSON object instead of the table')
@@ -135,6 +142,7 @@ export function register(program: Command): void {
         .default('auto'),
     )
     .option('--boundary-class <k>', 'class scored as membrane by the Rand and warping errors (default: a class named membrane/boundary, else 1)', classIndex)
+    .addOption(ttaOption())
     .option('--masks <dir>', 'also write each predicted mask as <dir>/<name>_pred.png (3D: <name>_pred.tif, one page per slice)')
     .action(async (model: string, flags: EvalFlags) => evaluate(model, flags));
 }

@@ -11,6 +11,8 @@ import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts
 import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
 import { classProbability, overlay, segmentImage, toMask } from '../../backends/tfjs/train/segment.ts';
 import { DataError } from '../data/errors.ts';
+import type { TtaMode } from '../data/tta.ts';
+import { ttaOption } from './tta-option.ts';
 import { readImage, writeImagePng, writeMaskPng } from '../data/image-io.ts';
 import type { Volume } from '../data/types.ts';
 import { readVolume, writeMaskVolumeTiff, writeVolumeTiff } from '../data/volume-io.ts';
@@ -20,6 +22,7 @@ interface PredictFlags {
   out: string;
   engine: EngineRequest | 'onnx';
   probabilities?: boolean;
+  tta: TtaMode;
 }
 
 /** Where `unet export RUN --onnx RUN/model.onnx` puts a run's export, which predict then prefers. */
@@ -65,7 +68,7 @@ async function predictVolumes(model: EvalModel, paths: string[], flags: PredictF
   const classes = Math.max(ir.classes, 2);
   for (const { path, volume } of loaded) {
     const stem = basename(path, extname(path));
-    const probs = await segmentImage(volume, ir, normalizer, window, predictor);
+    const probs = await segmentImage(volume, ir, normalizer, window, predictor, { tta: flags.tta });
     const written = [];
     if (flags.probabilities) {
       for (let k = 1; k < classes; k++) {
@@ -98,7 +101,7 @@ async function predict(run: string, images: string[], flags: PredictFlags): Prom
   const classes = Math.max(ir.classes, 2);
   for (const { path, image } of loaded) {
     const stem = basename(path, extname(path));
-    const probs = await segmentImage(image, ir, normalizer, window, predictor);
+    const probs = await segmentImage(image, ir, normalizer, window, predictor, { tta: flags.tta });
     const mask = toMask(probs);
     if (flags.probabilities) {
       for (let k = 1; k < classes; k++) {
@@ -127,6 +130,7 @@ export function register(program: Command): void {
         .default('auto'),
     )
     .addHelpText('after', `\nExamples:\n  unet predict runs/ellipses img.png --out masks/\n  unet export runs/ellipses --onnx runs/ellipses/${RUN_ONNX} && unet predict runs/ellipses img.png --out masks/  (onnxruntime)`)
+    .addOption(ttaOption())
     .option('--probabilities', 'write foreground probabilities (<stem>_prob.png) instead of class masks')
     .action(async (run: string, images: string[], flags: PredictFlags) => predict(run, images, flags));
 }

@@ -11,24 +11,35 @@ export interface Progress {
   stop(): void;
 }
 
-/** The per-epoch summary line, the same with and without a TTY. */
-export function epochLine(record: EpochRecord, epochs: number): string {
+/** How the display reads: training samples per second are crops when training on crops. */
+export interface ProgressOptions {
+  unit?: 'img/s' | 'crops/s';
+}
+
+/** The per-epoch summary line, the same with and without a TTY; epochs null: training for a time budget. */
+export function epochLine(record: EpochRecord, epochs: number | null, unit: ProgressOptions['unit'] = 'img/s'): string {
   return (
-    `epoch ${record.epoch}/${epochs}  loss ${record.loss.toFixed(4)}  val loss ${record.valLoss.toFixed(4)}  ` +
+    `epoch ${record.epoch}${epochs === null ? '' : `/${epochs}`}  loss ${record.loss.toFixed(4)}  val loss ${record.valLoss.toFixed(4)}  ` +
     `val Dice ${record.valDice.toFixed(4)}  val IoU ${record.valIoU.toFixed(4)}  lr ${record.lr.toPrecision(3)}  ` +
-    `${record.imagesPerSecond.toFixed(1)} img/s  ${record.seconds.toFixed(1)} s`
+    `${record.imagesPerSecond.toFixed(1)} ${unit}  ${record.seconds.toFixed(1)} s`
   );
 }
 
-/** A progress display for `epochs` epochs of `steps` steps, starting after `done` steps. */
-export function createProgress(epochs: number, steps: number, done: number, stream: NodeJS.WriteStream = process.stdout): Progress {
+/**
+ * A progress display for `epochs` epochs of `steps` steps, starting after `done` steps; with
+ * epochs null (a time budget) the bar shows the current epoch.
+ */
+export function createProgress(epochs: number | null, steps: number, done: number, options: ProgressOptions = {}, stream: NodeJS.WriteStream = process.stdout): Progress {
+  const unit = options.unit ?? 'img/s';
   const write = (line: string) => stream.write(line + '\n');
   if (!stream.isTTY) {
-    return { step: () => {}, epoch: (r) => write(epochLine(r, epochs)), log: write, stop: () => {} };
+    return { step: () => {}, epoch: (r) => write(epochLine(r, epochs, unit)), log: write, stop: () => {} };
   }
+  const total = epochs === null ? steps : epochs * steps;
+  const position = (epoch: number, step: number) => (epochs === null ? step : epoch * steps + step);
   const multi = new cliProgress.MultiBar(
     {
-      format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | {ips} img/s | ETA {eta_formatted}',
+      format: `epoch {epoch}${epochs === null ? '' : '/{epochs}'} [{bar}] {percentage}% | loss {loss} | {ips} ${unit}${epochs === null ? '' : ' | ETA {eta_formatted}'}`,
       hideCursor: true,
       clearOnComplete: true,
       // The ETA averages over the last steps, so the pause for validation does not swing it.
@@ -37,17 +48,17 @@ export function createProgress(epochs: number, steps: number, done: number, stre
     },
     cliProgress.Presets.shades_classic,
   );
-  const bar = multi.create(epochs * steps, done, { epoch: 1, epochs, loss: '-', ips: '-' });
+  const bar = multi.create(total, epochs === null ? done % steps : done, { epoch: 1, epochs, loss: '-', ips: '-' });
   return {
     step: (info) =>
-      bar.update(info.epoch * steps + info.step, {
+      bar.update(position(info.epoch, info.step), {
         epoch: info.epoch + 1,
         loss: info.loss.toFixed(4),
         ips: info.imagesPerSecond.toFixed(1),
       }),
     // MultiBar.log buffers until the next redraw; update() redraws now, so no line is lost at stop().
     epoch: (r) => {
-      multi.log(epochLine(r, epochs) + '\n');
+      multi.log(epochLine(r, epochs, unit) + '\n');
       multi.update();
     },
     log: (line) => {

@@ -3,9 +3,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { runPaths } from '../../backends/tfjs/train/run-dir.ts';
+import type { TimeSpent } from '../../backends/tfjs/train/clock.ts';
 import { prepareSession } from '../../backends/tfjs/train/session.ts';
 import { compileFile } from '../compile.ts';
 import { formatDiagnostics } from '../diagnostics.ts';
+import { formatDuration, parseDuration } from '../spec/duration.ts';
 import type { AugmentConfig, Model, TrainConfig } from '../ir/types.ts';
 import { parseAugmentOption } from './spec-input.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -14,6 +16,7 @@ interface TrainFlags {
   data: string;
   out?: string;
   epochs?: number;
+  time?: number;
   batch?: number;
   lr?: number;
   engine: EngineRequest;
@@ -40,11 +43,24 @@ const positiveInt = numberFlag('a positive integer', (n) => Number.isInteger(n) 
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as Record<NodeJS.Signals, number>;
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
+function durationFlag(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === null) throw new InvalidArgumentError(`expected a duration such as 20m, 90s or 1h30m (hours, minutes, seconds in that order), got '${value}'.`);
+  return seconds;
+}
+
+/** Where the training time went, for the end of a run (the rest of the wall time: start-up, checkpoints, progress). */
+function timeSpentLine(spent: TimeSpent): string {
+  const parts = [`data preparation ${spent.prepare.toFixed(1)} s`, `steps ${spent.step.toFixed(1)} s`, `validation ${spent.validation.toFixed(1)} s`];
+  return `time: ${parts.join(', ')}\n`;
+}
+
 /** The spec's train section with the flags merged over it. */
 function mergeFlags(train: TrainConfig, flags: TrainFlags): TrainConfig {
   return {
     ...train,
     epochs: flags.epochs ?? train.epochs,
+    ...((flags.time ?? train.time) !== undefined && { time: flags.time ?? train.time }),
     batch: flags.batch ?? train.batch,
     seed: flags.seed ?? train.seed,
     valSplit: flags.valSplit ?? train.valSplit,
@@ -61,7 +77,7 @@ function refuseFixedFlags(flags: TrainFlags, out: string): void {
   const given = FIXED_BY_RUN.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
   if (given.length === 0) return;
   throw new Error(
-    `${given.join(', ')} cannot change a run on --resume: ${runPaths(out).config} fixes them (only --epochs, --engine and --workers may change). Leave them out, or start a new run with another --out`,
+    `${given.join(', ')} cannot change a run on --resume: ${runPaths(out).config} fixes them (only --epochs, --time, --engine and --workers may change). Leave them out, or start a new run with another --out`,
   );
 }
 
@@ -87,6 +103,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     engine: flags.engine,
     resume: flags.resume ?? false,
     epochs: flags.epochs,
+    time: flags.time,
     init: flags.init,
     workers: flags.workers,
     onStaleLock: (message) => process.stderr.write(`${message}\n`),
@@ -96,9 +113,9 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
       const from = state ? `, resuming after epoch ${state.epoch}${state.step ? ` step ${state.step}` : ''}` : '';
       process.stdout.write(
         `training ${ir.name} on ${engine}${workers > 1 ? ` x${workers} data-parallel replicas` : ''}: ${nTrain} training and ${val} validation ${ir.dims === 3 ? 'volumes' : 'images'} of ${config.inputSize.join('x')}, ` +
-          `${t.epochs} epochs of ${steps} steps (batch ${t.batch}), ${t.optimizer.kind} lr ${t.optimizer.lr}, loss ${t.loss}${from}\n`,
+          `${t.time !== undefined ? `for ${formatDuration(t.time)} in epochs of ${steps} steps` : `${t.epochs} epochs of ${steps} steps`} (batch ${t.batch}), ${t.optimizer.kind} lr ${t.optimizer.lr}, loss ${t.loss}${from}\n`,
       );
-      progress = createProgress(t.epochs, steps, state ? state.epoch * steps + state.step : 0);
+      progress = createProgress(t.time !== undefined ? null : t.epochs, steps, state ? state.epoch * steps + state.step : 0, { unit: t.crop ? 'crops/s' : 'img/s' });
     },
     onStep: (info) => progress?.step(info),
     onEpoch: (record) => progress?.epoch(record),
@@ -113,7 +130,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     session.stop();
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  const { stopped, history } = await session.run();
+  const { stopped, budgetReached, history, spent } = await session.run();
   for (const signal of SIGNALS) process.off(signal, onSignal);
   (progress as Progress | null)?.stop();
   if (stopped) {
@@ -121,6 +138,8 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     process.exitCode = EXIT_CODES[interrupted ?? 'SIGINT'];
     return;
   }
+  if (budgetReached) process.stdout.write(`time budget reached: checkpoint in ${out} (last.json; --resume --time T trains on to a longer budget)\n`);
+  process.stdout.write(timeSpentLine(spent));
   const best = history.reduce((a, b) => (b.valDice > a.valDice ? b : a), history[0]);
   const seconds = history.reduce((s, r) => s + r.seconds, 0);
   process.stdout.write(
@@ -136,6 +155,7 @@ export function register(program: Command): void {
     .requiredOption('--data <data>', "training data: 'builtin:ellipses[:N]' (2D), 'builtin:ellipsoids[:N]' (3D), or a folder (images/ + masks/, imgs/ + masks/, or TIFF stacks; for a 3D network one multi-page TIFF per volume)")
     .option('--out <dir>', 'run directory (default: runs/<model name>)')
     .option('--epochs <n>', 'epochs (overrides the spec)', positiveInt)
+    .option('--time <duration>', "train for this wall time, e.g. 90s, 20m, 1h30m, instead of a number of epochs (overrides the spec's `time`); ends with a checkpoint, schedules follow the elapsed fraction", durationFlag)
     .option('--batch <n>', 'batch size (overrides the spec)', positiveInt)
     .option('--lr <x>', 'learning rate (overrides the spec)', numberFlag('a positive number', (n) => n > 0))
     .addOption(new Option('--engine <engine>', 'tfjs engine').choices(['auto', ...ENGINE_NAMES]).default('auto'))
@@ -149,6 +169,6 @@ export function register(program: Command): void {
     )
     .option('--augment <statements>', 'augmentation in the spec language, over the spec\'s (e.g. "elastic grid 3 sigma 10; flip; rotate 15")', parseAugmentOption)
     .option('--init <run|onnx>', 'start from the weights of a run directory (its best checkpoint) or an .onnx file: fine-tuning, as a new run with a fresh optimizer')
-    .option('--resume', "continue the run in --out from its last checkpoint with its own config.json and data (only --epochs, --engine and --workers may change; other train flags are refused)")
+    .option('--resume', "continue the run in --out from its last checkpoint with its own config.json and data (only --epochs, --time, --engine and --workers may change; other train flags are refused)")
     .action(async (spec: string, flags: TrainFlags) => train(spec, flags));
 }

@@ -3,6 +3,7 @@
 // 3D network are scored per volume (score-volume.ts).
 import { segmentImage, toMask, type Probabilities } from '../../backends/tfjs/train/segment.ts';
 import { splitDataset } from '../data/split.ts';
+import type { TtaMode } from '../data/tta.ts';
 import type { Mask2D, Sample, VolumeMask, VolumeSample } from '../data/types.ts';
 import type { Model } from '../ir/types.ts';
 import type { EvalModel } from './model-source.ts';
@@ -19,6 +20,7 @@ export interface EvalReport {
   classNames: string[];
   boundaryClass: number;
   window: number[];
+  tta: TtaMode;
   images: ImageScores[];
   summary: SummaryScores;
 }
@@ -51,33 +53,36 @@ export interface EvalOptions {
   data: string;
   split: SplitChoice;
   boundaryClass: number;
+  /** Test-time augmentation (src/data/tta.ts); default none. */
+  tta?: TtaMode;
   /** Called with each image's scores and its predicted mask as soon as it is done. */
   onImage?: (row: ImageScores, pred: Mask2D | VolumeMask) => void | Promise<void>;
 }
 
 /** Segments and scores one volume; no probability-map warping sweep (a 2D challenge figure). */
-async function evaluateVolume(model: EvalModel, sample: VolumeSample, classes: number, boundaryClass: number): Promise<{ row: ImageScores; pred: VolumeMask }> {
+async function evaluateVolume(model: EvalModel, sample: VolumeSample, classes: number, boundaryClass: number, tta: TtaMode): Promise<{ row: ImageScores; pred: VolumeMask }> {
   const start = performance.now();
-  const pred = toMask(await segmentImage(sample.image, model.ir, model.normalizer, model.window, model.predictor));
+  const pred = toMask(await segmentImage(sample.image, model.ir, model.normalizer, model.window, model.predictor, { tta }));
   return { row: scoreVolume(sample.name, pred, sample.mask, classes, boundaryClass, (performance.now() - start) / 1000), pred };
 }
 
 export async function evaluateSamples(model: EvalModel, samples: Sample[] | VolumeSample[], options: EvalOptions): Promise<EvalReport> {
   const { ir } = model;
   const classes = Math.max(ir.classes, 2);
+  const tta = options.tta ?? 'none';
   const rows: ImageScores[] = [];
   for (const sample of samples) {
     if (sample.image.channels !== ir.input.channels) {
       throw new Error(`${sample.name}: image has ${sample.image.channels} channels, the network takes ${ir.input.channels}`);
     }
     if ('depth' in sample.image) {
-      const { row, pred } = await evaluateVolume(model, sample as VolumeSample, classes, options.boundaryClass);
+      const { row, pred } = await evaluateVolume(model, sample as VolumeSample, classes, options.boundaryClass, tta);
       rows.push(row);
       await options.onImage?.(row, pred);
       continue;
     }
     const start = performance.now();
-    const probabilities = await segmentImage(sample.image, ir, model.normalizer, model.window, model.predictor);
+    const probabilities = await segmentImage(sample.image, ir, model.normalizer, model.window, model.predictor, { tta });
     const pred = toMask(probabilities);
     const cells = cellProbability(probabilities, options.boundaryClass);
     const row = scoreImage(sample.name, pred, (sample as Sample).mask, classes, options.boundaryClass, (performance.now() - start) / 1000, cells);
@@ -92,6 +97,7 @@ export async function evaluateSamples(model: EvalModel, samples: Sample[] | Volu
     classNames: Array.from({ length: classes }, (_, k) => ir.classNames[k] ?? `class ${k}`),
     boundaryClass: options.boundaryClass,
     window: model.window,
+    tta,
     images: rows,
     summary: summarize(rows),
   };

@@ -1,12 +1,13 @@
 // Scores of one predicted mask against its ground truth, and their summary over a data set:
-// per-class Dice and IoU, pixel error, and the ISBI 2012 Rand and warping errors of the
-// boundary class (all from src/metrics, so `unet eval` and the metrics tests agree by
+// per-class Dice and IoU, pixel error, and the ISBI 2012 Rand error, information score V_info
+// and warping error of the boundary class (all from src/metrics, so `unet eval` and the metrics tests agree by
 // construction). The warping error is also taken the challenge's way when the probability map
 // is at hand: at each threshold 0.0 ... 0.9, the minimum over thresholds of the mean.
 import type { Mask2D } from '../data/types.ts';
 import { diceScores } from '../metrics/dice.ts';
 import { iouScores } from '../metrics/iou.ts';
 import { pixelError } from '../metrics/pixel-error.ts';
+import { infoScore, type InfoScore } from '../metrics/info-score.ts';
 import { randError, type RandScore } from '../metrics/rand-error.ts';
 import { ISBI_2012_THRESHOLDS, warpingError, warpingErrorOfMap, type WarpingScore } from '../metrics/warping-error.ts';
 
@@ -22,6 +23,8 @@ export interface ImageScores {
   pixelError: number;
   /** Foreground-restricted Rand error, the boundary class taken as membrane. */
   rand: RandScore;
+  /** Foreground-restricted information score V_info (1 = same segments), the boundary class taken as membrane. */
+  info: InfoScore;
   /** Warping error of the predicted mask (split and merger pixels over all), the boundary class as membrane. */
   warping: WarpingScore;
   /** Warping error of the cell-probability map at each of ISBI_2012_THRESHOLDS, when it was given. */
@@ -39,6 +42,9 @@ export interface SummaryScores {
   randError: number;
   randPrecision: number;
   randRecall: number;
+  infoScore: number;
+  infoSplit: number;
+  infoMerge: number;
   warpingError: number;
   warpingSplits: number;
   warpingMergers: number;
@@ -65,6 +71,7 @@ export function scoreImage(
     iou: iouScores(pred, truth, classes),
     pixelError: pixelError(pred, truth),
     rand: randError(pred, truth, boundaryClass),
+    info: infoScore(pred, truth, boundaryClass),
     warping: warpingError(pred, truth, boundaryClass),
     ...(cellProbability && {
       warpingByThreshold: ISBI_2012_THRESHOLDS.map((t) => warpingErrorOfMap(truth, cellProbability, t, boundaryClass).error),
@@ -86,6 +93,9 @@ export function summarize(rows: ImageScores[]): SummaryScores {
     randError: mean(rows.map((r) => r.rand.error)),
     randPrecision: mean(rows.map((r) => r.rand.precision)),
     randRecall: mean(rows.map((r) => r.rand.recall)),
+    infoScore: mean(rows.map((r) => r.info.score)),
+    infoSplit: mean(rows.map((r) => r.info.split)),
+    infoMerge: mean(rows.map((r) => r.info.merge)),
     warpingError: mean(rows.map((r) => r.warping.error)),
     warpingSplits: mean(rows.map((r) => r.warping.splits)),
     warpingMergers: mean(rows.map((r) => r.warping.mergers)),

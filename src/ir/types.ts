@@ -213,6 +213,11 @@ export interface TrainConfig {
   };
   batch: PositiveInt;
   epochs: PositiveInt;
+  /**
+   * Wall-time budget in seconds (`time 20m`): training runs until it is spent, whatever
+   * `epochs` says, and the schedule follows the elapsed fraction. Absent: `epochs` epochs.
+   */
+  time?: Positive;
   /** Gradient clipping by global norm; null = off. */
   clip: Positive | null;
   /** @minimum 0 @maximum 0.9 */

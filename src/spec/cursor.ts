@@ -3,6 +3,7 @@
 import type { Statement, Value } from '../ast.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import { didYouMean } from '../suggest.ts';
+import { parseDuration } from './duration.ts';
 
 export class ValueError extends Error {
   constructor(readonly diagnostic: Diagnostic) {
@@ -96,6 +97,15 @@ export class Cursor {
     if (max !== undefined && v.value > max) this.fail(`${what} must be at most ${max}, found ${v.text}`, v);
     this.index++;
     return v.value;
+  }
+
+  /** A wall time such as `20m`, `90s` or `1h30m` (./duration.ts), in seconds. */
+  duration(what: string): number {
+    const v = this.peek();
+    const seconds = v?.kind === 'name' ? parseDuration(v.value) : null;
+    if (seconds === null) this.fail(`\`${this.key}\` expects ${what}, found ${this.found(v)}`, v, 'hours, minutes and seconds, in that order and without spaces: `1h30m`');
+    this.index++;
+    return seconds;
   }
 
   integer(what: string, min = 1, max?: number): number {

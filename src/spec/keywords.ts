@@ -217,6 +217,11 @@ export const trainKeywords: Record<string, Keyword<TrainTarget>> = {
   },
   batch: { syntax: 'batch N', doc: 'images per step (default 4)', read: (c, t) => (t.batch = c.integer('the batch size')) },
   epochs: { syntax: 'epochs N', doc: 'passes over the training set (default 10)', read: (c, t) => (t.epochs = c.integer('the number of epochs')) },
+  time: {
+    syntax: 'time DURATION',
+    doc: 'train for this wall time (e.g. 90s, 20m, 1h30m) instead of a number of epochs; schedules follow the elapsed fraction',
+    read: (c, t) => (t.time = c.duration('a duration such as 20m, 90s or 1h30m')),
+  },
   clip: { syntax: 'clip X|off', doc: 'gradient clipping by global norm (default off)', read: (c, t) => (t.clip = c.accept('off') ? null : c.number('the clipping norm', { min: 0, minExclusive: true })) },
   val_split: { syntax: 'val_split F', doc: 'fraction of the images held out for validation (default 0.2)', read: (c, t) => (t.valSplit = c.number('the validation fraction', { min: 0, max: 0.9 })) },
   seed: { syntax: 'seed N', doc: 'seed of initialisation, data order and augmentation (default 1)', read: (c, t) => (t.seed = c.integer('the seed', 0)) },

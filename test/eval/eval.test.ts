@@ -11,6 +11,7 @@ import type { Mask2D } from '../../src/data/types.ts';
 import { diceScores } from '../../src/metrics/dice.ts';
 import { iouScores } from '../../src/metrics/iou.ts';
 import { pixelError } from '../../src/metrics/pixel-error.ts';
+import { infoScore } from '../../src/metrics/info-score.ts';
 import { randError } from '../../src/metrics/rand-error.ts';
 import { ISBI_2012_THRESHOLDS, warpingError } from '../../src/metrics/warping-error.ts';
 import type { EvalReport } from '../../src/eval/run.ts';
@@ -30,8 +31,9 @@ beforeAll(async () => {
 });
 
 describe('unet eval --json', () => {
-  it('reports every image with per-class Dice and IoU, pixel error, Rand and warping errors', () => {
+  it('reports every image with per-class Dice and IoU, pixel error, Rand error, V_info and warping error', () => {
     expect(report.split).toBe('all');
+    expect(report.tta).toBe('none');
     expect(report.classNames).toEqual(['background', 'boundary']);
     expect(report.boundaryClass).toBe(1); // the class named "boundary"
     expect(report.window).toEqual([28, 28]);
@@ -41,6 +43,7 @@ describe('unet eval --json', () => {
       expect(row.iou).toHaveLength(2);
       expect(row.pixelError).toBeGreaterThanOrEqual(0);
       expect(Object.keys(row.rand).sort()).toEqual(['error', 'precision', 'recall']);
+      expect(Object.keys(row.info).sort()).toEqual(['merge', 'score', 'split']);
       expect(row.warping.error).toBeGreaterThanOrEqual(0);
       expect(row.warpingByThreshold).toHaveLength(ISBI_2012_THRESHOLDS.length);
       expect([row.height, row.width]).toEqual([64, 64]);
@@ -51,6 +54,7 @@ describe('unet eval --json', () => {
     expect(report.summary.iou[1]).toBeCloseTo(mean((r) => r.iou[1]), 12);
     expect(report.summary.pixelError).toBeCloseTo(mean((r) => r.pixelError), 12);
     expect(report.summary.randError).toBeCloseTo(mean((r) => r.rand.error), 12);
+    expect(report.summary.infoScore).toBeCloseTo(mean((r) => r.info.score), 12);
     expect(report.summary.warpingError).toBeCloseTo(mean((r) => r.warping.error), 12);
     // The challenge's figure: the least, over thresholds, of the mean over images.
     const perThreshold = ISBI_2012_THRESHOLDS.map((_, t) => mean((r) => r.warpingByThreshold![t]));
@@ -69,6 +73,7 @@ describe('unet eval --json', () => {
       expect(row.iou).toEqual(iouScores(pred, t, 2));
       expect(row.pixelError).toBe(pixelError(pred, t));
       expect(row.rand).toEqual(randError(pred, t, 1));
+      expect(row.info).toEqual(infoScore(pred, t, 1));
       expect(row.warping).toEqual(warpingError(pred, t, 1));
     }
   });
@@ -95,10 +100,22 @@ describe('unet eval --json', () => {
     expect(fromOnnx.summary.dice[1]).toBeCloseTo(report.summary.dice[1], 2);
   });
 
+  it('agrees between tfjs and the exported .onnx with test-time augmentation (--tta d4)', async () => {
+    const onnx = join(dir, 'tiny-tta.onnx');
+    expect((await unet('export', run, '--onnx', onnx)).code).toBe(0);
+    const [tfjs, ort] = await Promise.all([run, onnx].map((m) => unet('eval', m, '--data', DATA, '--split', 'all', '--json', '--tta', 'd4')));
+    expect(tfjs.code, tfjs.stderr).toBe(0);
+    expect(ort.code, ort.stderr).toBe(0);
+    const [a, b] = [tfjs, ort].map((r) => JSON.parse(r.stdout) as EvalReport);
+    expect([a.tta, b.tta]).toEqual(['d4', 'd4']);
+    expect(b.summary.pixelError).toBeCloseTo(a.summary.pixelError, 2);
+    expect(b.summary.dice[1]).toBeCloseTo(a.summary.dice[1], 2);
+  });
+
   it('prints a table with a row per image and the mean', async () => {
     const result = await unet('eval', run, '--data', DATA, '--split', 'all');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Dice boundary\s+IoU boundary\s+pixel error\s+Rand error \(boundary\)/);
+    expect(result.stdout).toMatch(/Dice boundary\s+IoU boundary\s+pixel error\s+Rand error \(boundary\)\s+V_info \(boundary\)/);
     expect(result.stdout).toMatch(/^ellipses-0007 /m);
     expect(result.stdout).toMatch(/^mean \(8\) /m);
   });

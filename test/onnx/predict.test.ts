@@ -57,6 +57,22 @@ test('an exported run predicts on onnxruntime what it predicts on tfjs, also on 
   for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!));
   expect(worst).toBeLessThanOrEqual(1);
 
+  // Test-time augmentation on both engines: still the same probabilities, now averaged over the 8 flips and turns.
+  const tfjsTta = await unet('predict', run, image, '--out', join(dir, 'tfjs-tta'), '--engine', 'cpu', '--probabilities', '--tta', 'd4');
+  expect(tfjsTta.code, tfjsTta.stderr).toBe(0);
+  const onnxTta = await unet('predict', run, image, '--out', join(dir, 'onnx-tta'), '--probabilities', '--tta', 'd4');
+  expect(onnxTta.stdout).toMatch(/model\.onnx on onnxruntime/);
+  const c = await readRaw(join(dir, 'tfjs-tta', 'big_prob.png'));
+  const d = await readRaw(join(dir, 'onnx-tta', 'big_prob.png'));
+  let worstTta = 0;
+  let changed = 0;
+  for (let i = 0; i < c.data.length; i++) {
+    worstTta = Math.max(worstTta, Math.abs(c.data[i]! - d.data[i]!));
+    if (c.data[i] !== a.data[i]) changed++;
+  }
+  expect(worstTta).toBeLessThanOrEqual(1);
+  expect(changed).toBeGreaterThan(0); // a trained net is not flip-invariant: averaging changes it
+
   const wrongEngine = await unet('predict', join(run, 'model.onnx'), image, '--out', join(dir, 'y'), '--engine', 'wasm');
   expect(wrongEngine.code).toBe(1);
   expect(wrongEngine.stderr).toMatch(/is a TensorFlow\.js engine, but .* is an ONNX file/);

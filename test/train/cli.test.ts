@@ -53,6 +53,7 @@ describe.concurrent('unet train: bad input gives a clear message, a non-zero exi
     [['--lr', '-1'], /--lr.*'-1'.*positive number/],
     [['--val-split', '1.5'], /--val-split.*'1.5'/],
     [['--engine', 'tpu'], /'tpu'.*auto, gpu, node, wasm, cpu/],
+    [['--time', '20'], /--time.*'20'.*duration such as 20m/],
   ])('%s', async (flags, message) => {
     const r = await train('bad-flag', ...flags);
     expect(r.code).not.toBe(0);
@@ -129,6 +130,26 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     expect(resumed.stdout).toContain('resuming after epoch 1');
     const weights = (run: string) => readFileSync(join(checkpointDir(join(dir, run), 'last'), 'tensors.bin'));
     expect(weights('resumed').equals(weights('straight'))).toBe(true);
+  });
+
+  it('--time 3s ends at the budget with a checkpoint and exit 0; --resume --time trains on to a longer budget', async () => {
+    const timed = await train('timed', '--time', '3s', '--epochs', '1');
+    expect(timed.code, timed.stderr).toBe(0);
+    expect(timed.stdout).toMatch(/for 3s in epochs of 4 steps \(batch 16\)/);
+    expect(timed.stdout).toMatch(/^epoch 2 .* img\/s /m); // past `--epochs 1`, no epoch count to show
+    expect(timed.stdout).toContain('time budget reached');
+    expect(timed.stdout).toMatch(/time: data preparation \d+\.\d s, steps \d+\.\d s, validation \d+\.\d s/);
+    const checkpoint = () => JSON.parse(readFileSync(join(checkpointDir(join(dir, 'timed'), 'last'), 'checkpoint.json'), 'utf8')).state;
+    const first = checkpoint();
+    // A step of this net takes milliseconds: it stops right after the budget, validated once more.
+    expect(first.elapsed).toBeGreaterThanOrEqual(3);
+    expect(first.elapsed).toBeLessThan(5);
+    const resumed = await train('timed', '--resume', '--time', '5s');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('time budget reached');
+    const second = checkpoint();
+    expect(second.elapsed).toBeGreaterThanOrEqual(5);
+    expect(second.history.length).toBeGreaterThan(first.history.length);
   });
 
   it('Ctrl-C finishes the step, writes the last checkpoint and exits 130', async () => {

@@ -78,4 +78,38 @@ describe('training loop', () => {
     expect(flatWeights(second.model)).toEqual(flatWeights(straight.model));
     expect(resumed.getState().history.length).toBe(3);
   });
+
+  it('with a time budget, trains past the epoch count until the budget is spent, then validates once more and ends', async () => {
+    const records: EpochRecord[] = [];
+    const stepEnds: number[] = [];
+    const budget = 1.5;
+    const config = tinyConfig({ epochs: 1, time: budget, schedule: { kind: 'cosine', patience: 2, factor: 0.5, power: 0.9, minLr: 0 } });
+    const loop = new TrainingLoop(options({ config, onStep: () => void stepEnds.push(performance.now()), onEpoch: async (r) => void records.push(r) }));
+    expect(await loop.run()).toEqual({ stopped: false, budgetReached: true });
+    const elapsed = loop.getState().elapsed!;
+    expect(elapsed).toBeGreaterThanOrEqual(budget);
+    // It stops at the first step boundary past the budget: at most one step and the final validation late.
+    const longestStep = Math.max(...stepEnds.slice(1).map((t, i) => t - stepEnds[i])) / 1000;
+    const spent = loop.timeSpent();
+    expect(elapsed - budget).toBeLessThan(2 * longestStep + spent.validation + 0.2);
+    expect(records.length).toBeGreaterThan(1); // more than `epochs 1`
+    // Cosine over the elapsed fraction: the rate falls from epoch to epoch, towards 0 at the end.
+    const rates = records.map((r) => r.lr);
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
+    expect(rates.at(-1)!).toBeLessThan(0.02 * 0.1);
+    expect(spent.step).toBeGreaterThan(0);
+    expect(spent.validation).toBeGreaterThan(0);
+    expect(spent.prepare + spent.step + spent.validation).toBeLessThanOrEqual(elapsed);
+  });
+
+  it('a resumed budgeted run counts the time spent before: with its budget spent, it ends at once', async () => {
+    const config = tinyConfig({ time: 0.3 });
+    const first = options({ config });
+    const loop = new TrainingLoop(first);
+    await loop.run();
+    const state = loop.getState();
+    const again = new TrainingLoop(options({ config, model: first.model }), state);
+    expect(await again.run()).toEqual({ stopped: false, budgetReached: true });
+    expect(again.getState().history.length).toBe(state.history.length);
+  });
 });

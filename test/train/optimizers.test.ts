@@ -98,6 +98,18 @@ describe('schedules', () => {
     expect(poly.lr(5)).toBeCloseTo(0.1 * 0.25, 9);
   });
 
+  it('cosine and poly by the elapsed fraction of a time budget, held at the end past it', () => {
+    const cosine = new Schedule({ ...cfg, kind: 'cosine', minLr: 0.01 }, 0.1, 10);
+    expect(cosine.lrAt(0)).toBeCloseTo(0.1, 9);
+    expect(cosine.lrAt(0.5)).toBeCloseTo(0.055, 9);
+    // cos(pi / 4) at a quarter: 0.01 + 0.09 (1 + 0.7071...) / 2.
+    expect(cosine.lrAt(0.25)).toBeCloseTo(0.01 + (0.09 * (1 + Math.SQRT1_2)) / 2, 9);
+    expect(cosine.lrAt(1.3)).toBeCloseTo(0.01, 9); // the last step may end past the budget
+    const poly = new Schedule({ ...cfg, kind: 'poly', power: 2 }, 0.1, 10);
+    expect(poly.lrAt(0.75)).toBeCloseTo(0.1 * 0.0625, 9);
+    expect(new Schedule(cfg, 0.1, 10).lrAt(0.9)).toBe(0.1);
+  });
+
   it('plateau: halves the rate after more than `patience` epochs without a better Dice', () => {
     const s = new Schedule({ ...cfg, kind: 'plateau', minLr: 0.03 }, 0.1, 10);
     const rates = [0.5, 0.6, 0.6, 0.55, 0.7, 0.7, 0.7, 0.7, 0.7].map((dice) => {

@@ -94,12 +94,13 @@ describe('unet train on volumes', { timeout: 60_000 }, () => {
     const run = join(dir, 'run3d');
     const r = await unet('eval', run, '--data', 'builtin:ellipsoids:20', '--json', '--engine', 'wasm', '--masks', join(dir, 'eval-masks'));
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { split: string; images: { depth: number; dice: number[]; pixelError: number; rand: { error: number } }[]; summary: { dice: number[] } };
+    const report = JSON.parse(r.stdout) as { split: string; images: { depth: number; dice: number[]; pixelError: number; rand: { error: number }; info: { score: number } }[]; summary: { dice: number[] } };
     expect(report.split).toBe('val');
     expect(report.images.map((v) => v.depth)).toEqual([16, 16, 16, 16]);
     const epochs = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valDice: number });
     expect(report.summary.dice[1]).toBeCloseTo(Math.max(...epochs.map((e) => e.valDice)), 4);
     expect(report.images.every((v) => v.pixelError >= 0 && v.pixelError <= 1 && v.rand.error >= 0 && v.rand.error <= 1)).toBe(true);
+    expect(report.images.every((v) => v.info.score >= 0 && v.info.score <= 1)).toBe(true);
     const name = (JSON.parse(r.stdout) as { images: { name: string }[] }).images[0].name;
     expect(await readMaskVolumePages(join(dir, 'eval-masks', `${name}_pred.tif`))).toHaveLength(16);
   });

@@ -11,6 +11,7 @@ import { Random } from '../../../src/data/random.ts';
 import type { Sample } from '../../../src/data/types.ts';
 import type { TrainConfig } from '../../../src/ir/types.ts';
 import { chunks, disposeBatch, epochOrder, toBatch, type AnySample, type Batch, type Prepared } from './batches.ts';
+import { TrainClock, type TimeSpent } from './clock.ts';
 import { evaluate } from './evaluate.ts';
 import { lossFunction, type LossFn } from './losses.ts';
 import { clipByGlobalNorm, makeOptimizer, type Optimizer, type OptimizerState } from './optimizers.ts';
@@ -42,7 +43,12 @@ export interface TrainState {
   optimizer: OptimizerState;
   schedule: ScheduleState;
   history: EpochRecord[];
+  /** Wall seconds trained so far, for a time budget (absent in checkpoints from before budgets: 0). */
+  elapsed?: number;
 }
+
+/** How an epoch ended: complete, stop() called, or the time budget spent (validated and checkpointed like a complete one). */
+type EpochEnd = 'done' | 'stopped' | 'budget';
 
 export interface StepInfo {
   epoch: number;
@@ -106,6 +112,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
   private readonly dropouts: { seed?: number }[];
   private state: TrainState;
   private stopRequested = false;
+  private readonly clock: TrainClock;
 
   constructor(private readonly options: LoopOptions<S>, resume?: TrainState) {
     const { model, config } = options;
@@ -120,6 +127,12 @@ export class TrainingLoop<S extends AnySample = Sample> {
       this.schedule.setState(resume.schedule);
       this.state = structuredClone(resume);
     }
+    this.clock = new TrainClock(config.time ?? null, resume?.elapsed ?? 0);
+  }
+
+  /** Where this process's training time went so far. */
+  timeSpent(): TimeSpent {
+    return { ...this.clock.spent };
   }
 
   /** Asks the loop to stop after the current step (SIGINT); run() then resolves with stopped = true. */
@@ -129,37 +142,53 @@ export class TrainingLoop<S extends AnySample = Sample> {
 
   /** The current position with the optimizer and schedule state (weights are in the model). */
   getState(): TrainState {
-    return { ...this.state, optimizer: this.optimizer.getState(), schedule: this.schedule.getState() };
+    return { ...this.state, optimizer: this.optimizer.getState(), schedule: this.schedule.getState(), elapsed: this.clock.elapsed() };
   }
 
-  /** Trains until config.epochs epochs are done or stop() is called. */
-  async run(): Promise<{ stopped: boolean }> {
+  /**
+   * Trains until config.epochs epochs are done, or with a time budget (config.time) until it
+   * is spent, whatever the epochs; or until stop() is called.
+   */
+  async run(): Promise<{ stopped: boolean; budgetReached?: true }> {
     const { config } = this.options;
-    while (this.state.epoch < config.epochs) {
-      if (!(await this.runEpoch())) return { stopped: true };
+    while (this.clock.budget !== null || this.state.epoch < config.epochs) {
+      // A budget spent at an epoch's end: that epoch was the last, validated and checkpointed.
+      if (this.clock.budgetSpent() && this.state.step === 0) return { stopped: false, budgetReached: true };
+      const end = await this.runEpoch();
+      if (end === 'stopped') return { stopped: true };
+      if (end === 'budget') return { stopped: false, budgetReached: true };
     }
     return { stopped: false };
   }
 
-  /** Runs (the rest of) one epoch; false when stopped before its end. */
-  private async runEpoch(): Promise<boolean> {
+  /** The rate of the next step: by epoch, or by the elapsed fraction of a time budget. */
+  private rate(epoch: number): number {
+    return this.clock.budget === null ? this.schedule.lr(epoch) : this.schedule.lrAt(this.clock.fraction());
+  }
+
+  /**
+   * Runs (the rest of) one epoch: 'stopped' when stopped before its end; when the time budget
+   * is spent, the epoch ends early (validated and checkpointed as any) with 'budget'.
+   */
+  private async runEpoch(): Promise<EpochEnd> {
     const { config, train, prepare, onStep, onEpoch, model, val, classes } = this.options;
     const epoch = this.state.epoch;
-    const lr = this.schedule.lr(epoch);
+    let lr = this.rate(epoch);
     const groups = chunks(epochOrder(train.length, config.seed, epoch), config.batch);
     const root = new Random(config.seed);
     while (this.state.step < groups.length) {
-      if (this.stopRequested) return false;
+      if (this.stopRequested) return 'stopped';
+      if (this.clock.budgetSpent()) break;
+      lr = this.rate(epoch);
       const started = performance.now();
       const group = groups[this.state.step];
-      const batch = toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`))));
+      const batch = await this.clock.measure('prepare', () => toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`)))));
       const dropout = root.fork(`dropout/${epoch}/${this.state.step}`);
-      let loss: number;
-      if (this.options.parallel) loss = await this.options.parallel.step(this, batch, lr, dropout);
-      else {
+      const loss = await this.clock.measure('step', () => {
+        if (this.options.parallel) return this.options.parallel.step(this, batch, lr, dropout);
         this.seedDropout(dropout);
-        loss = this.step(batch.x, batch.labels, batch.weights, lr);
-      }
+        return this.step(batch.x, batch.labels, batch.weights, lr);
+      });
       disposeBatch(batch);
       this.state.step += 1;
       this.state.lossSum += loss * group.length;
@@ -175,7 +204,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
       // Let signal handlers and progress output run between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const validation = evaluate(model, val, this.loss, config.batch, classes);
+    const validation = await this.clock.measure('validation', () => evaluate(model, val, this.loss, config.batch, classes));
     this.schedule.endEpoch(validation.dice);
     const record: EpochRecord = {
       epoch: epoch + 1,
@@ -190,7 +219,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
     this.state = { ...this.state, epoch: epoch + 1, step: 0, lossSum: 0, seen: 0, seconds: 0 };
     this.state.history = [...this.state.history, record];
     await onEpoch?.(record, this.getState());
-    return true;
+    return this.clock.budgetSpent() ? 'budget' : 'done';
   }
 
   /** A fresh seed per step for every dropout layer, drawn from the step's own generator. */

@@ -1,4 +1,5 @@
-// Learning-rate schedules, one value per epoch. Plateau keeps state (best Dice, epochs
+// Learning-rate schedules, one value per epoch, or, when training for a wall-time budget
+// (`time 20m`), a value of the elapsed fraction of the budget. Plateau keeps state (best Dice, epochs
 // without improvement, current rate) that checkpoints save so a resumed run continues it.
 import type { TrainConfig } from '../../../src/ir/types.ts';
 
@@ -24,8 +25,13 @@ export class Schedule {
 
   /** Learning rate of epoch e (0-based). */
   lr(epoch: number): number {
+    return this.lrAt(epoch / this.epochs);
+  }
+
+  /** Learning rate after a fraction t of training (epochs done / epochs, or time spent / budget). */
+  lrAt(fraction: number): number {
     const { kind, power, minLr } = this.config;
-    const t = Math.min(epoch / this.epochs, 1);
+    const t = Math.min(Math.max(fraction, 0), 1);
     switch (kind) {
       case 'constant':
         return this.baseLr;

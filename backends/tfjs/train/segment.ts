@@ -1,9 +1,11 @@
 // One image (or volume) -> class probabilities, mask and overlay, for `unet predict`. Small
 // images of a legal size go through the network whole; others (valid padding, illegal or
 // large sizes) through overlap-tile inference (src/data/tiling.ts) with the run's training
-// window. Volumes take the same path with one more axis.
+// window. Volumes take the same path with one more axis. Test-time augmentation
+// (src/data/tta.ts) wraps the whole of it: transform the image, segment, transform back.
 import { normalizeImage, type Normalizer } from '../../../src/data/normalize.ts';
 import { predictTiled } from '../../../src/data/tiling.ts';
+import { predictWithTta, type TtaMode } from '../../../src/data/tta.ts';
 import type { Image2D, Mask2D, Volume, VolumeMask } from '../../../src/data/types.ts';
 import { isVolume, spatialSize } from '../../../src/data/volume.ts';
 import type { Model } from '../../../src/ir/types.ts';
@@ -29,23 +31,34 @@ export interface VolumeProbabilities extends Probabilities {
 
 const product = (sizes: readonly number[]) => sizes.reduce((a, b) => a * b, 1);
 
+/** How to segment: test-time augmentation (default none). */
+export interface SegmentOptions {
+  tta?: TtaMode;
+}
+
 /** Runs the network on one image or volume (values as read, normalised here like in training). */
-export async function segmentImage(image: Volume, ir: Model, normalizer: Normalizer, window: number[], predict: Predictor): Promise<VolumeProbabilities>;
-export async function segmentImage(image: Image2D, ir: Model, normalizer: Normalizer, window: number[], predict: Predictor): Promise<Probabilities>;
+export async function segmentImage(image: Volume, ir: Model, normalizer: Normalizer, window: number[], predict: Predictor, options?: SegmentOptions): Promise<VolumeProbabilities>;
+export async function segmentImage(image: Image2D, ir: Model, normalizer: Normalizer, window: number[], predict: Predictor, options?: SegmentOptions): Promise<Probabilities>;
 export async function segmentImage(
   image: Image2D | Volume,
   ir: Model,
   normalizer: Normalizer,
   window: number[],
   predict: Predictor,
+  options: SegmentOptions = {},
 ): Promise<Probabilities | VolumeProbabilities> {
-  const x = normalizeImage(image, normalizer);
   const size = spatialSize(image);
   if (window.length !== size.length) {
     throw new Error(`a ${size.length === 3 ? 'volume' : '2D image'} for a ${window.length}D network (window ${window.join('x')}): ${window.length === 3 ? 'give volumes (multi-page TIFFs)' : 'give 2D images'}`);
   }
+  return predictWithTta(normalizeImage(image, normalizer), options.tta ?? 'none', (x) => segmentNormalized(x, ir, window, predict));
+}
+
+/** One normalised image or volume, as oriented: whole through the network, or overlap-tile. */
+async function segmentNormalized(x: Image2D | Volume, ir: Model, window: number[], predict: Predictor): Promise<Probabilities | VolumeProbabilities> {
+  const size = spatialSize(x);
   const channels = ir.output.channels;
-  const extent = isVolume(image) ? { depth: image.depth, height: image.height, width: image.width } : { height: image.height, width: image.width };
+  const extent = isVolume(x) ? { depth: x.depth, height: x.height, width: x.width } : { height: x.height, width: x.width };
   const whole = ir.padding === 'same' && size.every((s) => isLegal(ir.legalSizes, s)) && product(size) <= MAX_WHOLE_WINDOWS * product(window);
   if (whole) return { ...extent, channels, data: await predict(x.data, 1, ...size) };
   const outSize = withInputSize(ir, window).output.size as number[];

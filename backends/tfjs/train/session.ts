@@ -20,6 +20,7 @@ import { saveModel } from '../io.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import type { AnySample, Prepared } from './batches.ts';
 import { loadSamples } from '../../../src/data/source.ts';
+import type { TimeSpent } from './clock.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from './loop.ts';
 import { DataParallel } from './parallel/data-parallel.ts';
 import { makePreparers } from './prepare.ts';
@@ -37,10 +38,12 @@ export interface SessionOptions {
   data: string;
   out: string;
   engine: EngineRequest;
-  /** Continue the run in `out` from its last checkpoint, with its own config.json and data. */
+  /** Continue the run in `out` from its last checkpoint, with its own config.json and data (--epochs and --time may change). */
   resume: boolean;
   /** --epochs as given (undefined: not given). On resume the run's own count applies without it. */
   epochs?: number;
+  /** --time as given in seconds (undefined: not given). On resume the run's own budget applies without it. */
+  time?: number;
   /** A run directory or .onnx file whose weights training starts from (a new run, fresh optimizer). */
   init?: string;
   /**
@@ -69,7 +72,8 @@ export interface SessionOptions {
 
 /** A prepared session: call run(); stop() ends it after the current step with a checkpoint. */
 export interface Session {
-  run(): Promise<{ stopped: boolean; history: EpochRecord[] }>;
+  /** budgetReached: the time budget (train.time) ended training, with a checkpoint; spent: where this process's time went. */
+  run(): Promise<{ stopped: boolean; budgetReached?: true; history: EpochRecord[]; spent: TimeSpent }>;
   stop(): void;
 }
 
@@ -150,6 +154,13 @@ async function readResumable(dir: string): Promise<{ ir: Model; config: RunConfi
   return saved;
 }
 
+/** A resumed run trains as saved; --epochs and --time, when given, replace the count and the budget. */
+function resumedTrain(saved: TrainConfig, given: { epochs?: number; time?: number }): TrainConfig {
+  const time = given.time ?? saved.time;
+  const { time: _saved, ...rest } = saved;
+  return { ...rest, epochs: given.epochs ?? saved.epochs, ...(time !== undefined && { time }) };
+}
+
 /** Loads everything a run needs and checks it; writes nothing yet. */
 export async function prepareSession(options: SessionOptions): Promise<Session> {
   // The output-directory policy (src/io/out-dir.ts) first: a refused --out costs no loading.
@@ -161,8 +172,8 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const replacing = !options.resume && holdsRun(options.out);
   if (saved) refuseOtherData(options.data, saved.config.data, runPaths(options.out).config);
   if (replacing) refuseImportedRun(options.out, (await readRunDir(options.out)).config, 'replace');
-  // The run's own train section, schedule included; --epochs alone may extend or shorten it.
-  const ir0 = saved ? { ...saved.ir, train: { ...saved.config.train, epochs: options.epochs ?? saved.config.train.epochs } } : options.ir;
+  // The run's own train section, schedule included; --epochs and --time alone may change it.
+  const ir0 = saved ? { ...saved.ir, train: resumedTrain(saved.config.train, options) } : options.ir;
   refuse3dGaps(ir0, options.specPath);
   const samples: AnySample[] = await loadSamples(saved?.config.data ?? options.data, ir0);
   const train = ir0.train;
@@ -245,12 +256,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
             config,
             replaced: replacing,
           });
-          const { stopped } = await loop.run();
+          const { stopped, budgetReached } = await loop.run();
           const final = loop.getState();
-          if (stopped) await saveCheckpoint(options.out, model, final, ['last']);
+          // As after Ctrl-C, the last checkpoint holds the final state, with all the time the budget counted.
+          if (stopped || budgetReached) await saveCheckpoint(options.out, model, final, ['last']);
           model.dispose();
           tf.disposeVariables();
-          return { stopped, history: final.history };
+          return { stopped, ...(budgetReached && { budgetReached }), history: final.history, spent: loop.timeSpent() };
         } finally {
           release();
         }

@@ -1,0 +1,136 @@
+/**
+ * Issue 15's side-by-side: specs/isbi2012.unet (`unet train --time T`) against the plain
+ * PyTorch U-Net of bench/isbi-baseline.py, on the same data, split, seeds and wall-time
+ * budget, both scored by `unet eval` (the baseline through `unet import` and `unet export`,
+ * so the same code measures both). Per seed, each contender trains alone (the machine is
+ * not shared between them), then the table of the issue: mean and spread over the seeds.
+ *
+ *   npx tsx bench/isbi-compare.ts --data ../shared/data/isbi2012 --time 20m --seeds 1,2,3 --out runs/isbi-compare
+ *
+ * The seed also draws the 4-slice validation split (src/data/split.ts, val split 0.2), the
+ * same for both contenders; evaluation is not counted in the budget. Needs Debian's
+ * python3-torch, python3-numpy and python3-pil for the baseline (run by /usr/bin/python3).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSamples } from '../src/data/source.ts';
+import { compileFile } from '../src/compile.ts';
+import { selectSplit, type EvalReport } from '../src/eval/run.ts';
+import { parseDuration } from '../src/spec/duration.ts';
+
+// Debian's PyTorch lives in the system python, not a pyenv one that may come first on PATH.
+const PYTHON = '/usr/bin/python3';
+const UNET = resolve('bin/unet.js');
+const BASELINE_SPEC = resolve('bench/isbi-baseline.unet');
+
+const { values: flags } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data/isbi2012' },
+    time: { type: 'string', default: '20m' },
+    seeds: { type: 'string', default: '1,2,3' },
+    out: { type: 'string', default: 'runs/isbi-compare' },
+    spec: { type: 'string', default: 'specs/isbi2012.unet' },
+    workers: { type: 'string', default: '2' },
+  },
+});
+const seconds = parseDuration(flags.time!);
+if (seconds === null) throw new Error(`--time ${flags.time}: expected a duration such as 20m, 90s or 1h30m`);
+const seeds = flags.seeds!.split(',').map(Number);
+if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds ${flags.seeds}: expected integers >= 0, e.g. 1,2,3`);
+const out = resolve(flags.out!);
+mkdirSync(out, { recursive: true });
+
+/** Runs a command, its output passed through (stdout unless `echo` is false); resolves with stdout, throws on a non-zero exit. */
+function run(command: string, args: string[], echo = true): Promise<string> {
+  process.stderr.write(`$ ${[command, ...args].join(' ')}\n`);
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (echo) process.stderr.write(d);
+    });
+    child.on('close', (code) => (code === 0 ? done(stdout) : fail(new Error(`${command} ${args.join(' ')}: exit ${code}`))));
+  });
+}
+
+const unet = (...args: string[]) => run('node', [UNET, ...args]);
+const evalJson = async (model: string) =>
+  JSON.parse((await run('node', [UNET, 'eval', model, '--data', flags.data!, '--split', 'val', '--json'], false)).trim().split('\n').at(-1)!) as EvalReport;
+
+/** The figures of the issue's table, from `unet eval`'s summary (membrane = the boundary class). */
+function figures(report: EvalReport): Record<string, number> {
+  const s = report.summary;
+  return {
+    'membrane Dice': s.dice[report.boundaryClass],
+    'pixel error': s.pixelError,
+    'V_rand (1 - Rand error)': 1 - s.randError,
+    V_info: s.infoScore,
+    'warping error (ISBI, probability map)': s.isbiWarping?.error ?? s.warpingError,
+  };
+}
+
+/** specs/isbi2012.unet as issue 15 runs it: `--time T --seed S`. */
+async function ours(seed: number): Promise<EvalReport> {
+  const dir = join(out, `ours-seed${seed}`);
+  await unet('train', flags.spec!, '--data', flags.data!, '--time', flags.time!, '--seed', `${seed}`, '--workers', flags.workers!, '--out', dir);
+  return evalJson(dir);
+}
+
+/** The baseline's spec with this seed (it draws the split), beside its runs. */
+function baselineSpec(seed: number, dir: string): string {
+  const text = readFileSync(BASELINE_SPEC, 'utf8')
+    .replace('from "../specs/milesial.unet"', `from "${resolve('specs/milesial.unet')}"`)
+    .replace(/^(\s*seed\s+)\d+/m, `$1${seed}`);
+  const path = join(dir, 'isbi-baseline.unet');
+  writeFileSync(path, text);
+  return path;
+}
+
+/** bench/isbi-baseline.py on the training slices of the seed's split, then imported, exported and scored. */
+async function baseline(seed: number): Promise<EvalReport> {
+  const dir = join(out, `baseline-seed${seed}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const spec = baselineSpec(seed, dir);
+  const ir = compileFile(spec).model;
+  if (!ir) throw new Error(`${spec}: does not compile (run \`unet check ${spec}\`)`);
+  const val = selectSplit(await loadSamples(flags.data!, ir), 'val', ir.train.valSplit, ir.train.seed).map((s) => s.name);
+  const torchOnnx = join(dir, 'torch.onnx');
+  await run(PYTHON, ['bench/isbi-baseline.py', '--data', flags.data!, '--val', val.join(','), '--time', `${seconds}`, '--seed', `${seed}`, '--onnx', torchOnnx]);
+  await unet('import', spec, '--onnx', torchOnnx, '--out', join(dir, 'run'), '--input-size', '256x256');
+  const scored = join(dir, 'baseline.onnx');
+  await unet('export', join(dir, 'run'), '--onnx', scored);
+  return evalJson(scored);
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const sd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
+const cell = (v: number[]) => `${mean(v).toFixed(4)} ± ${sd(v).toFixed(4)}`;
+
+const results: { seed: number; baseline: Record<string, number>; ours: Record<string, number> }[] = [];
+for (const seed of seeds) {
+  const b = await baseline(seed);
+  const o = await ours(seed);
+  const names = (r: EvalReport) => r.images.map((i) => i.name).join(',');
+  if (names(b) !== names(o)) throw new Error(`seed ${seed}: the contenders were scored on different slices (${names(b)} / ${names(o)})`);
+  results.push({ seed, baseline: figures(b), ours: figures(o) });
+  writeFileSync(join(out, 'results.json'), JSON.stringify({ time: flags.time, data: flags.data, spec: flags.spec, results }, null, 1) + '\n');
+}
+
+const rows = Object.keys(results[0].ours).map((figure) => {
+  const pick = (who: 'baseline' | 'ours') => results.map((r) => r[who][figure]);
+  return `| ${figure} | ${cell(pick('baseline'))} | ${cell(pick('ours'))} |`;
+});
+process.stdout.write(
+  [
+    `${flags.time} of training each on ${flags.data}, seeds ${seeds.join(', ')} (mean ± sample standard deviation over seeds; validation slices of each seed's split)`,
+    '',
+    `| figure | plain PyTorch U-Net (bench/isbi-baseline.py) | ${flags.spec} |`,
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n'),
+);
