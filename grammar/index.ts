@@ -48,6 +48,7 @@ function syntaxHint(message: string, tokens: IToken[]): string | undefined {
   }
   if (message.startsWith('expected a keyword or `}`')) return 'a block holds statements, each starting with a keyword';
   if (message.includes('without a matching `{`')) return 'remove the extra `}` or open the block with `{`';
+  if (message.endsWith('found `,`')) return 'a comma goes between two values: remove the extra `,` or write the missing value';
   return undefined;
 }
 

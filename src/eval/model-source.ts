@@ -1,12 +1,13 @@
 // What `unet eval` scores: a training run (its best/ checkpoint in tfjs) or an exported ONNX
 // file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { predictionCheckpoint, tfjsPredictor, type Predictor } from '../../backends/tfjs/train/predictor.ts';
 import { readRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
 import { compileSource } from '../compile.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { Model } from '../ir/types.ts';
+import { readSpecFile } from '../read-spec.ts';
 import { isLegal } from '../shapes/infer.ts';
 import { openOnnxModel } from './onnx-predictor.ts';
 
@@ -48,7 +49,9 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
     const checkpoint = predictionCheckpoint(path);
     const selected = await selectEngine(engine);
     const predictor = await tfjsPredictor(ir, checkpoint);
-    const spec = compileSource(readFileSync(runPaths(path).spec, 'utf8'), config.spec).model;
+    // Compiled under its original name, so its imports resolve where they did in training.
+    const saved = readSpecFile(runPaths(path).spec);
+    const spec = 'text' in saved ? compileSource(saved.text, config.spec).model : null;
     return {
       dataIr: spec ? { ...spec, train: ir.train } : ir,
       ir,
