@@ -2,9 +2,10 @@
 import type { IToken } from 'chevrotain';
 import type { SourceFile } from '../src/ast.ts';
 import { error, type Diagnostic } from '../src/diagnostics.ts';
+import { describeCharacter, lexHint } from './lex-hints.ts';
 import { parser } from './parser.ts';
 import { toAst, tokenSpan } from './to-ast.ts';
-import { lexer } from './tokens.ts';
+import { lexer, MisquotedString } from './tokens.ts';
 
 export interface ParseResult {
   ast: SourceFile;
@@ -19,7 +20,11 @@ function endOfText(file: string, text: string) {
   return { file, line: Math.max(1, line), column, endLine: Math.max(1, line), endColumn: column + 1 };
 }
 
-export function parseSource(text: string, file: string): ParseResult {
+/** A byte-order mark that some Windows editors save at the start of a file is not part of the text. */
+export const withoutByteOrderMark = (text: string) => (text.startsWith('\uFEFF') ? text.slice(1) : text);
+
+export function parseSource(source: string, file: string): ParseResult {
+  const text = withoutByteOrderMark(source);
   const diagnostics: Diagnostic[] = [];
   const lexed = lexer.tokenize(text);
   for (const e of lexed.errors) {
@@ -28,8 +33,16 @@ export function parseSource(text: string, file: string): ParseResult {
     if (char.startsWith('"')) {
       const rest = text.slice(e.offset).split(/\r?\n/)[0]!;
       diagnostics.push(error('lex', `unterminated string \`${rest}\``, { ...span, endColumn: span.column + rest.length }, 'add the closing `"`: a string must end on the line it starts'));
-    } else diagnostics.push(error('lex', `unexpected character \`${char.slice(0, 1)}\``, span));
+    } else {
+      // Several bad characters in a row are one error; name the first (a whole code point).
+      const first = String.fromCodePoint(char.codePointAt(0)!);
+      diagnostics.push(error('lex', `unexpected character ${describeCharacter(first)}`, span, lexHint(text.slice(e.offset))));
+    }
   }
+  for (const t of (lexed.groups['foreign'] ?? []) as IToken[])
+    diagnostics.push(error('lex', `\`${t.image.slice(0, 2)}\` does not start a comment`, tokenSpan(file, t), lexHint(t.image)));
+  for (const t of lexed.tokens.filter((t) => t.tokenType === MisquotedString))
+    diagnostics.push(error('lex', `a string in ${t.image.startsWith("'") ? 'single' : 'typographic'} quotes: ${t.image}`, tokenSpan(file, t), lexHint(t.image)));
   parser.input = lexed.tokens;
   const cst = parser.file();
   for (const e of parser.errors) {

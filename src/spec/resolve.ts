@@ -81,8 +81,9 @@ class Resolver {
       if (from) this.diagnostics.push(error('missing-file', `cannot read \`${path}\`: it ${read.error}`, from, read.error === 'does not exist' ? 'paths are relative to the file that names them' : undefined));
       return null;
     }
-    const content = read.text;
-    const parsed = parseSource(content, path);
+    const parsed = parseSource(read.text, path);
+    // The text as parsed (without a byte-order mark), so code frames match the columns.
+    const content = parsed.ast.text;
     // A file that a spec names (import, extends ... from) but that is no spec gets one
     // message, and none of its lines: `extends X from "/etc/passwd"` must not print it.
     const refused = from ? notASpec(path, parsed) : null;
