@@ -31,11 +31,16 @@ function readNorm(c: Cursor): NormSetting | null {
   if (kind === 'none') return null;
   // PyTorch defaults (epsilon 1e-5, momentum 0.1); Keras' are epsilon 1e-3, momentum 0.01.
   const norm: NormSetting = { kind, groups: 1, epsilon: 1e-5, momentum: 0.1 };
-  if (kind === 'group') norm.groups = c.nextIsNumber() ? c.integer('the group count') : 8;
+  const positional = kind === 'group' && c.nextIsNumber() ? c.peek() : undefined;
+  if (kind === 'group') norm.groups = positional ? c.integer('the group count') : 8;
   c.options({
     epsilon: () => (norm.epsilon = c.number('epsilon', { min: 0, minExclusive: true })),
     momentum: () => (norm.momentum = c.number('momentum', { min: 0, max: 1 })),
-    groups: () => (norm.groups = c.integer('the group count')),
+    groups: () => {
+      const at = c.peek();
+      norm.groups = c.integer('the group count');
+      if (positional) c.statementError(`the group count is given twice (first ${positional.text} at column ${positional.span.column})`, at!, 'give it once');
+    },
   });
   return norm;
 }
@@ -197,10 +202,20 @@ export const trainKeywords: Record<string, Keyword<TrainTarget>> = {
         nesterov: () => (o.nesterov = true),
         weight_decay: () => (o.weightDecay = c.number('the weight decay', { min: 0 })),
       });
+      if (o.lr !== undefined && t.optimizer?.lr !== undefined) c.statementError('the learning rate is given twice: by `lr` and by `optimizer ... lr`', c.statement.values[0]!, 'give it once');
       t.optimizer = { ...t.optimizer, ...o };
     },
   },
-  lr: { syntax: 'lr X', doc: 'learning rate', read: (c, t) => (t.optimizer = { ...t.optimizer, lr: c.number('the learning rate', { min: 0, minExclusive: true }) }) },
+  lr: {
+    syntax: 'lr X',
+    doc: 'learning rate',
+    read: (c, t) => {
+      const at = c.peek();
+      const lr = c.number('the learning rate', { min: 0, minExclusive: true });
+      if (t.optimizer?.lr !== undefined) c.statementError('the learning rate is given twice: by `optimizer ... lr` and by `lr`', at!, 'give it once');
+      t.optimizer = { ...t.optimizer, lr };
+    },
+  },
   schedule: {
     syntax: 'schedule constant|plateau|cosine|poly [patience N] [factor F] [power P] [min_lr X]',
     doc: 'learning-rate schedule (default constant; plateau watches validation Dice)',

@@ -29,3 +29,12 @@ test('an option clause given twice is an error at the second, not last-wins', ()
   const { diagnostics } = compileSource(SPEC.replace('depth 2', 'depth 2\n  train { optimizer sgd lr 0.1 momentum 0.9 lr 0.01 }'), 'a.unet');
   expect(diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([[5, 45, '`lr` is given twice in `optimizer` (first at column 25)']]);
 });
+
+test.each([
+  ['norm group 4 groups 8', 'the group count is given twice (first 4 at column 14)'],
+  ['train { lr 0.1; optimizer sgd lr 0.01 }', 'the learning rate is given twice: by `lr` and by `optimizer ... lr`'],
+  ['train { optimizer sgd lr 0.01; lr 0.1 }', 'the learning rate is given twice: by `optimizer ... lr` and by `lr`'],
+])('a value given twice in other words is an error too: %s', (line, message) => {
+  const { diagnostics } = compileSource(SPEC.replace('depth 2', `depth 2\n  ${line}`), 'a.unet');
+  expect(diagnostics.map((d) => [d.line, d.message])).toEqual([[5, message]]);
+});
