@@ -43,6 +43,12 @@ export function parseSource(source: string, file: string): ParseResult {
     diagnostics.push(error('lex', `\`${t.image.slice(0, 2)}\` does not start a comment`, tokenSpan(file, t), lexHint(t.image)));
   for (const t of lexed.tokens.filter((t) => t.tokenType === MisquotedString))
     diagnostics.push(error('lex', `a string in ${t.image.startsWith("'") ? 'single' : 'typographic'} quotes: ${t.image}`, tokenSpan(file, t), lexHint(t.image)));
+  const tooDeep = firstTooDeep(lexed.tokens);
+  if (tooDeep) {
+    // The parser recurses once per block: refuse before it runs out of stack.
+    diagnostics.push(error('syntax', `blocks nested more than ${MAX_NESTING} deep`, tokenSpan(file, tooDeep), 'a spec nests a few blocks at most (unet { encoder { level N { } } }): close the blocks you opened'));
+    return { ast: { file, text, statements: [], endComments: [] }, diagnostics };
+  }
   parser.input = lexed.tokens;
   const cst = parser.file();
   for (const e of parser.errors) {
@@ -52,6 +58,18 @@ export function parseSource(source: string, file: string): ParseResult {
   }
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
   return { ast: toAst(cst, file, text, comments), diagnostics };
+}
+
+/** Far above what a spec needs (4: unet, encoder, level, and a spare), far below a stack overflow. */
+export const MAX_NESTING = 32;
+
+function firstTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.image === '{' && ++depth > MAX_NESTING) return t;
+    if (t.image === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 function syntaxHint(message: string, tokens: IToken[]): string | undefined {
