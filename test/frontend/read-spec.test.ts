@@ -1,7 +1,7 @@
 // The one spec reader: only regular UTF-8 files up to 1 MiB are read, never more than that
 // from any path (a device, a FIFO, a huge file), and a file a spec names that is not a
 // spec gets one message without its contents.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, openSync, closeSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,5 +99,17 @@ describe('files a spec names', () => {
     writeFileSync(join(dir, 'lib', 'base.unet'), SPEC.replace('depth 2', 'depth zero'));
     const { printed } = compileText('uses-base.unet', 'unet B extends A from "lib/base.unet" { depth 2 }\n');
     expect(printed).toContain('4 |   depth zero');
+  });
+});
+
+describe('the CLI', () => {
+  const unet = (...args: string[]) => spawnSync(process.execPath, ['bin/unet.js', ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  test('`unet check /dev/zero` and `unet fmt /dev/zero` refuse it by name and exit 1', () => {
+    const check = unet('check', '/dev/zero');
+    expect([check.status, check.stderr.trim()]).toEqual([1, '/dev/zero:1:1: error: cannot read `/dev/zero`: it is a device, not a spec file']);
+    const fmt = unet('fmt', '/dev/zero');
+    expect(fmt.status).toBe(1);
+    expect(fmt.stderr).toContain('cannot read /dev/zero: it is a device, not a spec file');
   });
 });
