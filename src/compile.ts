@@ -2,8 +2,8 @@
 // Every command that takes a spec also takes an IR JSON file (validated by the schema).
 import { error, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './ir/types.ts';
-import { readSpecFile } from './read-spec.ts';
 import { validateModel } from './ir/validate.ts';
+import { readSpecFile } from './read-spec.ts';
 import { runRules } from './rules/index.ts';
 import { inferModel, withInputSize } from './shapes/infer.ts';
 import { resolveSpec, type ReadFile } from './spec/resolve.ts';
