@@ -45,9 +45,15 @@ function readNorm(c: Cursor): NormSetting | null {
   return norm;
 }
 
+/**
+ * Convolutions a stage or the head may have. U-Nets use 2 or 3; the bound keeps a typo
+ * (`convs 20000`) from building a graph of millions of layers (the fuzz test found it).
+ */
+export const MAX_CONVS = 16;
+
 /** Keywords of a conv block; valid in the `unet` block, `encoder`, `decoder`, `bottom` and `level`. */
 export const stageKeywords: Record<string, Keyword<Partial<StageSettings>>> = {
-  convs: { syntax: 'convs N', doc: 'convolutions per stage (default 2)', read: (c, t) => (t.convs = c.integer('the number of convolutions')) },
+  convs: { syntax: 'convs N', doc: 'convolutions per stage (default 2)', read: (c, t) => (t.convs = c.integer('the number of convolutions', 1, MAX_CONVS)) },
   kernel: { syntax: 'kernel 3x3', doc: 'kernel size of the stage convolutions (default 3)', read: (c, t) => (t.kernel = c.size('a kernel size')) },
   dilation: { syntax: 'dilation D', doc: 'dilation of the stage convolutions (default 1)', read: (c, t) => (t.dilation = c.integer('the dilation')) },
   bias: { syntax: 'bias on|off', doc: 'a bias in each convolution (default on; off when a norm follows is common)', read: (c, t) => (t.bias = c.onOff()) },
@@ -113,6 +119,7 @@ export const unetKeywords: Record<string, Keyword<UnetTarget>> = {
     syntax: 'head conv KxK filters N [activation]',
     doc: 'an extra convolution before the 1x1 output convolution (repeat for more)',
     read: (c, t) => {
+      if ((t.head?.length ?? 0) >= MAX_CONVS) c.statementError(`a head has at most ${MAX_CONVS} convolutions`, c.statement.values[0]!, 'remove some `head` lines');
       c.word(['conv'] as const, 'the word `conv`');
       const kernel = c.size('a kernel size');
       c.word(['filters'] as const, 'the word `filters`');

@@ -38,3 +38,14 @@ test.each([
   const { diagnostics } = compileSource(SPEC.replace('depth 2', `depth 2\n  ${line}`), 'a.unet');
   expect(diagnostics.map((d) => [d.line, d.message])).toEqual([[5, message]]);
 });
+
+test.each([
+  ['convs 100000', 'the number of convolutions must be at most 16, found 100000'],
+  [Array(17).fill('head conv 3x3 filters 2').join('\n  '), 'a head has at most 16 convolutions'],
+])('a typo cannot make the graph huge (found by the fuzz test): %s', (line, message) => {
+  const started = performance.now();
+  const { model, diagnostics } = compileSource(SPEC.replace('depth 2', `depth 2\n  ${line}`), 'a.unet');
+  expect(model).toBeNull();
+  expect(diagnostics.map((d) => d.message)).toEqual([message]);
+  expect(performance.now() - started).toBeLessThan(2000);
+});

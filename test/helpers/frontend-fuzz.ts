@@ -44,7 +44,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 8 }),
       // Raw bytes as a file would hold them, decoded leniently.
       fc.uint8Array({ maxLength: 8 }).map((b) => new TextDecoder().decode(b)),
-      fc.constantFrom('{', '}', '"', ',', ';', '?', '#', 'x', '\t', '\r', '\n', '\uFEFF', '\u00A0', '\u200B', '\u201C', "'", '//', '/*', '-', '.', 'e9', '1e999', '0x', 'unet', 'level', 'extends', 'from', 'import'),
+      fc.constantFrom('{', '}', '"', ',', ';', '?', '#', 'x', '\t', '\r', '\n', '\uFEFF', '\u00A0', '\u200B', '\u201C', "'", '//', '/*', '-', '.', 'e9', '1e999', '99999', '0x', 'unet', 'level', 'extends', 'from', 'import'),
     ),
   }),
   fc.record({ kind: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 1, max: 2000 }), open: fc.constantFrom('{', 'level 1 {', 'a {', 'train {', 'encoder { level 2 {') }),
