@@ -2,9 +2,10 @@
 import type { IToken } from 'chevrotain';
 import type { SourceFile } from '../src/ast.ts';
 import { error, type Diagnostic } from '../src/diagnostics.ts';
+import { describeCharacter, lexHint } from './lex-hints.ts';
 import { parser } from './parser.ts';
 import { toAst, tokenSpan } from './to-ast.ts';
-import { lexer } from './tokens.ts';
+import { lexer, MisquotedString } from './tokens.ts';
 
 export interface ParseResult {
   ast: SourceFile;
@@ -19,7 +20,11 @@ function endOfText(file: string, text: string) {
   return { file, line: Math.max(1, line), column, endLine: Math.max(1, line), endColumn: column + 1 };
 }
 
-export function parseSource(text: string, file: string): ParseResult {
+/** A byte-order mark that some Windows editors save at the start of a file is not part of the text. */
+export const withoutByteOrderMark = (text: string) => (text.startsWith('\uFEFF') ? text.slice(1) : text);
+
+export function parseSource(source: string, file: string): ParseResult {
+  const text = withoutByteOrderMark(source);
   const diagnostics: Diagnostic[] = [];
   const lexed = lexer.tokenize(text);
   for (const e of lexed.errors) {
@@ -28,7 +33,21 @@ export function parseSource(text: string, file: string): ParseResult {
     if (char.startsWith('"')) {
       const rest = text.slice(e.offset).split(/\r?\n/)[0]!;
       diagnostics.push(error('lex', `unterminated string \`${rest}\``, { ...span, endColumn: span.column + rest.length }, 'add the closing `"`: a string must end on the line it starts'));
-    } else diagnostics.push(error('lex', `unexpected character \`${char.slice(0, 1)}\``, span));
+    } else {
+      // Several bad characters in a row are one error; name the first (a whole code point).
+      const first = String.fromCodePoint(char.codePointAt(0)!);
+      diagnostics.push(error('lex', `unexpected character ${describeCharacter(first)}`, span, lexHint(text.slice(e.offset))));
+    }
+  }
+  for (const t of (lexed.groups['foreign'] ?? []) as IToken[])
+    diagnostics.push(error('lex', `\`${t.image.slice(0, 2)}\` does not start a comment`, tokenSpan(file, t), lexHint(t.image)));
+  for (const t of lexed.tokens.filter((t) => t.tokenType === MisquotedString))
+    diagnostics.push(error('lex', `a string in ${t.image.startsWith("'") ? 'single' : 'typographic'} quotes: ${t.image}`, tokenSpan(file, t), lexHint(t.image)));
+  const tooDeep = firstTooDeep(lexed.tokens);
+  if (tooDeep) {
+    // The parser recurses once per block: refuse before it runs out of stack.
+    diagnostics.push(error('syntax', `blocks nested more than ${MAX_NESTING} deep`, tokenSpan(file, tooDeep), 'a spec nests a few blocks at most (unet { encoder { level N { } } }): close the blocks you opened'));
+    return { ast: { file, text, statements: [], endComments: [] }, diagnostics };
   }
   parser.input = lexed.tokens;
   const cst = parser.file();
@@ -41,6 +60,18 @@ export function parseSource(text: string, file: string): ParseResult {
   return { ast: toAst(cst, file, text, comments), diagnostics };
 }
 
+/** Far above what a spec needs (4: unet, encoder, level, and a spare), far below a stack overflow. */
+export const MAX_NESTING = 32;
+
+function firstTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.image === '{' && ++depth > MAX_NESTING) return t;
+    if (t.image === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 function syntaxHint(message: string, tokens: IToken[]): string | undefined {
   if (message === 'expected `}`, found end of file') {
     const line = unclosedBlockLine(tokens);
@@ -48,6 +79,7 @@ function syntaxHint(message: string, tokens: IToken[]): string | undefined {
   }
   if (message.startsWith('expected a keyword or `}`')) return 'a block holds statements, each starting with a keyword';
   if (message.includes('without a matching `{`')) return 'remove the extra `}` or open the block with `{`';
+  if (message.endsWith('found `,`')) return 'a comma goes between two values: remove the extra `,` or write the missing value';
   return undefined;
 }
 

@@ -41,10 +41,11 @@ const messages: IParserErrorMessageProvider = {
     firstRedundant.tokenType === RCurly
       ? 'found `}` without a matching `{`'
       : `expected a statement, found ${describeToken(firstRedundant)}`,
+  // `actual` is the lookahead: the tokens from the one that no alternative accepts on.
   buildNoViableAltMessage: ({ actual, ruleName }) =>
     ruleName === 'statement'
-      ? `expected a value, \`{\` or the end of the line, found ${describeToken((actual[0] as unknown as IToken[])[0]!)}`
-      : `unexpected ${describeToken((actual[0] as unknown as IToken[])[0]!)}`,
+      ? `expected a value, \`{\` or the end of the line, found ${describeToken(actual[0]!)}`
+      : `unexpected ${describeToken(actual[0]!)}`,
   buildEarlyExitMessage: ({ actual }) => `unexpected ${describeToken(actual[0]! as IToken)}`,
 };
 

@@ -83,6 +83,7 @@ class ToAst extends BaseVisitor {
       case 'Dims':
         return { kind: 'dims', value: text.split(/[ \t]*x[ \t]*/).map((p) => (p === '?' ? null : Number(p))), text, span };
       case 'StringLiteral':
+      case 'MisquotedString': // reported by parseSource; read as the string it was meant to be
         return { kind: 'string', value: text.slice(1, -1), text, span };
       case 'Question':
         return { kind: 'unknown', value: null, text, span };

@@ -12,6 +12,17 @@ export const RCurly = createToken({ name: 'RCurly', pattern: /}/, label: '`}`' }
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '`;`' });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"[^"\r\n]*"/, label: 'a string' });
+// Habits from other languages and editors, lexed whole so each is one error with a hint
+// (grammar/index.ts) instead of a run of unexpected characters and follow-on errors.
+// `// ...` and `/* ... */` go to their own group, out of the parser's way; a string in
+// typographic or single quotes is a string to the parser, so the statement still reads.
+export const ForeignComment = createToken({ name: 'ForeignComment', pattern: /\/\/[^\r\n]*|\/\*[^]*?\*\//, group: 'foreign', line_breaks: true });
+export const MisquotedString = createToken({
+  name: 'MisquotedString',
+  pattern: /[\u201C\u201D\u201E\u2018\u2019\u201A'][^"\u201C\u201D\u201E\u2018\u2019\u201A'\r\n]*[\u201C\u201D\u2018\u2019']/,
+  categories: [StringLiteral],
+  label: 'a string',
+});
 // Before Number: "3x3", "1 x 572 x 572" and "3 x ? x ?" are one token, not a number
 // followed by the identifier "x3".
 export const Dims = createToken({
@@ -43,7 +54,9 @@ export const allTokens: TokenType[] = [
   RCurly,
   Semicolon,
   Comma,
+  ForeignComment,
   StringLiteral,
+  MisquotedString,
   Dims,
   Duration,
   NumberLiteral,

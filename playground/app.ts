@@ -21,7 +21,7 @@ export interface View {
 
 export function view(text: string): View {
   // Imports cannot be followed in the browser: the page has no file system.
-  const result = compileSource(text, FILE, { read: () => undefined });
+  const result = compileSource(text, FILE, { read: () => ({ error: 'is not available: the playground reads no files' }) });
   const model = result.model;
   return {
     svg: model ? drawSvg(model).replace(/^<\?xml[^>]*>\n/, '') : null,

@@ -1,9 +1,9 @@
 // The front end in one call: spec file -> parse -> resolve -> IR with shapes -> rules.
 // Every command that takes a spec also takes an IR JSON file (validated by the schema).
-import { readFileSync } from 'node:fs';
 import { error, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './ir/types.ts';
 import { validateModel } from './ir/validate.ts';
+import { readSpecFile } from './read-spec.ts';
 import { runRules } from './rules/index.ts';
 import { inferModel, withInputSize } from './shapes/infer.ts';
 import { resolveSpec, type ReadFile } from './spec/resolve.ts';
@@ -23,13 +23,8 @@ export interface CompileResult {
   sources: Map<string, string>;
 }
 
-export const readFromDisk: ReadFile = (path) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
+/** Spec files on disk, through the one bounded reader (regular files up to 1 MiB, UTF-8). */
+export const readFromDisk: ReadFile = readSpecFile;
 
 export function compileSource(text: string, file: string, options: CompileOptions = {}): CompileResult {
   const resolved = resolveSpec(file, text, options.read ?? readFromDisk, options.name);
@@ -65,11 +60,12 @@ export function splitSpecName(path: string): { path: string; name?: string } {
 export function compileFile(specPath: string, options: CompileOptions = {}): CompileResult {
   const { path, name } = splitSpecName(specPath);
   if (name !== undefined) options = { ...options, name };
-  const text = (options.read ?? readFromDisk)(path);
-  if (text === undefined) {
+  const read = (options.read ?? readFromDisk)(path);
+  if ('error' in read) {
     const span = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    return { model: null, diagnostics: [error('missing-file', `cannot read \`${path}\``, span)], sources: new Map() };
+    return { model: null, diagnostics: [error('missing-file', `cannot read \`${path}\`: it ${read.error}`, span)], sources: new Map() };
   }
+  const text = read.text;
   if (path.endsWith('.json')) return compileIrJson(text, path, options);
   return compileSource(text, path, options);
 }

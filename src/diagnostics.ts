@@ -45,6 +45,15 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
+/** A tab in a code frame is printed as spaces up to the next multiple of this, so the caret line can count it. */
+const TAB_WIDTH = 4;
+
+function expandTabs(text: string): string {
+  let out = '';
+  for (const ch of text) out += ch === '\t' ? ' '.repeat(TAB_WIDTH - (out.length % TAB_WIDTH)) : ch;
+  return out;
+}
+
 /**
  *   specs/x.unet:3:9: error: unknown keyword `filterz`
  *     3 |   filterz 64 doubling
@@ -57,9 +66,12 @@ export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
   const sourceLine = sourceText?.split(/\r?\n/)[d.line - 1];
   if (sourceLine !== undefined) {
     const gutter = String(d.line).length;
-    const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, sourceLine.length - d.column + 1);
-    lines.push(`  ${d.line} | ${sourceLine}`);
-    lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, d.column - 1))}${'^'.repeat(width)}`);
+    // Columns count characters; the caret line counts what the frame prints (tabs expanded).
+    const end = d.endLine === d.line ? d.endColumn : sourceLine.length + 1;
+    const start = expandTabs(sourceLine.slice(0, Math.max(0, d.column - 1))).length;
+    const width = Math.max(1, expandTabs(sourceLine.slice(0, Math.max(0, end - 1))).length - start);
+    lines.push(`  ${d.line} | ${expandTabs(sourceLine)}`);
+    lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(start)}${'^'.repeat(width)}`);
   }
   if (d.hint) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');

@@ -1,10 +1,10 @@
 // `unet fmt SPEC [--write] [--check]`: the canonical form of a spec file.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseSource } from '../../grammar/index.ts';
 import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
 import { printSource } from '../printer.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { readSpecFile } from '../read-spec.ts';
 
 export function register(program: Command): void {
   program
@@ -15,12 +15,9 @@ export function register(program: Command): void {
     .option('--check', 'exit 1 if the file is not in canonical form')
     .addHelpText('after', '\nExample:\n  unet fmt specs/milesial.unet --write')
     .action((path: string, opts: { write?: boolean; check?: boolean }) => {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        throw new Error(`cannot read ${path}: ${(e as Error).message}`);
-      }
+      const read = readSpecFile(path);
+      if ('error' in read) throw new Error(`cannot read ${path}: it ${read.error}`);
+      const text = read.text;
       const { ast, diagnostics } = parseSource(text, path);
       // Formatting a file with syntax errors would drop what could not be parsed.
       if (hasErrors(diagnostics)) {

@@ -1,6 +1,7 @@
 // `unet serve [--port N] [--host H] [--out DIR]`: the playground, a static page that parses,
 // checks and draws specs in the browser. The server only hands out the files of the static
-// site that `npm run build:site` writes (playground/build.ts).
+// site that `npm run build:site` writes (playground/build.ts), and only to this machine
+// unless --host says otherwise.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
@@ -8,14 +9,30 @@ import { buildPlayground, writeSite, type PlaygroundFiles } from '../../playgrou
 
 const TYPES = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' } as const;
 
+/** Loopback only: a server on every interface would be reachable from the whole network. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** 127.0.0.0/8, ::1 and `localhost` stay on this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\./i.test(host);
+}
+
+/** What `unet serve --host H` prints to stderr when H lets other machines in. */
+export function exposureWarning(host: string): string | null {
+  if (isLoopback(host)) return null;
+  const who = host === '0.0.0.0' || host === '::' ? 'every network interface' : host;
+  return `warning: --host ${host}: the playground is reachable from other machines on ${who}; leave --host out (${DEFAULT_HOST}) to keep it on this one\n`;
+}
+
 export interface Playground {
   server: Server;
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves the bundled page on host:port (port 0 picks a free one) and resolves once listening. */
+/** Serves the bundled page on host:port (port 0 picks a free one; host 127.0.0.1 by default) and resolves once listening. */
 export async function servePlayground(opts: { port: number; host?: string; files?: PlaygroundFiles }): Promise<Playground> {
+  const listenHost = opts.host ?? DEFAULT_HOST;
   const files = opts.files ?? (await buildPlayground());
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -27,10 +44,11 @@ export async function servePlayground(opts: { port: number; host?: string; files
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+    server.listen(opts.port, listenHost, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  // A wildcard address is reached as localhost from this machine.
+  const host = listenHost === '0.0.0.0' || listenHost === '::' ? 'localhost' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
   return {
     server,
     url: `http://${host}:${port}`,
@@ -46,15 +64,17 @@ export function register(program: Command): void {
     .command('serve')
     .description('the playground: edit a spec in the browser and see its U diagram and shapes live')
     .option('--port <N>', 'port to listen on', (v) => Number.parseInt(v, 10), 5173)
-    .option('--host <host>', 'address to listen on (default: all; 127.0.0.1 keeps it on this machine)')
+    .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}: this machine only; 0.0.0.0 exposes it to the network)`)
     .option('--out <dir>', 'write the static page to a folder instead of serving it')
-    .addHelpText('after', '\nExample:\n  unet serve --port 5173   (then open http://localhost:5173)')
+    .addHelpText('after', `\nExample:\n  unet serve --port 5173   (then open http://${DEFAULT_HOST}:5173)`)
     .action(async (opts: { port: number; host?: string; out?: string }) => {
       const files = await buildPlayground();
       if (opts.out) {
         process.stdout.write(`wrote ${writeSite(files, opts.out).join(', ')}\n`);
         return;
       }
+      const warning = opts.host === undefined ? null : exposureWarning(opts.host);
+      if (warning) process.stderr.write(warning);
       // --port 0 picks a free port; print the one the system gave.
       const { url } = await servePlayground({ port: opts.port, host: opts.host, files });
       process.stdout.write(`playground at ${url}\n`);

@@ -48,6 +48,7 @@ export async function openEvalModel(path: string, engine: EngineRequest): Promis
     const checkpoint = predictionCheckpoint(path);
     const selected = await selectEngine(engine);
     const predictor = await tfjsPredictor(ir, checkpoint);
+    // Compiled under its original name, so its imports resolve where they did in training.
     const spec = compileSource(await readTextFile(runPaths(path).spec, "a run's spec"), config.spec).model;
     return {
       dataIr: spec ? { ...spec, train: ir.train } : ir,

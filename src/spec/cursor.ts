@@ -176,11 +176,16 @@ export class Cursor {
     if (v) this.fail(`unexpected ${describe(v)} after \`${this.key}\``, v);
   }
 
-  /** Optional `name value` pairs in any order, e.g. `epsilon 1e-5 momentum 0.1`. */
+  /** Optional `name value` pairs in any order, e.g. `epsilon 1e-5 momentum 0.1`; each at most once. */
   options(handlers: Record<string, () => void>): void {
+    const seen = new Map<string, Value>();
     while (!this.atEnd()) {
       const v = this.peek()!;
       if (v.kind === 'name' && handlers[v.value]) {
+        const first = seen.get(v.value);
+        // Two `conv` clauses in one `up` line would otherwise be read as the last one.
+        if (first) this.fail(`\`${v.value}\` is given twice in \`${this.key}\` (first at column ${first.span.column})`, v, 'give it once');
+        seen.set(v.value, v);
         this.index++;
         handlers[v.value]!();
         continue;

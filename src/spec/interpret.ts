@@ -26,6 +26,11 @@ for (const k of Object.keys(unetKeywords)) where[k] = 'the `unet` block';
 
 class Interpreter {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly lines: string[];
+
+  constructor(text: string) {
+    this.lines = text.split(/\r?\n/);
+  }
 
   report(d: Diagnostic) {
     this.diagnostics.push(d);
@@ -49,8 +54,16 @@ class Interpreter {
     }
   }
 
+  /** `fil<tab>ters 8`: a tab or space inside a keyword splits it into a key and a value. */
+  splitKeyword(s: Statement, valid: readonly string[]): string | undefined {
+    const next = s.values[0];
+    if (next?.kind !== 'name' || next.span.line !== s.keySpan.line || !valid.includes(s.key + next.value)) return undefined;
+    const gap = this.lines[s.keySpan.line - 1]?.slice(s.keySpan.endColumn - 1, next.span.column - 1) ?? '';
+    return `${gap.includes('\t') ? 'a tab' : 'a space'} splits \`${s.key + next.value}\` in two: write it as one word`;
+  }
+
   unknown(s: Statement, valid: readonly string[], place: string) {
-    const hint = didYouMean(s.key, valid) ?? (where[s.key] ? `\`${s.key}\` belongs in ${where[s.key]}` : shortFormOf(s.key, valid));
+    const hint = this.splitKeyword(s, valid) ?? didYouMean(s.key, valid) ?? (where[s.key] ? `\`${s.key}\` belongs in ${where[s.key]}` : shortFormOf(s.key, valid));
     this.report(error('unknown-keyword', `unknown keyword \`${s.key}\` in ${place}`, s.keySpan, hint));
   }
 
@@ -171,7 +184,7 @@ class Interpreter {
 }
 
 export function interpret(source: SourceFile): Interpreted {
-  const it = new Interpreter();
+  const it = new Interpreter(source.text);
   const decls: UnetDecl[] = [];
   const imports: ImportDecl[] = [];
   const names = new Map<string, Span>();

@@ -31,18 +31,29 @@ function readNorm(c: Cursor): NormSetting | null {
   if (kind === 'none') return null;
   // PyTorch defaults (epsilon 1e-5, momentum 0.1); Keras' are epsilon 1e-3, momentum 0.01.
   const norm: NormSetting = { kind, groups: 1, epsilon: 1e-5, momentum: 0.1 };
-  if (kind === 'group') norm.groups = c.nextIsNumber() ? c.integer('the group count') : 8;
+  const positional = kind === 'group' && c.nextIsNumber() ? c.peek() : undefined;
+  if (kind === 'group') norm.groups = positional ? c.integer('the group count') : 8;
   c.options({
     epsilon: () => (norm.epsilon = c.number('epsilon', { min: 0, minExclusive: true })),
     momentum: () => (norm.momentum = c.number('momentum', { min: 0, max: 1 })),
-    groups: () => (norm.groups = c.integer('the group count')),
+    groups: () => {
+      const at = c.peek();
+      norm.groups = c.integer('the group count');
+      if (positional) c.statementError(`the group count is given twice (first ${positional.text} at column ${positional.span.column})`, at!, 'give it once');
+    },
   });
   return norm;
 }
 
+/**
+ * Convolutions a stage or the head may have. U-Nets use 2 or 3; the bound keeps a typo
+ * (`convs 20000`) from building a graph of millions of layers (the fuzz test found it).
+ */
+export const MAX_CONVS = 16;
+
 /** Keywords of a conv block; valid in the `unet` block, `encoder`, `decoder`, `bottom` and `level`. */
 export const stageKeywords: Record<string, Keyword<Partial<StageSettings>>> = {
-  convs: { syntax: 'convs N', doc: 'convolutions per stage (default 2)', read: (c, t) => (t.convs = c.integer('the number of convolutions')) },
+  convs: { syntax: 'convs N', doc: 'convolutions per stage (default 2)', read: (c, t) => (t.convs = c.integer('the number of convolutions', 1, MAX_CONVS)) },
   kernel: { syntax: 'kernel 3x3', doc: 'kernel size of the stage convolutions (default 3)', read: (c, t) => (t.kernel = c.size('a kernel size')) },
   dilation: { syntax: 'dilation D', doc: 'dilation of the stage convolutions (default 1)', read: (c, t) => (t.dilation = c.integer('the dilation')) },
   bias: { syntax: 'bias on|off', doc: 'a bias in each convolution (default on; off when a norm follows is common)', read: (c, t) => (t.bias = c.onOff()) },
@@ -108,6 +119,7 @@ export const unetKeywords: Record<string, Keyword<UnetTarget>> = {
     syntax: 'head conv KxK filters N [activation]',
     doc: 'an extra convolution before the 1x1 output convolution (repeat for more)',
     read: (c, t) => {
+      if ((t.head?.length ?? 0) >= MAX_CONVS) c.statementError(`a head has at most ${MAX_CONVS} convolutions`, c.statement.values[0]!, 'remove some `head` lines');
       c.word(['conv'] as const, 'the word `conv`');
       const kernel = c.size('a kernel size');
       c.word(['filters'] as const, 'the word `filters`');
@@ -197,10 +209,20 @@ export const trainKeywords: Record<string, Keyword<TrainTarget>> = {
         nesterov: () => (o.nesterov = true),
         weight_decay: () => (o.weightDecay = c.number('the weight decay', { min: 0 })),
       });
+      if (o.lr !== undefined && t.optimizer?.lr !== undefined) c.statementError('the learning rate is given twice: by `lr` and by `optimizer ... lr`', c.statement.values[0]!, 'give it once');
       t.optimizer = { ...t.optimizer, ...o };
     },
   },
-  lr: { syntax: 'lr X', doc: 'learning rate', read: (c, t) => (t.optimizer = { ...t.optimizer, lr: c.number('the learning rate', { min: 0, minExclusive: true }) }) },
+  lr: {
+    syntax: 'lr X',
+    doc: 'learning rate',
+    read: (c, t) => {
+      const at = c.peek();
+      const lr = c.number('the learning rate', { min: 0, minExclusive: true });
+      if (t.optimizer?.lr !== undefined) c.statementError('the learning rate is given twice: by `optimizer ... lr` and by `lr`', at!, 'give it once');
+      t.optimizer = { ...t.optimizer, lr };
+    },
+  },
   schedule: {
     syntax: 'schedule constant|plateau|cosine|poly [patience N] [factor F] [power P] [min_lr X]',
     doc: 'learning-rate schedule (default constant; plateau watches validation Dice)',

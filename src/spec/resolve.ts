@@ -5,11 +5,13 @@ import { parseSource } from '../../grammar/index.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import { didYouMean } from '../suggest.ts';
 import type { Span, TrainConfig } from '../ir/types.ts';
+import type { ReadResult } from '../read-spec.ts';
+import { notASpec } from './not-a-spec.ts';
 import { interpret } from './interpret.ts';
 import type { DeepPartial, ResolvedSpec, ResolvedStage, SectionSettings, Settings, StageSettings, UnetDecl } from './types.ts';
 
-/** Reads a spec file by path; returns undefined when it does not exist. Injected so the browser can resolve too. */
-export type ReadFile = (path: string) => string | undefined;
+/** Reads a spec file by path: its text, or why not. Injected so the browser can resolve too. */
+export type ReadFile = (path: string) => ReadResult;
 
 export const stageDefaults: StageSettings = {
   convs: 2,
@@ -73,15 +75,23 @@ class Resolver {
 
   load(path: string, text?: string, from?: Span): LoadedFile | null {
     if (this.files.has(path)) return this.files.get(path)!;
-    const content = text ?? this.read(path);
-    if (content === undefined) {
-      if (from) this.diagnostics.push(error('missing-file', `cannot read \`${path}\``, from, 'paths are relative to the file that names them'));
-      this.files.set(path, null);
+    this.files.set(path, null); // guards against import cycles while loading, and reports a bad file once
+    const read = text === undefined ? this.read(path) : { text };
+    if ('error' in read) {
+      if (from) this.diagnostics.push(error('missing-file', `cannot read \`${path}\`: it ${read.error}`, from, read.error === 'does not exist' ? 'paths are relative to the file that names them' : undefined));
+      return null;
+    }
+    const parsed = parseSource(read.text, path);
+    // The text as parsed (without a byte-order mark), so code frames match the columns.
+    const content = parsed.ast.text;
+    // A file that a spec names (import, extends ... from) but that is no spec gets one
+    // message, and none of its lines: `extends X from "/etc/passwd"` must not print it.
+    const refused = from ? notASpec(path, parsed) : null;
+    if (refused) {
+      this.diagnostics.push(error('not-a-spec', `not a .unet spec: \`${path}\` ${refused}`, from!, 'import and `extends ... from` name .unet files that define `unet` blocks'));
       return null;
     }
     this.sources.set(path, content);
-    this.files.set(path, null); // guards against import cycles while loading
-    const parsed = parseSource(content, path);
     const interpreted = interpret(parsed.ast);
     this.diagnostics.push(...parsed.diagnostics, ...interpreted.diagnostics);
     const imports = interpreted.imports.map((i) => {

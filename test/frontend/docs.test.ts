@@ -52,7 +52,7 @@ test('the examples in the doc compile', () => {
   const examples = [...doc.matchAll(/```unet\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(examples.length).toBeGreaterThan(2);
   // An example may extend the paper's network, as specs/ablations do.
-  const read = (path: string) => (path.endsWith('ronneberger2015.unet') ? readFileSync('specs/ronneberger2015.unet', 'utf8') : undefined);
+  const read = (path: string) => (path.endsWith('ronneberger2015.unet') ? { text: readFileSync('specs/ronneberger2015.unet', 'utf8') } : { error: 'is not one of the specs the examples use' });
   for (const text of examples.filter((t) => /^unet /m.test(t))) {
     const { model, diagnostics, sources } = compileSource(text, 'docs/example.unet', { read });
     expect(formatDiagnostics(diagnostics.filter((d) => d.severity === 'error'), sources), text).toBe('');

@@ -8,7 +8,10 @@ import type { Model } from '../../src/ir/types.ts';
 
 export function narrowed(path: string, { divisor = 8, min = 8 }: { divisor?: number; min?: number } = {}): Model {
   const narrow = (widths: string) => widths.replace(/\d+/g, (n) => (Number(n) >= min ? String(Math.max(min, Math.floor(Number(n) / divisor))) : n));
-  const read = (file: string) => readFromDisk(file)?.replace(/(filters\s+)(\d+(?:\s*,\s*\d+)*)/g, (_, head: string, widths: string) => head + narrow(widths));
+  const read = (file: string) => {
+    const r = readFromDisk(file);
+    return 'text' in r ? { text: r.text.replace(/(filters\s+)(\d+(?:\s*,\s*\d+)*)/g, (_, head: string, widths: string) => head + narrow(widths)) } : r;
+  };
   const result = compileFile(path, { read });
   if (!result.model) throw new Error(formatDiagnostics(result.diagnostics, result.sources));
   return result.model;

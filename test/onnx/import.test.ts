@@ -26,7 +26,10 @@ const IO = JSON.parse(readFileSync(`${DIR}/torch-unet-io.json`, 'utf8')) as {
 };
 
 function compile(replace?: [string, string]): Model {
-  const read = (file: string) => (replace ? readFromDisk(file)?.replace(...replace) : readFromDisk(file));
+  const read = (file: string) => {
+    const r = readFromDisk(file);
+    return replace && 'text' in r ? { text: r.text.replace(...replace) } : r;
+  };
   const { model } = compileFile(SPEC, { read });
   if (!model) throw new Error(`${SPEC} does not compile`);
   return model;

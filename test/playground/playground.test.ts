@@ -2,11 +2,13 @@
 // browser-only (no node: imports left). The page itself needs Chromium, which CI lacks.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
+import { exposureWarning, servePlayground } from '../../src/cli/serve.ts';
 
 describe('playground view', () => {
   it('draws the spec and fills the shape table', () => {
@@ -63,6 +65,22 @@ describe('npm run build:site', () => {
 });
 
 describe('unet serve', () => {
+  it('listens on 127.0.0.1 unless a host is given', async () => {
+    const playground = await servePlayground({ port: 0, files: { 'index.html': '', 'app.js': '' } });
+    try {
+      expect((playground.server.address() as AddressInfo).address).toBe('127.0.0.1');
+      expect(playground.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await playground.close();
+    }
+  });
+
+  it('warns when --host lets other machines in', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) expect(exposureWarning(host)).toBeNull();
+    expect(exposureWarning('0.0.0.0')).toContain('reachable from other machines on every network interface');
+    expect(exposureWarning('192.168.1.5')).toContain('--host 192.168.1.5');
+  });
+
   it('serves the page and its script', { timeout: 30_000 }, async () => {
     const child = spawn(process.execPath, ['bin/unet.js', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
@@ -70,7 +88,7 @@ describe('unet serve', () => {
         let out = '';
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
-          const m = /http:\/\/localhost:\d+/.exec(out);
+          const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
           if (m) resolve(m[0]);
         });
         child.on('exit', (code) => reject(new Error(`unet serve exited with ${code}`)));
