@@ -7,9 +7,11 @@
 //   of sum(w * f(x)) is the adjoint f^T(w), so <grad, v> must equal <w, f(v)> for any v,
 //   with f run on the same engine: no reference engine needed. On both engines.
 // - The others (max pooling, activations, softmax) on wasm against the cpu engine.
+// The webgpu engine (on SwiftShader, test/helpers/webgpu.ts) runs the same checks as wasm.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasWebGpu } from '../helpers/webgpu.ts';
 import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
 import { PixelShuffle, Resize } from '../../backends/tfjs/layers/index.ts';
 import { relErr, seededValues as values } from '../helpers/numeric.ts';
@@ -43,17 +45,25 @@ const nonlinear: [string, Op][] = [
   ['softmax over channels', (x) => tf.softmax(x)],
 ];
 
-/** The gradient at x of sum(w * f(x)), w fixed per output, and <w, f(v)>. */
-function probe(f: Op, x: Float32Array): { grad: Float32Array; output: (v: Float32Array) => number } {
+/**
+ * The gradient at x of sum(w * f(x)), w fixed per output, and <w, f(v)>. Read with data():
+ * the webgpu engine cannot read a tensor synchronously in Node (no OffscreenCanvas).
+ */
+async function probe(f: Op, x: Float32Array): Promise<{ grad: Float32Array; output: (v: Float32Array) => Promise<number> }> {
   const weights = (y: tf.Tensor) => tf.tensor(values(y.size, 5), y.shape);
-  const grad = tf.tidy(() => tf.grad((t: tf.Tensor) => {
+  const read = async (t: tf.Tensor) => {
+    const data = (await t.data()) as Float32Array;
+    t.dispose();
+    return data;
+  };
+  const grad = await read(tf.tidy(() => tf.grad((t: tf.Tensor) => {
     const y = f(t as tf.Tensor4D);
     return tf.sum(tf.mul(y, weights(y)));
-  })(tf.tensor4d(x, SHAPE)).dataSync() as Float32Array);
-  const output = (v: Float32Array) => tf.tidy(() => {
+  })(tf.tensor4d(x, SHAPE))));
+  const output = async (v: Float32Array) => (await read(tf.tidy(() => {
     const y = f(tf.tensor4d(v, SHAPE));
-    return tf.sum(tf.mul(y, weights(y))).dataSync()[0];
-  });
+    return tf.sum(tf.mul(y, weights(y)));
+  })))[0];
   return { grad, output };
 }
 
@@ -64,24 +74,28 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
 });
 
-describe('gradients on wasm and cpu', () => {
-  const onEngines = (['wasm', 'cpu'] as const).flatMap((engine) => linear.map(([name, f]): [string, string, Op] => [engine, name, f]));
+/** The engines under test besides cpu, the reference. */
+const engines = ['wasm', ...(hasWebGpu ? ['webgpu'] : [])];
+
+describe(`gradients on ${engines.join(', ')} and cpu`, { timeout: 60_000 }, () => {
+  const onEngines = [...engines, 'cpu'].flatMap((engine) => linear.map(([name, f]): [string, string, Op] => [engine, name, f]));
   it.each(onEngines)('%s, %s: the gradient is the adjoint (<grad, v> = <w, f(v)>)', async (engine, _, f) => {
     await tf.setBackend(engine);
-    const { grad, output } = probe(f, values(SIZE, 3));
+    const { grad, output } = await probe(f, values(SIZE, 3));
     expect(grad.some((g) => g !== 0)).toBe(true);
     for (const seed of [7, 8]) {
       const v = values(SIZE, seed);
-      const [lhs, rhs] = [dot(grad, v), output(v)];
+      const [lhs, rhs] = [dot(grad, v), await output(v)];
       expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * Math.max(1, Math.abs(rhs)));
     }
   });
 
-  it.each(nonlinear)('%s: equals cpu', async (_, f) => {
+  const compared = engines.flatMap((engine) => nonlinear.map(([name, f]): [string, string, Op] => [engine, name, f]));
+  it.each(compared)('%s, %s: equals cpu', async (engine, _, f) => {
     const x = values(SIZE, 3);
     await tf.setBackend('cpu');
-    const expected = probe(f, x).grad;
-    await tf.setBackend('wasm');
-    expect(relErr(probe(f, x).grad, expected)).toBeLessThan(1e-5);
+    const expected = (await probe(f, x)).grad;
+    await tf.setBackend(engine);
+    expect(relErr((await probe(f, x)).grad, expected)).toBeLessThan(1e-5);
   });
 });
