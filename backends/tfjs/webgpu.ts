@@ -7,6 +7,7 @@
 // on the adapter we inspected and reported, so the adapter `unet engines` prints is the
 // one that computes, and importing the package never changes the default backend.
 import * as tf from '@tensorflow/tfjs';
+import { registerWebGpuKernelFixes } from './kernels/webgpu/index.ts';
 
 /** What an adapter says about itself (GPUAdapterInfo), and whether it is a CPU in disguise. */
 export interface AdapterSummary {
@@ -77,7 +78,8 @@ async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
  * be set: the backend's constructor checks it.
  */
 export async function registerWebGpuBackend(chosen: WebGpuAdapter): Promise<void> {
-  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend, webgpu_util } = await import('@tensorflow/tfjs-backend-webgpu');
+  registerWebGpuKernelFixes(webgpu_util as never);
   if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', async () => new WebGPUBackend(await requestDevice(chosen.adapter), chosen.adapter.info), 0);
 }

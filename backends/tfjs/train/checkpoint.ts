@@ -27,7 +27,10 @@ interface Manifest {
 
 /** Writes a checkpoint directory atomically: temp dir, then rename over the old one. */
 export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: TrainState): Promise<void> {
-  const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+  // data(), not dataSync(): the webgpu engine cannot read synchronously in Node.
+  const weights = await Promise.all(
+    model.weights.map(async (w) => ({ name: w.originalName, shape: w.shape as number[], data: (await w.read().data()) as Float32Array })),
+  );
   const slots = Object.entries(state.optimizer.slots).flatMap(([slot, arrays]) =>
     arrays.map((data, i) => ({ slot, shape: [data.length], data, index: i })),
   );

@@ -130,6 +130,16 @@ export class TrainingLoop<S extends AnySample = Sample> {
     return { ...this.state, optimizer: this.optimizer.getState(), schedule: this.schedule.getState() };
   }
 
+  /**
+   * getState() once the optimizer slots have been read asynchronously: the webgpu engine
+   * cannot read a tensor synchronously in Node, but keeps what was read, so the
+   * synchronous reads of getState then succeed (on the CPU engines it changes nothing).
+   */
+  async readState(): Promise<TrainState> {
+    await Promise.all(this.optimizer.slotTensors().map((t) => t.data()));
+    return this.getState();
+  }
+
   /** Trains until config.epochs epochs are done or stop() is called. */
   async run(): Promise<{ stopped: boolean }> {
     const { config } = this.options;
@@ -156,7 +166,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
       if (this.options.parallel) loss = await this.options.parallel.step(this, batch, lr, dropout);
       else {
         this.seedDropout(dropout);
-        loss = this.step(batch.x, batch.labels, batch.weights, lr);
+        loss = await this.step(batch.x, batch.labels, batch.weights, lr);
       }
       disposeBatch(batch);
       this.state.step += 1;
@@ -173,7 +183,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
       // Let signal handlers and progress output run between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const validation = evaluate(model, val, this.loss, config.batch, classes);
+    const validation = await evaluate(model, val, this.loss, config.batch, classes);
     this.schedule.endEpoch(validation.dice);
     const record: EpochRecord = {
       epoch: epoch + 1,
@@ -187,7 +197,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
     };
     this.state = { ...this.state, epoch: epoch + 1, step: 0, lossSum: 0, seen: 0, seconds: 0 };
     this.state.history = [...this.state.history, record];
-    await onEpoch?.(record, this.getState());
+    await onEpoch?.(record, await this.readState());
     return true;
   }
 
@@ -196,11 +206,14 @@ export class TrainingLoop<S extends AnySample = Sample> {
     for (const layer of this.dropouts) layer.seed = rng.nextUint32();
   }
 
-  /** One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.) */
-  step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): number {
+  /**
+   * One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.)
+   * The loss is read with data(): the webgpu engine has no synchronous read in Node.
+   */
+  async step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): Promise<number> {
     const { loss, grads } = this.gradients(x, labels, weights);
     this.update(grads, lr);
-    const value = loss.dataSync()[0];
+    const value = (await loss.data())[0];
     tf.dispose([loss, ...grads]);
     return value;
   }

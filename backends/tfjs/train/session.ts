@@ -194,7 +194,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       });
       try {
         const { stopped } = await loop.run();
-        const final = loop.getState();
+        const final = await loop.readState();
         if (stopped) await saveCheckpoint(paths.last, model, final);
         model.dispose();
         tf.disposeVariables();

@@ -1,0 +1,27 @@
+// Fixes of tfjs-backend-webgpu 4.22's kernels (each file says what is wrong), registered
+// over the package's own once it is imported. No Node built-ins: a page uses them too.
+// Listed in backends/tfjs/gaps.ts's WEBGPU_FIXES.
+import * as tf from '@tensorflow/tfjs';
+import { chunkedAddN } from './add-n.ts';
+import { realFloatCast } from './cast-to-float.ts';
+import { nonFloatAsFloatReduce, REDUCTIONS } from './reduce-non-float.ts';
+import { nonFloatAsFloatTranspose } from './transpose-non-float.ts';
+
+let registered = false;
+
+function replace(name: string, make: (original: tf.KernelConfig['kernelFunc']) => tf.KernelConfig['kernelFunc']): void {
+  const original = tf.getKernel(name, 'webgpu');
+  if (original === undefined) throw new Error(`tfjs-backend-webgpu registers no ${name} kernel: expected version 4.22`);
+  tf.unregisterKernel(name, 'webgpu');
+  tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
+}
+
+export function registerWebGpuKernelFixes(util: Parameters<typeof realFloatCast>[1]): void {
+  if (registered) return;
+  registered = true;
+  replace('Cast', (cast) => realFloatCast(cast, util));
+  const cast = tf.getKernel('Cast', 'webgpu')!.kernelFunc;
+  replace('AddN', chunkedAddN);
+  replace('Transpose', (transpose) => nonFloatAsFloatTranspose(transpose, cast));
+  for (const name of REDUCTIONS) replace(name, (reduce) => nonFloatAsFloatReduce(name, reduce, cast));
+}

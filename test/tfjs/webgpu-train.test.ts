@@ -1,0 +1,49 @@
+// Training on the webgpu engine (SwiftShader, test/helpers/webgpu.ts) against the cpu
+// engine: the same network, weights and batches; steps leak neither tensors nor GPU
+// buffers. The loss curve is not yet equal to cpu's (see the OPEN note below).
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectEngine } from '../../backends/tfjs/engines.ts';
+import { TrainingLoop, type EpochRecord } from '../../backends/tfjs/train/loop.ts';
+import { hasWebGpu, noWebGpu } from '../helpers/webgpu.ts';
+import { asIs, tinyConfig, tinyData, tinyModel } from '../train/helpers.ts';
+
+/** Trains the tiny net from the same initial weights (made on cpu) on `engine`; the epoch records and per-step counts. */
+async function train(engine: 'cpu' | 'webgpu', initial: tf.Tensor[] | null) {
+  await selectEngine(engine);
+  const model = tinyModel();
+  if (initial) model.setWeights(initial);
+  const counts: { tensors: number; gpuBytes: number }[] = [];
+  const records: EpochRecord[] = [];
+  const memory = () => tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  const loop = new TrainingLoop({
+    model,
+    config: tinyConfig({ epochs: 3 }),
+    classes: 2,
+    ...tinyData(),
+    prepare: asIs,
+    onStep: () => void counts.push({ tensors: memory().numTensors, gpuBytes: memory().numBytesInGPU ?? 0 }),
+    onEpoch: async (r) => void records.push(r),
+  });
+  await loop.run();
+  model.dispose();
+  return { records, counts };
+}
+
+describe.skipIf(!hasWebGpu)(`training on webgpu${noWebGpu ? ` (skipped: ${noWebGpu})` : ''}`, { timeout: 120_000 }, () => {
+  it('trains (first epoch within 2% of cpu\'s loss); no tensor or GPU buffer growth across steps', async () => {
+    await selectEngine('cpu');
+    const initial = tinyModel().getWeights().map((w) => tf.tensor(w.dataSync(), w.shape));
+    const cpu = await train('cpu', initial);
+    const gpu = await train('webgpu', initial.map((w) => tf.tensor(w.dataSync(), w.shape)));
+    expect(gpu.records).toHaveLength(3);
+    // OPEN: the first epoch's loss agrees with cpu's to about 1%, later ones drift (2.6% by
+    // epoch 3): a kernel still differs from cpu's in this net (docs/webgpu.md). Until found,
+    // only the first epoch is compared.
+    expect(Math.abs(gpu.records[0].loss - cpu.records[0].loss)).toBeLessThan(0.02 * cpu.records[0].loss);
+    // After the first step (shader and buffer pools warm), every step ends with the same tensors and GPU bytes.
+    expect(new Set(gpu.counts.slice(1).map((c) => c.tensors)).size).toBe(1);
+    expect(new Set(gpu.counts.slice(1).map((c) => c.gpuBytes)).size).toBe(1);
+    expect(gpu.counts[1].gpuBytes).toBeGreaterThan(0);
+  });
+});
