@@ -30,15 +30,8 @@ export const GAPS: Gap[] = [
  */
 export const WEBGPU_FIXES: { kernel: string; problem: string; file: string }[] = [
   { kernel: 'Cast', problem: 'int32/bool to float32 only relabels the i32 buffer; later shaders are refused (type mismatch) and results are garbage', file: 'cast-to-float.ts' },
-  { kernel: 'Transpose', problem: 'bool/int32 inputs go through the f32 output setter', file: 'transpose-non-float.ts' },
-  { kernel: 'Sum, Prod, Max, Min, All, Any', problem: 'bool/int32 reductions transpose internally with the same shader', file: 'reduce-non-float.ts' },
   { kernel: 'AddN', problem: 'more inputs than maxStorageBuffersPerShaderStage make an invalid pipeline', file: 'add-n.ts' },
 ];
-
-/**
- * Open on webgpu (not yet found): a tiny net trained 3 epochs drifts from the cpu engine's
- * loss by 1% after one epoch and 2.6% after three (test/tfjs/webgpu-train.test.ts).
- */
 
 function where(span: Span): string {
   return `${span.file}:${span.line}:${span.column}`;

@@ -4,8 +4,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { chunkedAddN } from './add-n.ts';
 import { realFloatCast } from './cast-to-float.ts';
-import { nonFloatAsFloatReduce, REDUCTIONS } from './reduce-non-float.ts';
-import { nonFloatAsFloatTranspose } from './transpose-non-float.ts';
 
 let registered = false;
 
@@ -16,12 +14,10 @@ function replace(name: string, make: (original: tf.KernelConfig['kernelFunc']) =
   tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
 }
 
+/** `util`: the package's exported webgpu_util (dispatch helpers for our shader). */
 export function registerWebGpuKernelFixes(util: Parameters<typeof realFloatCast>[1]): void {
   if (registered) return;
   registered = true;
   replace('Cast', (cast) => realFloatCast(cast, util));
-  const cast = tf.getKernel('Cast', 'webgpu')!.kernelFunc;
   replace('AddN', chunkedAddN);
-  replace('Transpose', (transpose) => nonFloatAsFloatTranspose(transpose, cast));
-  for (const name of REDUCTIONS) replace(name, (reduce) => nonFloatAsFloatReduce(name, reduce, cast));
 }
