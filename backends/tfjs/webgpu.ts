@@ -48,6 +48,7 @@ export interface WebGpuAdapter {
 
 /** The adapter tfjs would use (high performance unless WEBGPU_USE_LOW_POWER_GPU), or null. */
 export async function requestAdapter(gpu: GPU): Promise<WebGpuAdapter | null> {
+  await import('@tensorflow/tfjs-backend-webgpu'); // registers the WEBGPU_* flags read here
   const powerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
   const adapter = await gpu.requestAdapter({ powerPreference });
   if (adapter === null) return null;
