@@ -67,6 +67,38 @@ async function probe(f: Op, x: Float32Array): Promise<{ grad: Float32Array; outp
   return { grad, output };
 }
 
+/**
+ * Ops with a filter, 2D and 3D: the output and the gradients of sum(w * f(x, k)) with
+ * respect to x and k, on the engine that is active.
+ */
+type Filtered = { x: number[]; k: number[]; f: (x: tf.Tensor, k: tf.Tensor) => tf.Tensor };
+const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const filtered: [string, Filtered][] = [
+  ['conv2d 3x3 same', { x: [2, 6, 8, 3], k: [3, 3, 3, 4], f: (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same') }],
+  ['conv2d 3x3 valid', { x: [1, 7, 6, 2], k: [3, 3, 2, 5], f: (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid') }],
+  ['conv2d 1x1 (a head)', { x: [2, 4, 4, 6], k: [1, 1, 6, 2], f: (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same') }],
+  ['conv2d 2x2 stride 2 (a strided down)', { x: [1, 8, 6, 3], k: [2, 2, 3, 4], f: (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 2, 'valid') }],
+  ['conv2dTranspose 2x2 stride 2 (an up-conv)', { x: [2, 3, 4, 6], k: [2, 2, 3, 6], f: (x, k) => tf.conv2dTranspose(x as tf.Tensor4D, k as tf.Tensor4D, [2, 6, 8, 3], 2, 'valid') }],
+  ['conv3d 3x3x3 same', { x: [1, 4, 5, 4, 2], k: [3, 3, 3, 2, 3], f: (x, k) => tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, 1, 'same') }],
+  ['conv3d 2x2x2 stride 2 valid', { x: [1, 4, 6, 4, 2], k: [2, 2, 2, 2, 3], f: (x, k) => tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, 2, 'valid') }],
+  ['conv3dTranspose 2x2x2 stride 2 (a 3D up-conv)', { x: [1, 2, 3, 2, 4], k: [2, 2, 2, 3, 4], f: (x, k) => tf.conv3dTranspose(x as tf.Tensor5D, k as tf.Tensor5D, [1, 4, 6, 4, 3], 2, 'valid') }],
+  ['max pooling 3D 2x2x2 (k unused)', { x: [1, 4, 6, 4, 3], k: [1], f: (x, k) => tf.add(tf.maxPool3d(x as tf.Tensor5D, 2, 2, 'valid'), tf.mul(tf.sum(k), 0)) }],
+  ['average pooling 3D 2x2x2 (k unused)', { x: [1, 4, 6, 4, 3], k: [1], f: (x, k) => tf.add(tf.avgPool3d(x as tf.Tensor5D, 2, 2, 'valid'), tf.mul(tf.sum(k), 0)) }],
+];
+
+async function probeFiltered(op: Filtered): Promise<Float32Array[]> {
+  const x = tf.tensor(values(count(op.x), 11), op.x);
+  const k = tf.tensor(values(count(op.k), 12), op.k);
+  const weighted = (a: tf.Tensor, b: tf.Tensor) => {
+    const y = op.f(a, b);
+    return tf.sum(tf.mul(y, tf.tensor(values(y.size, 13), y.shape)));
+  };
+  const out = tf.tidy(() => [op.f(x, k), ...tf.grads(weighted)([x, k])]);
+  const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose([x, k, ...out]);
+  return data;
+}
+
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
 beforeAll(async () => {
@@ -97,5 +129,14 @@ describe(`gradients on ${engines.join(', ')} and cpu`, { timeout: 60_000 }, () =
     const expected = (await probe(f, x)).grad;
     await tf.setBackend(engine);
     expect(relErr((await probe(f, x)).grad, expected)).toBeLessThan(1e-5);
+  });
+
+  const withFilters = engines.flatMap((engine) => filtered.map(([name, op]): [string, string, Filtered] => [engine, name, op]));
+  it.each(withFilters)('%s, %s: output and gradients (input, filter) equal cpu', async (engine, _, op) => {
+    await tf.setBackend('cpu');
+    const expected = await probeFiltered(op);
+    await tf.setBackend(engine);
+    const actual = await probeFiltered(op);
+    expect(actual.map((a, i) => (expected[i].some((v) => v !== 0) ? relErr(a, expected[i]) < 1e-5 : a.every((v) => v === 0)))).toEqual([true, true, true]);
   });
 });
