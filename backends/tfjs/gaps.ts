@@ -30,6 +30,7 @@ export const GAPS: Gap[] = [
  */
 export const WEBGPU_FIXES: { kernel: string; problem: string; file: string }[] = [
   { kernel: 'Cast', problem: 'int32/bool to float32 only relabels the i32 buffer; later shaders are refused (type mismatch) and results are garbage', file: 'cast-to-float.ts' },
+  { kernel: 'Add, Sub, Multiply, RealDiv, ... (binary ops)', problem: 'a rank >= 5 tensor with a 1-D one indexes a vec5 struct: invalid shader', file: 'binary-rank.ts' },
   { kernel: 'AddN', problem: 'more inputs than maxStorageBuffersPerShaderStage make an invalid pipeline', file: 'add-n.ts' },
 ];
 

@@ -12,6 +12,9 @@ const labels = () => tf.tensor3d([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0], [2, 3, 2]
 const cases: Case[] = [
   // Cast relabels the i32 buffer; the reduction's internal transpose then fails.
   ['one-hot labels as float, summed over outer axes (a loss term)', () => tf.sum(tf.oneHot(labels(), 2).toFloat(), [0, 1, 2])],
+  // Above the engine's CPU hand-off size (1000 elements), so that the GPU computes them.
+  ['a 5-D map times a 1-D scale (3D batch norm)', () => tf.mul(tf.tensor(Array.from({ length: 6 ** 3 * 33 }, (_, i) => i / 7), [1, 6, 6, 6, 33]), tf.range(0, 33))],
+  ['a 1-D offset plus a 5-D map', () => tf.add(tf.range(0, 5), tf.tensor(Array.from({ length: 1250 }, (_, i) => i / 3), [2, 5, 5, 5, 5]))],
   ['AddN of 20 tensors (a global-norm clip)', () => tf.addN(Array.from({ length: 20 }, (_, i) => tf.fill([3], i + 0.5)))],
 ];
 

@@ -3,6 +3,7 @@
 // Listed in backends/tfjs/gaps.ts's WEBGPU_FIXES.
 import * as tf from '@tensorflow/tfjs';
 import { chunkedAddN } from './add-n.ts';
+import { BINARY_KERNELS, rankMatchedBinary } from './binary-rank.ts';
 import { realFloatCast } from './cast-to-float.ts';
 
 let registered = false;
@@ -20,4 +21,5 @@ export function registerWebGpuKernelFixes(util: Parameters<typeof realFloatCast>
   registered = true;
   replace('Cast', (cast) => realFloatCast(cast, util));
   replace('AddN', chunkedAddN);
+  for (const name of BINARY_KERNELS) replace(name, rankMatchedBinary);
 }
