@@ -16,6 +16,9 @@ import { lossFunction, type LossFn } from './losses.ts';
 import { clipByGlobalNorm, makeOptimizer, type Optimizer, type OptimizerState } from './optimizers.ts';
 import { Schedule, type ScheduleState } from './schedules.ts';
 
+/** Steps the GPU may run ahead of the loss readings (webgpu only; see runEpoch). */
+export const READ_LAG = 2;
+
 /** One line of metrics.jsonl. */
 export interface EpochRecord {
   epoch: number;
@@ -68,6 +71,8 @@ export interface LoopOptions<S extends AnySample = Sample> {
   onEpoch?: (record: EpochRecord, state: TrainState) => Promise<void>;
   /** Data-parallel training over worker threads (parallel/data-parallel.ts); none: step() on this thread. */
   parallel?: ParallelStep;
+  /** Steps submitted before the oldest loss must have been read; default READ_LAG on webgpu, 0 elsewhere. */
+  readLag?: number;
 }
 
 /**
@@ -156,33 +161,55 @@ export class TrainingLoop<S extends AnySample = Sample> {
     const lr = this.schedule.lr(epoch);
     const groups = chunks(epochOrder(train.length, config.seed, epoch), config.batch);
     const root = new Random(config.seed);
+    // On webgpu the loop waits for a loss only when READ_LAG newer steps are queued, so the
+    // GPU has work instead of idling while the CPU waits for a readback; the CPU engines
+    // read at once, as before. The numbers are the same either way: losses are summed in
+    // step order (readbacks complete in submission order).
+    const lag = this.options.readLag ?? (tf.getBackend() === 'webgpu' ? READ_LAG : 0);
+    const inFlight: Promise<void>[] = [];
+    const drain = async (keep: number) => {
+      while (inFlight.length > keep) await inFlight.shift();
+    };
+    let lastRead = 0;
     while (this.state.step < groups.length) {
-      if (this.stopRequested) return false;
+      if (this.stopRequested) {
+        await drain(0);
+        return false;
+      }
       const started = performance.now();
       const group = groups[this.state.step];
       const batch = toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`))));
       const dropout = root.fork(`dropout/${epoch}/${this.state.step}`);
-      let loss: number;
-      if (this.options.parallel) loss = await this.options.parallel.step(this, batch, lr, dropout);
+      let loss: Promise<number>;
+      if (this.options.parallel) loss = Promise.resolve(await this.options.parallel.step(this, batch, lr, dropout));
       else {
         this.seedDropout(dropout);
-        loss = await this.step(batch.x, batch.labels, batch.weights, lr);
+        loss = this.step(batch.x, batch.labels, batch.weights, lr);
       }
       disposeBatch(batch);
       this.state.step += 1;
-      this.state.lossSum += loss * group.length;
-      this.state.seen += group.length;
-      this.state.seconds += (performance.now() - started) / 1000;
-      onStep?.({
-        epoch,
-        step: this.state.step,
-        steps: groups.length,
-        loss: this.state.lossSum / this.state.seen,
-        imagesPerSecond: this.state.seen / this.state.seconds,
-      });
+      const step = this.state.step;
+      inFlight.push(
+        loss.then((value) => {
+          const now = performance.now();
+          this.state.lossSum += value * group.length;
+          this.state.seen += group.length;
+          this.state.seconds += (now - Math.max(started, lastRead)) / 1000;
+          lastRead = now;
+          onStep?.({
+            epoch,
+            step,
+            steps: groups.length,
+            loss: this.state.lossSum / this.state.seen,
+            imagesPerSecond: this.state.seen / this.state.seconds,
+          });
+        }),
+      );
+      await drain(lag);
       // Let signal handlers and progress output run between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    await drain(0);
     const validation = await evaluate(model, val, this.loss, config.batch, classes);
     this.schedule.endEpoch(validation.dice);
     const record: EpochRecord = {
@@ -207,15 +234,18 @@ export class TrainingLoop<S extends AnySample = Sample> {
   }
 
   /**
-   * One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.)
-   * The loss is read with data(): the webgpu engine has no synchronous read in Node.
+   * One optimisation step on one batch; resolves to the loss. (Public for the benches.)
+   * The loss is read with data(), started here and not awaited: the webgpu engine has no
+   * synchronous read in Node, and the caller decides how long the GPU may run ahead.
    */
-  async step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): Promise<number> {
+  step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): Promise<number> {
     const { loss, grads } = this.gradients(x, labels, weights);
     this.update(grads, lr);
-    const value = (await loss.data())[0];
-    tf.dispose([loss, ...grads]);
-    return value;
+    tf.dispose(grads);
+    return loss.data().then((value) => {
+      loss.dispose();
+      return value[0];
+    });
   }
 
   /**
