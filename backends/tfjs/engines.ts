@@ -12,6 +12,8 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { prepareWasmThreads, wantedWasmThreads } from './wasm-threads.ts';
+import { describeAdapter, registerWebGpuBackend, requestAdapter } from './webgpu.ts';
+import { nodeGpu } from './webgpu-node.ts';
 
 // Production mode: no debug checks, and no "install tfjs-node" banner on every run
 // (`unet engines` says which engines exist and how to get the faster ones).
@@ -19,7 +21,7 @@ tf.enableProdMode();
 
 export { tf };
 
-export type EngineName = 'gpu' | 'node' | 'wasm' | 'cpu';
+export type EngineName = 'gpu' | 'webgpu' | 'node' | 'wasm' | 'cpu';
 export type EngineRequest = EngineName | 'auto';
 
 export interface EngineStatus {
@@ -27,6 +29,8 @@ export interface EngineStatus {
   status: 'available' | 'not installed' | 'failed to load';
   /** The package and tfjs backend, or why the engine cannot be used. */
   detail: string;
+  /** Why `auto` passes over this available engine (a software GPU adapter); absent when it may pick it. */
+  notForAuto?: string;
 }
 
 export interface Engine {
@@ -43,11 +47,18 @@ interface EngineSpec {
   /** npm package providing the backend, null for the built-in cpu backend. */
   pkg: string | null;
   backend: string;
+  /** Sets up what the package needs before it can register its backend (webgpu: a GPU adapter). */
+  prepare?: () => Promise<Omit<EngineStatus, 'name'>>;
 }
 
-/** In preference order: the fastest first (docs/facts.md#engines). */
+/**
+ * In preference order: the fastest first (docs/facts.md#engines). webgpu comes after
+ * tfjs-node-gpu (CUDA kernels, when someone installed them) and before the CPU engines;
+ * auto takes it only on a hardware adapter.
+ */
 const ENGINES: EngineSpec[] = [
   { name: 'gpu', pkg: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow' },
+  { name: 'webgpu', pkg: '@tensorflow/tfjs-backend-webgpu', backend: 'webgpu', prepare: () => (webgpuReady ??= prepareWebGpu()) },
   { name: 'node', pkg: '@tensorflow/tfjs-node', backend: 'tensorflow' },
   { name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', backend: 'wasm' },
   { name: 'cpu', pkg: null, backend: 'cpu' },
@@ -65,6 +76,25 @@ async function registerTrainingKernels(): Promise<void> {
   if (!existsSync(url)) return;
   const kernels: { registerWasmTrainingKernels?: () => void } = await import(url.href);
   kernels.registerWasmTrainingKernels?.();
+}
+
+let webgpuReady: Promise<Omit<EngineStatus, 'name'>> | undefined;
+
+/** Dawn's GPU object and adapter, and tfjs' 'webgpu' backend registered on that adapter (once per process). */
+async function prepareWebGpu(): Promise<Omit<EngineStatus, 'name'>> {
+  const made = await nodeGpu();
+  if (!('gpu' in made)) return made;
+  const chosen = await requestAdapter(made.gpu);
+  if (chosen === null) {
+    return { status: 'failed to load', detail: 'Dawn found no WebGPU adapter (no GPU with a Vulkan/Metal/D3D12 driver; docs/webgpu.md)' };
+  }
+  await registerWebGpuBackend(chosen);
+  const adapter = describeAdapter(chosen.summary);
+  return {
+    status: 'available',
+    detail: `@tensorflow/tfjs-backend-webgpu on Dawn, tfjs backend 'webgpu', adapter: ${adapter}`,
+    ...(chosen.summary.software && { notForAuto: 'a software adapter is no faster than the CPU engines; ask for it with --engine webgpu' }),
+  };
 }
 
 function isModuleNotFound(error: unknown, name: string): boolean {
@@ -89,6 +119,8 @@ async function load(spec: EngineSpec): Promise<EngineStatus> {
       return { name: spec.name, status: 'failed to load', detail: `${spec.pkg}: ${errorText(error)}` };
     }
   }
+  const prepared = spec.prepare && { name: spec.name, ...(await spec.prepare()) };
+  if (prepared && prepared.status !== 'available') return prepared;
   if (tf.findBackendFactory(spec.backend) == null) {
     // A duplicated @tensorflow/tfjs (a version other than ours) got the backend instead.
     return {
@@ -97,7 +129,7 @@ async function load(spec: EngineSpec): Promise<EngineStatus> {
       detail: `${where} did not register the '${spec.backend}' backend into @tensorflow/tfjs ${tf.version.tfjs} (a different @tensorflow/tfjs version installed beside it?)`,
     };
   }
-  return { name: spec.name, status: 'available', detail: `${where}, tfjs backend '${spec.backend}'` };
+  return prepared ?? { name: spec.name, status: 'available', detail: `${where}, tfjs backend '${spec.backend}'` };
 }
 
 /** Every engine with whether it can be used here and why not. */
@@ -118,9 +150,10 @@ async function wasmThreadCount(): Promise<number> {
   return wasm.getThreadsCount();
 }
 
-async function activate(spec: EngineSpec, options: EngineOptions): Promise<Engine | EngineStatus> {
+async function activate(spec: EngineSpec, options: EngineOptions, auto: boolean): Promise<Engine | EngineStatus> {
   const status = await load(spec);
   if (status.status !== 'available') return status;
+  if (auto && status.notForAuto) return { ...status, status: 'failed to load', detail: `${status.detail}: ${status.notForAuto}` };
   // The wasm module starts once per process, on its first setBackend: threads are chosen then.
   const starting = spec.name === 'wasm' && tf.engine().registry[spec.backend] === undefined;
   const restore = starting ? prepareWasmThreads(options.wasmThreads ?? wantedWasmThreads()) : () => {};
@@ -148,7 +181,8 @@ async function activate(spec: EngineSpec, options: EngineOptions): Promise<Engin
 
 /**
  * Makes an engine the active tfjs backend and returns the one actually used. 'auto'
- * takes the first available in the order gpu, node, wasm, cpu. A named engine that
+ * takes the first available in the order gpu, webgpu (a hardware adapter only), node,
+ * wasm, cpu. A named engine that
  * cannot be used is an error saying why.
  */
 export async function selectEngine(request: EngineRequest = 'auto', options: EngineOptions = {}): Promise<Engine> {
@@ -158,7 +192,7 @@ export async function selectEngine(request: EngineRequest = 'auto', options: Eng
   const candidates = request === 'auto' ? ENGINES : ENGINES.filter((e) => e.name === request);
   const reasons: string[] = [];
   for (const spec of candidates) {
-    const result = await activate(spec, options);
+    const result = await activate(spec, options, request === 'auto');
     if ('backend' in result) return result;
     reasons.push(`${result.name}: ${result.status} (${result.detail})`);
   }

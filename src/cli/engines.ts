@@ -5,16 +5,17 @@ import { listEngines } from '../../backends/tfjs/engines.ts';
 export function register(program: Command): void {
   program
     .command('engines')
-    .description('list the TensorFlow.js engines (gpu, node, wasm, cpu) and whether each can be used')
+    .description('list the TensorFlow.js engines (gpu, webgpu, node, wasm, cpu) and whether each can be used')
     .action(async () => {
       const rows = await listEngines();
       const width = (pick: (r: (typeof rows)[number]) => string) => Math.max(...rows.map((r) => pick(r).length));
       const nameWidth = width((r) => r.name);
       const statusWidth = width((r) => r.status);
       for (const r of rows) {
-        process.stdout.write(`${r.name.padEnd(nameWidth)}  ${r.status.padEnd(statusWidth)}  ${r.detail}\n`);
+        const auto = r.notForAuto ? ` (not picked by auto: ${r.notForAuto})` : '';
+        process.stdout.write(`${r.name.padEnd(nameWidth)}  ${r.status.padEnd(statusWidth)}  ${r.detail}${auto}\n`);
       }
-      const first = rows.find((r) => r.status === 'available');
+      const first = rows.find((r) => r.status === 'available' && !r.notForAuto);
       process.stdout.write(`auto selects: ${first?.name ?? 'none'}\n`);
     });
 }

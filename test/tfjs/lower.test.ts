@@ -2,6 +2,7 @@
 // forward pass, located errors for what tfjs cannot express, and seeded initial weights.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasWebGpu } from '../helpers/webgpu.ts';
 import { knownGaps } from '../../backends/tfjs/gaps.ts';
 import { registerWasmTrainingKernels } from '../../backends/tfjs/kernels/index.ts';
 import { lowerModel } from '../../backends/tfjs/lower.ts';
@@ -66,24 +67,30 @@ describe('training and engines', () => {
     });
   }
 
-  it('the wasm engine gives the cpu outputs of every hand-built model without a known wasm gap', async () => {
+  // webgpu on SwiftShader (test/helpers/webgpu.ts) where libvulkan1 and chromium are installed.
+  const engines = ['wasm', ...(hasWebGpu ? (['webgpu'] as const) : [])] as const;
+  it.each(engines)('the %s engine gives the cpu outputs of every hand-built model without a known gap', async (engine) => {
     const models = zoo();
     const outputs: Record<string, Float32Array[]> = {};
-    for (const backend of ['cpu', 'wasm']) {
+    for (const backend of ['cpu', engine]) {
       await tf.setBackend(backend);
-      outputs[backend] = models.map((ir) => {
+      outputs[backend] = [];
+      for (const ir of models) {
         const x = inputFor(ir.input, ir.input.size.map((n) => n ?? 8));
-        return (lowerModel(ir).model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-      });
+        const y = lowerModel(ir).model.predict(x) as tf.Tensor;
+        // data(), not dataSync(): the webgpu engine cannot read synchronously in Node.
+        outputs[backend].push((await y.data()) as Float32Array);
+        tf.dispose([x, y]);
+      }
     }
     await tf.setBackend('cpu');
     const agreement = models.map((ir, i) => {
-      const diff = Math.max(...outputs.cpu[i].map((v, j) => Math.abs(v - outputs.wasm[i][j])));
+      const diff = Math.max(...outputs.cpu[i].map((v, j) => Math.abs(v - outputs[engine][i][j])));
       return { model: ir.name, agrees: diff < 1e-4 };
     });
-    expect(agreement).toEqual(models.map((ir) => ({ model: ir.name, agrees: knownGaps(ir, 'wasm', false).length === 0 })));
+    expect(agreement).toEqual(models.map((ir) => ({ model: ir.name, agrees: knownGaps(ir, engine, false).length === 0 })));
     // wasm's own MaxPool3D and Conv3DBackpropInputV2 are wrong; ours (backends/tfjs/kernels) replace them.
-    expect(knownGaps(models.find((m) => m.name === 'unet3d')!, 'wasm', false)).toEqual([]);
+    expect(knownGaps(models.find((m) => m.name === 'unet3d')!, engine, false)).toEqual([]);
   });
 });
 

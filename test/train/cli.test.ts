@@ -52,7 +52,7 @@ describe.concurrent('unet train: bad input gives a clear message, a non-zero exi
     [['--epochs', 'abc'], /--epochs.*'abc'.*positive integer/],
     [['--lr', '-1'], /--lr.*'-1'.*positive number/],
     [['--val-split', '1.5'], /--val-split.*'1.5'/],
-    [['--engine', 'tpu'], /'tpu'.*auto, gpu, node, wasm, cpu/],
+    [['--engine', 'tpu'], /'tpu'.*auto, gpu, webgpu, node, wasm, cpu/],
     [['--time', '20'], /--time.*'20'.*duration such as 20m/],
   ])('%s', async (flags, message) => {
     const r = await train('bad-flag', ...flags);

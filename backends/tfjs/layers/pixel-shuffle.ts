@@ -1,7 +1,7 @@
 // Pixel shuffle (depth-to-space, Shi et al. 2016) for 2D and 3D in DCR order, the order
 // of tf.depthToSpace and ONNX DepthToSpace mode=DCR (docs/ir.md): output pixel offset
 // (d, h, w) inside a block reads channel ((d*r + h)*r + w)*C + c. Written as reshape and
-// transpose rather than tf.depthToSpace so that it also covers 3D and has gradients.
+// transposes rather than tf.depthToSpace so that it also covers 3D and has gradients.
 import * as tf from '@tensorflow/tfjs';
 
 export interface PixelShuffleArgs {
@@ -26,17 +26,29 @@ export class PixelShuffle extends tf.layers.Layer {
     return [shape[0], ...spatial, channels === null ? null : channels / this.scale ** dims];
   }
 
+  /**
+   * One spatial axis at a time, outermost first: its block factor is the outermost factor
+   * of the channels left, so moving it behind the axis and merging gives the DCR order.
+   * Tensors stay at rank 6 or less (3D: [N, D, r, H, W, r*r*C]), which the webgpu engine
+   * needs (its shaders stop at rank 6; one transpose to rank 8 failed there).
+   */
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const r = this.scale;
-    const [n, ...rest] = x.shape;
-    const spatial = rest.slice(0, -1);
-    const dims = spatial.length;
-    const channels = rest[dims] / r ** dims;
-    // [N, S1..Sd, r (d times), C] -> interleave each block axis after its spatial axis.
-    const blocks = x.reshape([n, ...spatial, ...spatial.map(() => r), channels]);
-    const order = [0, ...spatial.flatMap((_, i) => [1 + i, 1 + dims + i]), 1 + 2 * dims];
-    return blocks.transpose(order).reshape([n, ...spatial.map((s) => s * r), channels]);
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const r = this.scale;
+      const dims = x.rank - 2;
+      let y = x;
+      for (let axis = 1; axis <= dims; axis++) {
+        const shape = y.shape;
+        const rest = shape[shape.length - 1] / r;
+        // [N, .., S_axis, .., r, rest] -> [N, .., S_axis, r, .., rest] -> [N, .., S_axis * r, .., rest]
+        const split = y.reshape([...shape.slice(0, -1), r, rest]);
+        const order = [...shape.keys()].slice(0, axis + 1).concat([shape.length - 1], [...shape.keys()].slice(axis + 1, -1), [shape.length]);
+        const merged = [...shape.slice(0, axis), shape[axis] * r, ...shape.slice(axis + 1, -1), rest];
+        y = split.transpose(order).reshape(merged);
+      }
+      return y;
+    });
   }
 
   getConfig(): tf.serialization.ConfigDict {

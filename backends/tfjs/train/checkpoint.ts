@@ -28,7 +28,10 @@ interface Manifest {
 
 /** Writes a new checkpoint of the run in runDir and points `names` (last, best) at it; returns its folder. */
 export async function saveCheckpoint(runDir: string, model: tf.LayersModel, state: TrainState, names: CheckpointName[] = ['last']): Promise<string> {
-  const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+  // data(), not dataSync(): the webgpu engine cannot read synchronously in Node.
+  const weights = await Promise.all(
+    model.weights.map(async (w) => ({ name: w.originalName, shape: w.shape as number[], data: (await w.read().data()) as Float32Array })),
+  );
   const slots = Object.entries(state.optimizer.slots).flatMap(([slot, arrays]) =>
     arrays.map((data, i) => ({ slot, shape: [data.length], data, index: i })),
   );

@@ -26,11 +26,11 @@ export function predictedClasses(probs: tf.Tensor): tf.Tensor {
  * Splits a batch of predicted classes [N, h, w] into masks; volumes [N, d, h, w] into flat
  * masks of d x h rows (flatMask), which is all the per-voxel metrics need.
  */
-function toMasks(pred: tf.Tensor): Mask2D[] {
+async function toMasks(pred: tf.Tensor): Promise<Mask2D[]> {
   const [n, ...size] = pred.shape;
   const width = size[size.length - 1];
   const height = size.slice(0, -1).reduce((a, b) => a * b, 1);
-  const data = pred.dataSync();
+  const data = await pred.data();
   return Array.from({ length: n }, (_, i) => ({
     height,
     width,
@@ -46,9 +46,10 @@ function foregroundMean(scores: number[]): number {
 
 /**
  * Evaluates the model on samples in batches: loss, and Dice and IoU of the foreground
- * classes (src/metrics) averaged over images.
+ * classes (src/metrics) averaged over images. Reads with data(): the webgpu engine has no
+ * synchronous read in Node.
  */
-export function evaluate(model: tf.LayersModel, samples: Prepared<AnySample>[], loss: LossFn, batch: number, classes: number): Evaluation {
+export async function evaluate(model: tf.LayersModel, samples: Prepared<AnySample>[], loss: LossFn, batch: number, classes: number): Promise<Evaluation> {
   const k = Math.max(classes, 2);
   let lossSum = 0;
   let diceSum = 0;
@@ -57,9 +58,9 @@ export function evaluate(model: tf.LayersModel, samples: Prepared<AnySample>[], 
     const b = toBatch(group.map((i) => samples[i]));
     const probs = model.predict(b.x) as tf.Tensor;
     const l = tf.tidy(() => loss(probs, b.labels, b.weights ?? undefined));
-    lossSum += l.dataSync()[0] * b.size;
+    lossSum += (await l.data())[0] * b.size;
     const pred = predictedClasses(probs);
-    toMasks(pred).forEach((mask, j) => {
+    (await toMasks(pred)).forEach((mask, j) => {
       const truth = flatMask(samples[group[j]].mask);
       diceSum += foregroundMean(diceScores(mask, truth, k));
       iouSum += foregroundMean(iouScores(mask, truth, k));

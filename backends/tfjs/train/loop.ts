@@ -17,6 +17,9 @@ import { lossFunction, type LossFn } from './losses.ts';
 import { clipByGlobalNorm, makeOptimizer, type Optimizer, type OptimizerState } from './optimizers.ts';
 import { Schedule, type ScheduleState } from './schedules.ts';
 
+/** Steps the GPU may run ahead of the loss readings (webgpu only; see runEpoch). */
+export const READ_LAG = 2;
+
 /** One line of metrics.jsonl. */
 export interface EpochRecord {
   epoch: number;
@@ -74,6 +77,8 @@ export interface LoopOptions<S extends AnySample = Sample> {
   onEpoch?: (record: EpochRecord, state: TrainState) => Promise<void>;
   /** Data-parallel training over worker threads (parallel/data-parallel.ts); none: step() on this thread. */
   parallel?: ParallelStep;
+  /** Steps submitted before the oldest loss must have been read; default READ_LAG on webgpu, 0 elsewhere. */
+  readLag?: number;
 }
 
 /**
@@ -146,6 +151,16 @@ export class TrainingLoop<S extends AnySample = Sample> {
   }
 
   /**
+   * getState() once the optimizer slots have been read asynchronously: the webgpu engine
+   * cannot read a tensor synchronously in Node, but keeps what was read, so the
+   * synchronous reads of getState then succeed (on the CPU engines it changes nothing).
+   */
+  async readState(): Promise<TrainState> {
+    await Promise.all(this.optimizer.slotTensors().map((t) => t.data()));
+    return this.getState();
+  }
+
+  /**
    * Trains until config.epochs epochs are done, or with a time budget (config.time) until it
    * is spent, whatever the epochs; or until stop() is called.
    */
@@ -176,34 +191,57 @@ export class TrainingLoop<S extends AnySample = Sample> {
     let lr = this.rate(epoch);
     const groups = chunks(epochOrder(train.length, config.seed, epoch), config.batch);
     const root = new Random(config.seed);
+    // On webgpu the loop waits for a loss only when READ_LAG newer steps are queued, so the
+    // GPU has work instead of idling while the CPU waits for a readback; the CPU engines
+    // read at once, as before. The numbers are the same either way: losses are summed in
+    // step order (readbacks complete in submission order).
+    const lag = this.options.readLag ?? (tf.getBackend() === 'webgpu' ? READ_LAG : 0);
+    const inFlight: Promise<void>[] = [];
+    const drain = async (keep: number) => {
+      while (inFlight.length > keep) await inFlight.shift();
+    };
+    let lastRead = 0;
     while (this.state.step < groups.length) {
-      if (this.stopRequested) return 'stopped';
+      if (this.stopRequested) {
+        await drain(0);
+        return 'stopped';
+      }
       if (this.clock.budgetSpent()) break;
       lr = this.rate(epoch);
       const started = performance.now();
       const group = groups[this.state.step];
       const batch = await this.clock.measure('prepare', () => toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`)))));
       const dropout = root.fork(`dropout/${epoch}/${this.state.step}`);
-      const loss = await this.clock.measure('step', () => {
-        if (this.options.parallel) return this.options.parallel.step(this, batch, lr, dropout);
+      // Wrapped, so that measuring the step does not wait for its (lagged) loss readback.
+      const { loss } = await this.clock.measure('step', async () => {
+        if (this.options.parallel) return { loss: Promise.resolve(await this.options.parallel.step(this, batch, lr, dropout)) };
         this.seedDropout(dropout);
-        return this.step(batch.x, batch.labels, batch.weights, lr);
+        return { loss: this.step(batch.x, batch.labels, batch.weights, lr) };
       });
       disposeBatch(batch);
       this.state.step += 1;
-      this.state.lossSum += loss * group.length;
-      this.state.seen += group.length;
-      this.state.seconds += (performance.now() - started) / 1000;
-      onStep?.({
-        epoch,
-        step: this.state.step,
-        steps: groups.length,
-        loss: this.state.lossSum / this.state.seen,
-        imagesPerSecond: this.state.seen / this.state.seconds,
-      });
+      const step = this.state.step;
+      inFlight.push(
+        loss.then((value) => {
+          const now = performance.now();
+          this.state.lossSum += value * group.length;
+          this.state.seen += group.length;
+          this.state.seconds += (now - Math.max(started, lastRead)) / 1000;
+          lastRead = now;
+          onStep?.({
+            epoch,
+            step,
+            steps: groups.length,
+            loss: this.state.lossSum / this.state.seen,
+            imagesPerSecond: this.state.seen / this.state.seconds,
+          });
+        }),
+      );
+      await this.clock.measure('step', () => drain(lag));
       // Let signal handlers and progress output run between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    await this.clock.measure('step', () => drain(0));
     const validation = await this.clock.measure('validation', () => evaluate(model, val, this.loss, config.batch, classes));
     this.schedule.endEpoch(validation.dice);
     const record: EpochRecord = {
@@ -218,7 +256,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
     };
     this.state = { ...this.state, epoch: epoch + 1, step: 0, lossSum: 0, seen: 0, seconds: 0 };
     this.state.history = [...this.state.history, record];
-    await onEpoch?.(record, this.getState());
+    await onEpoch?.(record, await this.readState());
     return this.clock.budgetSpent() ? 'budget' : 'done';
   }
 
@@ -227,13 +265,19 @@ export class TrainingLoop<S extends AnySample = Sample> {
     for (const layer of this.dropouts) layer.seed = rng.nextUint32();
   }
 
-  /** One optimisation step on one batch; returns the loss. (Public for bench/train-step.ts.) */
-  step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): number {
+  /**
+   * One optimisation step on one batch; resolves to the loss. (Public for the benches.)
+   * The loss is read with data(), started here and not awaited: the webgpu engine has no
+   * synchronous read in Node, and the caller decides how long the GPU may run ahead.
+   */
+  step(x: tf.Tensor, labels: tf.Tensor, weights: tf.Tensor | null, lr: number): Promise<number> {
     const { loss, grads } = this.gradients(x, labels, weights);
     this.update(grads, lr);
-    const value = loss.dataSync()[0];
-    tf.dispose([loss, ...grads]);
-    return value;
+    tf.dispose(grads);
+    return loss.data().then((value) => {
+      loss.dispose();
+      return value[0];
+    });
   }
 
   /**

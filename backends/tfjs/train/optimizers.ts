@@ -45,8 +45,10 @@ export class Optimizer {
     private readonly rule: Rule,
   ) {
     // In a tidy: the zeros the variables start from are released (a variable keeps its own reference).
+    // tf.zeros, not zerosLike: made on the CPU, so getState() can read the initial slots
+    // synchronously on the webgpu engine too (zerosLike runs a GPU kernel there).
     this.slots = variables.map((v) =>
-      Object.fromEntries(slotNames.map((name) => [name, tf.tidy(() => tf.variable(tf.zerosLike(v), false))])),
+      Object.fromEntries(slotNames.map((name) => [name, tf.tidy(() => tf.variable(tf.zeros(v.shape, v.dtype), false))])),
     );
   }
 
@@ -69,6 +71,11 @@ export class Optimizer {
     tf.tidy(() => {
       this.variables.forEach((v, i) => v.assign(this.rule.ops(v, grads[i], this.slots[i], lr, this.step)));
     });
+  }
+
+  /** Every slot tensor (for reading them asynchronously before getState: see TrainingLoop.readState). */
+  slotTensors(): tf.Tensor[] {
+    return this.slots.flatMap((s) => this.slotNames.map((name) => s[name]));
   }
 
   getState(): OptimizerState {

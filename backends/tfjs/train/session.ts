@@ -257,7 +257,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
             replaced: replacing,
           });
           const { stopped, budgetReached } = await loop.run();
-          const final = loop.getState();
+          const final = await loop.readState();
           // As after Ctrl-C, the last checkpoint holds the final state, with all the time the budget counted.
           if (stopped || budgetReached) await saveCheckpoint(options.out, model, final, ['last']);
           model.dispose();

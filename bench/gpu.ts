@@ -1,0 +1,153 @@
+/**
+ * One training step of specs/milesial.unet (the popular PyTorch U-Net) on GPUs, side by
+ * side: tfjs on webgpu, tfjs-node-gpu when installed, and PyTorch on CUDA (the model.py of
+ * `unet emit torch` for the same IR) when torch sees a CUDA device. Cross-entropy + Adam,
+ * batch 8 x 3 x 256 x 256 by default (issue 14's job). Each engine runs in its own child
+ * process. Under 5 minutes: one warm-up step (shader compilation, cuDNN autotuning), then
+ * --steps timed steps, each ending with a read of the loss (the GPU has finished).
+ *
+ *   npx tsx bench/gpu.ts                              the issue's job
+ *   npx tsx bench/gpu.ts --size 32 --batch 2 --base 8 --steps 2
+ *
+ * Without a hardware adapter the webgpu row runs on a software adapter (SwiftShader: set
+ * VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, docs/webgpu.md), the default
+ * size drops to 32 x 32, batch 2, base 8, and the table says that these are not GPU figures.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileSource } from '../src/compile.ts';
+import type { Model } from '../src/ir/types.ts';
+import { packageFiles } from '../backends/torch/emit.ts';
+
+const PYTHON = '/usr/bin/python3';
+
+interface Job {
+  size: number;
+  batch: number;
+  base: number;
+  steps: number;
+}
+
+interface Row {
+  engine: string;
+  secondsPerStep: number;
+  detail: string;
+}
+
+function benchModel(job: Job): Model {
+  const spec = `unet BenchGpu extends Milesial from "../specs/milesial.unet" {
+  input 3 x ${job.size} x ${job.size}
+  filters ${job.base} doubling
+  train { loss ce; optimizer adam lr 1e-3; batch ${job.batch}; clip off }
+}
+`;
+  const { model, diagnostics } = compileSource(spec, 'bench/bench-gpu.unet');
+  if (!model) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return model;
+}
+
+/** Child: time the steps on one tfjs engine. */
+async function runTfjs(engine: 'webgpu' | 'gpu', job: Job): Promise<Row> {
+  const { selectEngine, tf } = await import('../backends/tfjs/engines.ts');
+  const { buildModel } = await import('../backends/tfjs/build.ts');
+  const { TrainingLoop } = await import('../backends/tfjs/train/loop.ts');
+  const { Random } = await import('../src/data/random.ts');
+  const selected = await selectEngine(engine);
+  const ir = benchModel(job);
+  const model = buildModel(ir, { seed: 1 });
+  const loop = new TrainingLoop({ model, config: ir.train, classes: 2, train: [], val: [], prepare: (s) => s as never });
+  const rng = new Random(1);
+  const pixels = job.batch * job.size * job.size;
+  const x = tf.tensor4d(Float32Array.from({ length: pixels * 3 }, () => rng.uniform()), [job.batch, job.size, job.size, 3]);
+  const labels = tf.tensor3d(Int32Array.from({ length: pixels }, () => (rng.uniform() > 0.5 ? 1 : 0)), [job.batch, job.size, job.size], 'int32');
+  await loop.step(x, labels, null, 1e-3);
+  const started = performance.now();
+  for (let i = 0; i < job.steps; i++) await loop.step(x, labels, null, 1e-3);
+  return { engine: `tfjs ${engine}`, secondsPerStep: (performance.now() - started) / 1000 / job.steps, detail: selected.detail };
+}
+
+const TORCH_STEP = `
+import json, sys, time, torch
+sys.path.insert(0, sys.argv[1])
+import model as m
+batch, size, steps = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+if not torch.cuda.is_available():
+    print(json.dumps({"skip": "PyTorch " + torch.__version__ + ": no CUDA device"})); sys.exit(0)
+torch.manual_seed(1)
+torch.backends.cudnn.benchmark = True
+dev = torch.device("cuda")
+net = m.build_model().train().to(dev)
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+x = torch.rand(batch, 3, size, size, device=dev)
+y = (torch.rand(batch, size, size, device=dev) > 0.5).long()
+def step():
+    opt.zero_grad()
+    # model.py ends in softmax: the cross-entropy of its probabilities, as tfjs computes it.
+    loss = torch.nn.functional.nll_loss(torch.log(net(x).clamp_min(1e-7)), y)
+    loss.backward()
+    opt.step()
+    return loss.item()
+step()
+t = time.perf_counter()
+for _ in range(steps):
+    step()
+print(json.dumps({"engine": "PyTorch " + torch.__version__ + " CUDA", "secondsPerStep": (time.perf_counter() - t) / steps,
+  "detail": torch.cuda.get_device_name(0)}))
+`;
+
+function runTorch(job: Job): Row | string {
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) return 'PyTorch: not installed';
+  const dir = mkdtempSync(join(tmpdir(), 'unet-bench-gpu-'));
+  try {
+    for (const [name, content] of packageFiles(benchModel(job), { origin: 'bench/gpu.ts' })) writeFileSync(join(dir, name), content);
+    writeFileSync(join(dir, 'bench_step.py'), TORCH_STEP);
+    const out = execFileSync(PYTHON, [join(dir, 'bench_step.py'), dir, String(job.batch), String(job.size), String(job.steps)], { encoding: 'utf8' });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as Row | { skip: string };
+    return 'skip' in result ? result.skip : result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(engine: 'webgpu' | 'gpu', job: Job): Row | string {
+  const flags = ['--size', job.size, '--batch', job.batch, '--base', job.base, '--steps', job.steps].map(String);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, ...flags], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) return `tfjs ${engine}: ${(child.stderr || line).trim().split('\n').slice(-1)[0]}`;
+  return JSON.parse(line) as Row;
+}
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: expected a positive integer, got '${process.argv[i + 1]}'`);
+  return value;
+}
+
+if (process.argv[2] === '--child') {
+  const job = { size: flag('size', 256), batch: flag('batch', 8), base: flag('base', 64), steps: flag('steps', 3) };
+  process.stdout.write(JSON.stringify(await runTfjs(process.argv[3] as 'webgpu' | 'gpu', job)) + '\n');
+} else {
+  const { listEngines } = await import('../backends/tfjs/engines.ts');
+  const engines = await listEngines();
+  const webgpu = engines.find((e) => e.name === 'webgpu')!;
+  const software = webgpu.status !== 'available' || webgpu.notForAuto !== undefined;
+  const job = { size: flag('size', software ? 32 : 256), batch: flag('batch', software ? 2 : 8), base: flag('base', software ? 8 : 64), steps: flag('steps', software ? 2 : 5) };
+  const ir = benchModel(job);
+  console.log(`one training step of ${ir.name} (milesial.unet, base ${job.base}, ${ir.totals.params.toLocaleString('en-US')} parameters) at ${job.batch} x 3 x ${job.size} x ${job.size}, CE + Adam, ${job.steps} timed steps after a warm-up`);
+  if (software) console.log(`NOTE: no hardware WebGPU adapter (${webgpu.status}: ${webgpu.detail}): these are NOT GPU figures`);
+  const rows = [
+    webgpu.status === 'available' ? runChild('webgpu', job) : `tfjs webgpu: ${webgpu.status} (${webgpu.detail})`,
+    engines.find((e) => e.name === 'gpu')!.status === 'available' ? runChild('gpu', job) : 'tfjs gpu (tfjs-node-gpu): not installed',
+    runTorch(job),
+  ];
+  const torch = rows.find((r): r is Row => typeof r !== 'string' && r.engine.startsWith('PyTorch'));
+  console.log('| engine | s / step | vs PyTorch CUDA | detail |\n| --- | --- | --- | --- |');
+  for (const r of rows) {
+    if (typeof r === 'string') console.log(`| ${r} | | | |`);
+    else console.log(`| ${r.engine} | ${r.secondsPerStep.toFixed(3)} | ${torch ? `${(r.secondsPerStep / torch.secondsPerStep).toFixed(2)}x` : '-'} | ${r.detail} |`);
+  }
+}
