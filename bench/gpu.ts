@@ -17,9 +17,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileSource } from '../src/compile.ts';
-import type { Model } from '../src/ir/types.ts';
-import { packageFiles } from '../backends/torch/emit.ts';
+import { compileSource } from '../src/language/compile.ts';
+import type { Model } from '../src/language/ir/types.ts';
+import { packageFiles } from '../src/backends/torch/emit.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -50,9 +50,9 @@ function benchModel(job: Job): Model {
 
 /** Child: time the steps on one tfjs engine. */
 async function runTfjs(engine: 'webgpu' | 'gpu', job: Job): Promise<Row> {
-  const { selectEngine, tf } = await import('../backends/tfjs/engines.ts');
-  const { buildModel } = await import('../backends/tfjs/build.ts');
-  const { TrainingLoop } = await import('../backends/tfjs/train/loop.ts');
+  const { selectEngine, tf } = await import('../src/backends/tfjs/engines.ts');
+  const { buildModel } = await import('../src/backends/tfjs/build.ts');
+  const { TrainingLoop } = await import('../src/backends/tfjs/train/loop.ts');
   const { Random } = await import('../src/data/random.ts');
   const selected = await selectEngine(engine);
   const ir = benchModel(job);
@@ -131,7 +131,7 @@ if (process.argv[2] === '--child') {
   const job = { size: flag('size', 256), batch: flag('batch', 8), base: flag('base', 64), steps: flag('steps', 3) };
   process.stdout.write(JSON.stringify(await runTfjs(process.argv[3] as 'webgpu' | 'gpu', job)) + '\n');
 } else {
-  const { listEngines } = await import('../backends/tfjs/engines.ts');
+  const { listEngines } = await import('../src/backends/tfjs/engines.ts');
   const engines = await listEngines();
   const webgpu = engines.find((e) => e.name === 'webgpu')!;
   const software = webgpu.status !== 'available' || webgpu.notForAuto !== undefined;

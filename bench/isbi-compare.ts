@@ -16,9 +16,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSamples } from '../src/data/source.ts';
-import { compileFile } from '../src/compile.ts';
-import { selectSplit, type EvalReport } from '../src/eval/run.ts';
-import { parseDuration } from '../src/spec/duration.ts';
+import { compileFile } from '../src/language/compile.ts';
+import { selectSplit, type EvalReport } from '../src/app/eval/run.ts';
+import { parseDuration } from '../src/language/spec/duration.ts';
 
 // Debian's PyTorch lives in the system python, not a pyenv one that may come first on PATH.
 const PYTHON = '/usr/bin/python3';

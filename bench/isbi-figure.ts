@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { segmentImage, toMask } from '../backends/tfjs/train/segment.ts';
+import { segmentImage, toMask } from '../src/app/train/segment.ts';
 import { readImage, readRaw } from '../src/data/image-io.ts';
 import { writeFileAtomic } from '../src/io/atomic.ts';
-import { openEvalModel } from '../src/eval/model-source.ts';
+import { openEvalModel } from '../src/app/eval/model-source.ts';
 
 const [run = 'runs/isbi2012', slice = '00', out = 'docs/images/isbi2012-result.png'] = process.argv.slice(2);
 const DATA = '../shared/data/isbi2012';

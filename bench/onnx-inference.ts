@@ -1,5 +1,5 @@
 // Inference of milesial.unet (3 in, 2 classes, base 64, 31M parameters) at 1x3x256x256:
-// onnxruntime used directly on the exported file, our session (backends/onnx/runtime.ts) and
+// onnxruntime used directly on the exported file, our session (src/backends/onnx/runtime.ts) and
 // the Predictor that `unet predict --engine onnx` runs per tile,
 // tfjs wasm, and PyTorch (Debian's python3-torch) when it is installed.
 // Run: npx tsx bench/onnx-inference.ts
@@ -8,14 +8,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { exportOnnx } from '../backends/onnx/export.ts';
-import { createSession, runSession } from '../backends/onnx/runtime.ts';
-import { weightsFromTfjs } from '../backends/onnx/weights.ts';
-import { selectEngine, tf } from '../backends/tfjs/engines.ts';
-import { lowerModel } from '../backends/tfjs/lower.ts';
-import { compileFile } from '../src/compile.ts';
-import { openOnnxModel } from '../src/eval/onnx-predictor.ts';
-import { withInputSize } from '../src/shapes/infer.ts';
+import { exportOnnx } from '../src/backends/onnx/export.ts';
+import { createSession, runSession } from '../src/backends/onnx/runtime.ts';
+import { weightsFromTfjs } from '../src/backends/onnx/weights.ts';
+import { selectEngine, tf } from '../src/backends/tfjs/engines.ts';
+import { lowerModel } from '../src/backends/tfjs/lower.ts';
+import { compileFile } from '../src/language/compile.ts';
+import { openOnnxModel } from '../src/app/eval/onnx-predictor.ts';
+import { withInputSize } from '../src/language/shapes/infer.ts';
 
 const SPEC = 'specs/milesial.unet';
 const SIZE = [256, 256];

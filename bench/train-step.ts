@@ -2,7 +2,7 @@
  * One training step of the seeds' U-Net at base 16 (1 channel in, 1 sigmoid class, same
  * padding, conv + batch norm + ReLU, transposed up-convs), batch 4 x 1 x 128 x 128, BCE +
  * Adam, on each available tfjs engine and in PyTorch, side by side in one script. The
- * network is one IR: tfjs builds it with backends/tfjs, PyTorch runs the model.py that
+ * network is one IR: tfjs builds it with src/backends/tfjs, PyTorch runs the model.py that
  * `unet emit torch` generates from the same IR, so both train exactly the same network.
  * Each engine runs in its own child process, so its peak memory (max RSS) is its own.
  *
@@ -10,9 +10,9 @@
  *   npx tsx bench/train-step.ts --steps 5
  *   npx tsx bench/train-step.ts --workers 2    also wasm data-parallel over 2 replicas (main + 1 worker thread)
  *
- * Rows: wasm single-threaded, the same without our SIMD kernels (backends/tfjs/kernels/simd,
+ * Rows: wasm single-threaded, the same without our SIMD kernels (src/backends/tfjs/kernels/simd,
  * UNET_WASM_SIMD=0: XNNPACK's convs, as before them), wasm with XNNPACK on every core
- * (backends/tfjs/wasm-threads.ts), wasm data-parallel (single-threaded replicas) with and
+ * (src/backends/tfjs/wasm-threads.ts), wasm data-parallel (single-threaded replicas) with and
  * without our SIMD kernels, PyTorch.
  *
  * Worker threads share the process, so the max RSS of a data-parallel row covers every replica.
@@ -21,9 +21,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileSource } from '../src/compile.ts';
-import type { Model } from '../src/ir/types.ts';
-import { packageFiles } from '../backends/torch/emit.ts';
+import { compileSource } from '../src/language/compile.ts';
+import type { Model } from '../src/language/ir/types.ts';
+import { packageFiles } from '../src/backends/torch/emit.ts';
 
 const SPEC = `unet Bench16 extends Milesial from "../specs/milesial.unet" {
   input 1 x 128 x 128
@@ -50,9 +50,9 @@ interface Result {
 
 /** Child: time `steps` steps (after one warm-up step) on one tfjs engine, over `workers` data-parallel replicas. */
 async function runTfjs(engine: string, steps: number, workers: number): Promise<Result> {
-  const { selectEngine, tf } = await import('../backends/tfjs/engines.ts');
-  const { buildModel } = await import('../backends/tfjs/build.ts');
-  const { TrainingLoop } = await import('../backends/tfjs/train/loop.ts');
+  const { selectEngine, tf } = await import('../src/backends/tfjs/engines.ts');
+  const { buildModel } = await import('../src/backends/tfjs/build.ts');
+  const { TrainingLoop } = await import('../src/backends/tfjs/train/loop.ts');
   const { Random } = await import('../src/data/random.ts');
   const selected = await selectEngine(engine as 'wasm', { wasmThreads: workers > 1 ? 1 : undefined });
   const ir = benchModel();
@@ -64,7 +64,7 @@ async function runTfjs(engine: string, steps: number, workers: number): Promise<
   let step = () => Promise.resolve(loop.step(x, labels, null, 1e-3));
   let parallel: { dispose(): Promise<void> } | null = null;
   if (workers > 1) {
-    const { DataParallel } = await import('../backends/tfjs/train/parallel/data-parallel.ts');
+    const { DataParallel } = await import('../src/backends/tfjs/train/parallel/data-parallel.ts');
     const dp = new DataParallel(workers, selected.name);
     await dp.start(model, ir.train, loop.getState());
     parallel = dp;

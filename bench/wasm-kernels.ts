@@ -1,6 +1,6 @@
 /**
  * Time of one training step (forward + backward + Adam) of U-Net-shaped nets on tfjs cpu
- * and wasm, before and after this project's wasm kernels (backends/tfjs/kernels).
+ * and wasm, before and after this project's wasm kernels (src/backends/tfjs/kernels).
  * 2D: the seeds' U-Net (double 3x3 conv + batch norm + ReLU per level, max-pool down,
  * 2x2 stride-2 transposed conv up, 1x1 sigmoid head, BCE). 3D: the same without batch norm
  * (tfjs-layers has none for rank 5).
@@ -13,8 +13,8 @@
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2DBackpropFilterConfig } from '../backends/tfjs/kernels/conv2d-backprop-filter.ts';
-import { registerWasmTrainingKernels, wasmTrainingKernels } from '../backends/tfjs/kernels/index.ts';
+import { conv2DBackpropFilterConfig } from '../src/backends/tfjs/kernels/wasm/conv2d-backprop-filter.ts';
+import { registerWasmTrainingKernels, wasmTrainingKernels } from '../src/backends/tfjs/kernels/index.ts';
 
 interface Job {
   name: string;

@@ -1,10 +1,10 @@
 // What the playground shows for the text in its editor: the diagram, the shape table and
 // the diagnostics, computed in the browser by the same front end as the CLI. No DOM here.
 import { formatShape } from '../src/cli/spec-input.ts';
-import { compileSource } from '../src/compile.ts';
-import { formatDiagnostics, type Diagnostic } from '../src/diagnostics.ts';
-import { drawSvg } from '../src/draw/index.ts';
-import { stageRows } from '../src/shapes/summary.ts';
+import { compileSource } from '../src/language/compile.ts';
+import { formatDiagnostics, type Diagnostic } from '../src/language/diagnostics.ts';
+import { drawSvg } from '../src/language/draw/index.ts';
+import { stageRows } from '../src/language/shapes/summary.ts';
 
 export const FILE = 'playground.unet';
 

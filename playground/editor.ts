@@ -6,7 +6,7 @@ import { syntaxHighlighting } from '@codemirror/language';
 import { EditorView } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
-import type { Diagnostic } from '../src/diagnostics.ts';
+import type { Diagnostic } from '../src/language/diagnostics.ts';
 import { completeKeywords } from './completion.ts';
 import { unetLanguage } from './highlight.ts';
 import { offsetOf, toLint } from './lint.ts';

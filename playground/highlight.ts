@@ -1,9 +1,9 @@
 // Syntax highlighting of `.unet` text: a CodeMirror stream tokenizer that reads with the
-// parser's own token patterns (grammar/tokens.ts, in their order) and colours a statement's
+// parser's own token patterns (src/language/grammar/tokens.ts, in their order) and colours a statement's
 // first word as a keyword when the keyword table (via scopes.ts) knows it.
 import { StreamLanguage, type StreamParser } from '@codemirror/language';
 import type { TokenType } from 'chevrotain';
-import { allTokens, Comma, Comment, Dims, Identifier, LCurly, Newline, NumberLiteral, Question, RCurly, Semicolon, StringLiteral, WhiteSpace } from '../grammar/tokens.ts';
+import { allTokens, Comma, Comment, Dims, Identifier, LCurly, Newline, NumberLiteral, Question, RCurly, Semicolon, StringLiteral, WhiteSpace } from '../src/language/grammar/tokens.ts';
 import { ALL_KEYWORDS } from './scopes.ts';
 
 interface State {

@@ -2,7 +2,7 @@
 // `unet check` reports, with the message and its hint in the tooltip.
 import type { Text } from '@codemirror/state';
 import type { Diagnostic as LintDiagnostic } from '@codemirror/lint';
-import type { Diagnostic } from '../src/diagnostics.ts';
+import type { Diagnostic } from '../src/language/diagnostics.ts';
 
 /** The offset of a 1-based line and column, clamped to the text (a span may end past it). */
 export function offsetOf(doc: Text, line: number, column: number): number {

@@ -1,7 +1,7 @@
 // Where the cursor stands in a spec: inside which blocks, and whether the word under it
-// opens a statement. Read with the parser's own lexer (grammar/tokens.ts), so a string or
+// opens a statement. Read with the parser's own lexer (src/language/grammar/tokens.ts), so a string or
 // a comment holding `{` opens nothing, exactly as the parser sees it.
-import { Identifier, LCurly, lexer, Newline, RCurly, Semicolon } from '../grammar/tokens.ts';
+import { Identifier, LCurly, lexer, Newline, RCurly, Semicolon } from '../src/language/grammar/tokens.ts';
 import { scopeOf, type Scope } from './scopes.ts';
 
 export interface Place {

@@ -1,7 +1,7 @@
 // Which keywords may open a statement at each place of a spec, composed from the language's
-// one keyword table (src/spec/keywords.ts) the way src/spec/interpret.ts reads the blocks:
+// one keyword table (src/language/spec/keywords.ts) the way src/language/spec/interpret.ts reads the blocks:
 // the editor's completion and highlighting never keep their own copy of the keywords.
-import { augmentKeywords, sections, stageKeywords, trainKeywords, unetKeywords, type Keyword } from '../src/spec/keywords.ts';
+import { augmentKeywords, sections, stageKeywords, trainKeywords, unetKeywords, type Keyword } from '../src/language/spec/keywords.ts';
 
 /** A place that statements can stand in: the file, a `unet` block, or one of its sections. */
 export type Scope = 'file' | 'unet' | 'encoder' | 'decoder' | 'bottom' | 'level' | 'train' | 'augment';

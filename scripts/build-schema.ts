@@ -1,6 +1,6 @@
-// Writes src/ir/schema.json from the types of src/ir/types.ts (`npm run build:schema`), so
+// Writes src/language/ir/schema.json from the types of src/language/ir/types.ts (`npm run build:schema`), so
 // the IR has one source of truth: the JSDoc tags on the types carry the constraints.
-// test/frontend/ir-schema.test.ts fails when the committed file is not what this writes.
+// test/language/ir-schema.test.ts fails when the committed file is not what this writes.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
@@ -27,7 +27,7 @@ export function irSchemaText(): string {
   const schema = {
     $id: 'https://unet-dsl.invalid/ir.schema.json',
     title: 'unet-dsl IR',
-    description: 'The intermediate representation of a U-Net spec, generated from src/ir/types.ts by `npm run build:schema` (docs/ir.md).',
+    description: 'The intermediate representation of a U-Net spec, generated from src/language/ir/types.ts by `npm run build:schema` (docs/ir.md).',
     ...generated,
   };
   return `${JSON.stringify(schema, null, 2)}\n`;

@@ -1,16 +1,16 @@
 // `unet augment-preview SPEC --data DATA --out grid.png`: a PNG grid of training samples as
-// the spec's train section prepares them (src/eval/augment-preview.ts), so a user sees what
+// the spec's train section prepares them (src/app/eval/augment-preview.ts), so a user sees what
 // the network is trained on before spending an hour on it.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadTrainingData } from '../data/source.ts';
-import { compileFile } from '../compile.ts';
-import type { AugmentConfig } from '../ir/types.ts';
+import { compileFile } from '../language/compile.ts';
+import type { AugmentConfig } from '../language/ir/types.ts';
 import { parseAugmentOption } from './spec-input.ts';
 import { writeImagePng } from '../data/image-io.ts';
-import { formatDiagnostics } from '../diagnostics.ts';
-import { previewSamples, renderPreview } from '../eval/augment-preview.ts';
+import { formatDiagnostics } from '../language/diagnostics.ts';
+import { previewSamples, renderPreview } from '../app/eval/augment-preview.ts';
 
 interface PreviewFlags {
   data: string;

@@ -1,11 +1,11 @@
 // `unet check SPEC [--input CxHxW] [--batch B] [--json]`: what network a spec is, or exactly
 // what is wrong with it.
 import type { Command } from 'commander';
-import { compileFile } from '../compile.ts';
-import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
-import type { Model } from '../ir/types.ts';
-import { legalSizeMessage } from '../shapes/legal.ts';
-import { stageRows, trainingMemory } from '../shapes/summary.ts';
+import { compileFile } from '../language/compile.ts';
+import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
+import type { Model } from '../language/ir/types.ts';
+import { legalSizeMessage } from '../language/shapes/legal.ts';
+import { stageRows, trainingMemory } from '../language/shapes/summary.ts';
 import { formatShape, parseInputOption } from './spec-input.ts';
 
 const thousands = (n: number) => n.toLocaleString('en-US');

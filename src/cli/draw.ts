@@ -1,8 +1,8 @@
 // `unet draw SPEC [--input CxHxW] --out FILE.svg|FILE.png`: the U diagram of the U-Net
 // paper's Figure 1, drawn from the IR.
 import type { Command } from 'commander';
-import { drawSvg } from '../draw/index.ts';
-import { diagramFormat, writeDiagram } from '../draw/output.ts';
+import { drawSvg } from '../language/draw/index.ts';
+import { diagramFormat, writeDiagram } from '../app/draw-output.ts';
 import { loadModel, parseInputOption } from './spec-input.ts';
 
 export function register(program: Command): void {

@@ -3,10 +3,10 @@
 // with the tfjs backend's seeded initial weights when asked (--seeded-weights).
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { emitTorch } from '../../backends/torch/emit.ts';
+import { emitTorch } from '../backends/torch/emit.ts';
 import type { Normalizer } from '../data/normalize.ts';
-import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
-import { selectEngine } from '../../backends/tfjs/engines.ts';
+import { weightsFromTfjs } from '../backends/onnx/weights.ts';
+import { selectEngine } from '../backends/tfjs/engines.ts';
 import { loadExportSource } from './export.ts';
 import { loadModel } from './spec-input.ts';
 import { assertOutDir } from '../io/out-dir.ts';

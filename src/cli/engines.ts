@@ -1,6 +1,6 @@
 // `unet engines`: which TensorFlow.js engines can run here, in the order `auto` tries them.
 import type { Command } from 'commander';
-import { listEngines } from '../../backends/tfjs/engines.ts';
+import { listEngines } from '../backends/tfjs/engines.ts';
 
 export function register(program: Command): void {
   program

@@ -2,17 +2,17 @@
 // scores it against its mask: Dice and IoU per class, pixel error, and the ISBI 2012 Rand error,
 // information score V_info and warping error of the boundary class; a row per image and a summary, or one JSON object (--json).
 // A 3D network is scored per volume: Dice, IoU and pixel error over its voxels, the Rand and
-// warping errors slice by slice (src/eval/score-volume.ts).
+// warping errors slice by slice (src/app/eval/score-volume.ts).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
+import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
 import { loadSamples } from '../data/source.ts';
 import { writeMaskPng } from '../data/image-io.ts';
 import { writeMaskVolumeTiff } from '../data/volume-io.ts';
-import { openEvalModel } from '../eval/model-source.ts';
-import { boundaryClassOf, evaluateSamples, selectSplit, type EvalReport, type SplitChoice } from '../eval/run.ts';
-import type { ImageScores } from '../eval/score.ts';
+import { openEvalModel } from '../app/eval/model-source.ts';
+import { boundaryClassOf, evaluateSamples, selectSplit, type EvalReport, type SplitChoice } from '../app/eval/run.ts';
+import type { ImageScores } from '../app/eval/score.ts';
 import type { TtaMode } from '../data/tta.ts';
 import { ttaOption } from './tta-option.ts';
 import type { Sample, VolumeSample } from '../data/types.ts';
@@ -79,7 +79,7 @@ function tableRows(report: EvalReport): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.slice(0, -1).map(line), line(body[body.length - 1])];
 }
 
-/** The challenge's own warping figure, from the probability maps (src/eval/score.ts). */
+/** The challenge's own warping figure, from the probability maps (src/app/eval/score.ts). */
 function isbiWarpingLine(report: EvalReport): string[] {
   const w = report.summary.isbiWarping;
   if (!w) return [];

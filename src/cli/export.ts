@@ -4,17 +4,17 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
-import { checkFixedSize, exportOnnx, OPSET } from '../../backends/onnx/export.ts';
-import { verifyExport, type TfjsBuilder } from '../../backends/onnx/verify.ts';
-import { weightsFromTfjs } from '../../backends/onnx/weights.ts';
-import { selectEngine } from '../../backends/tfjs/engines.ts';
-import { loadModel } from '../../backends/tfjs/io.ts';
-import { lowerModel } from '../../backends/tfjs/lower.ts';
-import { readRunDir, runPaths } from '../../backends/tfjs/train/run-dir.ts';
-import { compileFile, splitSpecName } from '../compile.ts';
-import { formatDiagnostics } from '../diagnostics.ts';
-import type { Model } from '../ir/types.ts';
-import { withInputSize } from '../shapes/infer.ts';
+import { checkFixedSize, exportOnnx, OPSET } from '../backends/onnx/export.ts';
+import { verifyExport, type TfjsBuilder } from '../app/verify-onnx.ts';
+import { weightsFromTfjs } from '../backends/onnx/weights.ts';
+import { selectEngine } from '../backends/tfjs/engines.ts';
+import { loadModel } from '../backends/tfjs/io.ts';
+import { lowerModel } from '../backends/tfjs/lower.ts';
+import { readRunDir, runPaths } from '../app/train/run-dir.ts';
+import { compileFile, splitSpecName } from '../language/compile.ts';
+import { formatDiagnostics } from '../language/diagnostics.ts';
+import type { Model } from '../language/ir/types.ts';
+import { withInputSize } from '../language/shapes/infer.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 
 interface ExportFlags {
@@ -52,14 +52,14 @@ function fromSpec(path: string, seed: number | undefined): ExportSource {
   const { model, diagnostics, sources } = compileFile(path);
   if (!model) throw new Error(`${path} does not compile:\n${formatDiagnostics(diagnostics, sources)}`);
   const options = { seed: seed ?? model.train.seed };
-  // Seeded per node id (backends/tfjs/init.ts): every size gets the same initial weights.
+  // Seeded per node id (src/backends/tfjs/init.ts): every size gets the same initial weights.
   const build: TfjsBuilder = (size) => lowerModel(withInputSize(model, size), options).model;
   return { model, tfModel: lowerModel(model, options).model, build, weightsFrom: `seeded initial weights (seed ${options.seed})` };
 }
 
 async function fromRunDir(dir: string): Promise<ExportSource> {
   const { ir, config } = await readRunDir(dir);
-  // model/ holds the weights of the best validation epoch (backends/tfjs/train/run-dir.ts).
+  // model/ holds the weights of the best validation epoch (src/app/train/run-dir.ts).
   const checkpoint = runPaths(dir).model;
   const tfModel = await loadModel(checkpoint);
   const build: TfjsBuilder = (size) => {

@@ -1,8 +1,8 @@
 // `unet fmt SPEC [--write] [--check]`: the canonical form of a spec file.
 import type { Command } from 'commander';
-import { parseSource } from '../../grammar/index.ts';
-import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
-import { printSource } from '../printer.ts';
+import { parseSource } from '../language/grammar/index.ts';
+import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
+import { printSource } from '../language/printer.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { readSpecFile } from '../read-spec.ts';
 

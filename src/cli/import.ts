@@ -3,21 +3,21 @@
 // position, saved as a complete run directory (marker, spec, IR, config.json, a checkpoint,
 // model/) that predict, eval, export and `unet train --init` read like a trained one.
 import type { Command } from 'commander';
-import { weightsFromOnnx } from '../../backends/onnx/import.ts';
-import { readOnnxFile } from '../../backends/onnx/read.ts';
-import { verifyExport } from '../../backends/onnx/verify.ts';
-import { setTfjsWeights } from '../../backends/onnx/weights.ts';
-import { selectEngine } from '../../backends/tfjs/engines.ts';
-import { saveModel } from '../../backends/tfjs/io.ts';
-import { lowerModel } from '../../backends/tfjs/lower.ts';
-import { saveCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
-import { initialState } from '../../backends/tfjs/train/loop.ts';
-import { createRunDir, holdsRun, openRunDir, runPaths, type RunConfig } from '../../backends/tfjs/train/run-dir.ts';
+import { weightsFromOnnx } from '../backends/onnx/import.ts';
+import { readOnnxFile } from '../backends/onnx/read.ts';
+import { verifyExport } from '../app/verify-onnx.ts';
+import { setTfjsWeights } from '../backends/onnx/weights.ts';
+import { selectEngine } from '../backends/tfjs/engines.ts';
+import { saveModel } from '../backends/tfjs/io.ts';
+import { lowerModel } from '../backends/tfjs/lower.ts';
+import { saveCheckpoint } from '../backends/tfjs/train/checkpoint.ts';
+import { initialState } from '../backends/tfjs/train/loop.ts';
+import { createRunDir, holdsRun, openRunDir, runPaths, type RunConfig } from '../app/train/run-dir.ts';
 import { assertOutDir } from '../io/out-dir.ts';
-import { compileFile } from '../compile.ts';
-import { formatDiagnostics } from '../diagnostics.ts';
-import type { Model } from '../ir/types.ts';
-import { withInputSize } from '../shapes/infer.ts';
+import { compileFile } from '../language/compile.ts';
+import { formatDiagnostics } from '../language/diagnostics.ts';
+import type { Model } from '../language/ir/types.ts';
+import { withInputSize } from '../language/shapes/infer.ts';
 import { parseSize } from './export.ts';
 
 interface ImportFlags {

@@ -7,16 +7,16 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
-import { readRunDir } from '../../backends/tfjs/train/run-dir.ts';
-import { classProbability, overlay, segmentImage, toMask } from '../../backends/tfjs/train/segment.ts';
+import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
+import { readRunDir } from '../app/train/run-dir.ts';
+import { classProbability, overlay, segmentImage, toMask } from '../app/train/segment.ts';
 import { DataError } from '../data/errors.ts';
 import type { TtaMode } from '../data/tta.ts';
 import { ttaOption } from './tta-option.ts';
 import { readImage, writeImagePng, writeMaskPng } from '../data/image-io.ts';
 import type { Volume } from '../data/types.ts';
 import { readVolume, writeMaskVolumeTiff, writeVolumeTiff } from '../data/volume-io.ts';
-import { openEvalModel, type EvalModel } from '../eval/model-source.ts';
+import { openEvalModel, type EvalModel } from '../app/eval/model-source.ts';
 
 interface PredictFlags {
   out: string;

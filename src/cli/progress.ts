@@ -1,7 +1,7 @@
 // Training progress on the terminal: a live bar (cli-progress) with loss, images/s and ETA
 // when stdout is a TTY; otherwise (logs, CI, pipes) only one plain line per epoch.
 import cliProgress from 'cli-progress';
-import type { EpochRecord, StepInfo } from '../../backends/tfjs/train/loop.ts';
+import type { EpochRecord, StepInfo } from '../backends/tfjs/train/loop.ts';
 
 export interface Progress {
   step(info: StepInfo): void;

@@ -1,10 +1,10 @@
 // What every command that takes a spec shares: parsing --input, compiling the spec (or
 // reading an IR file), printing diagnostics with code frames, and the exit code.
 import { InvalidArgumentError } from 'commander';
-import { compileFile, type CompileResult } from '../compile.ts';
-import { formatDiagnostics, hasErrors } from '../diagnostics.ts';
-import type { AugmentConfig, Model, SymDim } from '../ir/types.ts';
-import { readAugmentFlag } from '../spec/augment-flag.ts';
+import { compileFile, type CompileResult } from '../language/compile.ts';
+import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
+import type { AugmentConfig, Model, SymDim } from '../language/ir/types.ts';
+import { readAugmentFlag } from '../language/spec/augment-flag.ts';
 
 /** "1x572x572", "3 x 256 x 256", "3x?x?" -> [C, ...sizes] (null for ?). */
 export function parseInputOption(text: string): (number | null)[] {

@@ -1,14 +1,14 @@
 // `unet train SPEC --data DATA`: trains the spec's network on the tfjs backend into a run
-// directory (backends/tfjs/train/run-dir.ts). Flags override the spec's train section.
+// directory (src/app/train/run-dir.ts). Flags override the spec's train section.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ENGINE_NAMES, type EngineRequest } from '../../backends/tfjs/engines.ts';
-import { runPaths } from '../../backends/tfjs/train/run-dir.ts';
-import type { TimeSpent } from '../../backends/tfjs/train/clock.ts';
-import { prepareSession } from '../../backends/tfjs/train/session.ts';
-import { compileFile } from '../compile.ts';
-import { formatDiagnostics } from '../diagnostics.ts';
-import { formatDuration, parseDuration } from '../spec/duration.ts';
-import type { AugmentConfig, Model, TrainConfig } from '../ir/types.ts';
+import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
+import { runPaths } from '../app/train/run-dir.ts';
+import type { TimeSpent } from '../backends/tfjs/train/clock.ts';
+import { prepareSession } from '../app/train/session.ts';
+import { compileFile } from '../language/compile.ts';
+import { formatDiagnostics } from '../language/diagnostics.ts';
+import { formatDuration, parseDuration } from '../language/spec/duration.ts';
+import type { AugmentConfig, Model, TrainConfig } from '../language/ir/types.ts';
 import { parseAugmentOption } from './spec-input.ts';
 import { createProgress, type Progress } from './progress.ts';
 

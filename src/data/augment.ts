@@ -6,7 +6,7 @@ import { elasticDisplacement, type Displacement } from './elastic.ts';
 import type { Random } from './random.ts';
 import { resampleImage, resampleMask, type CoordinateMap } from './resample.ts';
 import type { Image2D, Sample } from './types.ts';
-import type { AugmentConfig } from '../ir/types.ts';
+import type { AugmentConfig } from '../language/ir/types.ts';
 
 /** What to randomise (the spec's `train { augment { ... } }`); zero/false/null turns a part off. */
 export type { AugmentConfig };

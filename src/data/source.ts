@@ -7,7 +7,7 @@ import { makeEllipses } from './ellipses.ts';
 import { makeEllipsoids } from './ellipsoids.ts';
 import type { Sample, VolumeSample } from './types.ts';
 import { loadVolumeDataset } from './volume-dataset.ts';
-import type { Model } from '../ir/types.ts';
+import type { Model } from '../language/ir/types.ts';
 
 export const BUILTIN_ELLIPSES = 'builtin:ellipses';
 export const BUILTIN_ELLIPSOIDS = 'builtin:ellipsoids';

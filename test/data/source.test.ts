@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSamples, loadTrainingData, loadVolumeData } from '../../src/data/source.ts';
-import { compile } from '../frontend/helpers.ts';
+import { compile } from '../language/helpers.ts';
 
 const images = compile('specs/ellipses.unet');
 const volumes = compile('specs/ellipsoids.unet');

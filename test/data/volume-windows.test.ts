@@ -8,7 +8,7 @@ import { cropVolume, randomVolumeCrop } from '../../src/data/crop-volume.ts';
 import { Random } from '../../src/data/random.ts';
 import { predictTiled, type RunTile } from '../../src/data/tiling.ts';
 import type { Volume, VolumeSample } from '../../src/data/types.ts';
-import type { AugmentConfig } from '../../src/ir/types.ts';
+import type { AugmentConfig } from '../../src/language/ir/types.ts';
 
 /** Image value = z * 10000 + y * 100 + x, mask = (z + y + x) % 2, so positions can be read back. */
 function coords(d: number, h: number, w: number): VolumeSample {

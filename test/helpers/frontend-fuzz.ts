@@ -1,15 +1,15 @@
-// The front end's fuzz property, shared by test/frontend/fuzz.test.ts (a few hundred cases
+// The front end's fuzz property, shared by test/language/fuzz.test.ts (a few hundred cases
 // in `npm test`) and bench/fuzz-frontend.ts (long runs): every spec in specs/, mutated by
 // token deletions, duplications and swaps, random text and bytes, deep nesting and long
 // lines, compiles without throwing, in bounded time, to either a valid IR or located errors.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseSource } from '../../grammar/index.ts';
-import { compileSource } from '../../src/compile.ts';
-import { hasErrors, type Diagnostic } from '../../src/diagnostics.ts';
-import { validateModel } from '../../src/ir/validate.ts';
-import { printSource } from '../../src/printer.ts';
+import { parseSource } from '../../src/language/grammar/index.ts';
+import { compileSource } from '../../src/language/compile.ts';
+import { hasErrors, type Diagnostic } from '../../src/language/diagnostics.ts';
+import { validateModel } from '../../src/language/ir/validate.ts';
+import { printSource } from '../../src/language/printer.ts';
 import { MAX_SPEC_BYTES } from '../../src/read-spec.ts';
 
 /** A case slower than this counts as a hang (generous: a 1 MiB spec takes about 1 s here, and the machines are shared). */

@@ -2,9 +2,9 @@
 // file read (the parents of `extends` too) divided by `divisor`, never below `min`. The
 // graph, the crops and every spatial size stay the same, so shape and numeric checks of a
 // full-size reference net run in CI time on its narrowed twin.
-import { compileFile, readFromDisk } from '../../src/compile.ts';
-import { formatDiagnostics } from '../../src/diagnostics.ts';
-import type { Model } from '../../src/ir/types.ts';
+import { compileFile, readFromDisk } from '../../src/language/compile.ts';
+import { formatDiagnostics } from '../../src/language/diagnostics.ts';
+import type { Model } from '../../src/language/ir/types.ts';
 
 export function narrowed(path: string, { divisor = 8, min = 8 }: { divisor?: number; min?: number } = {}): Model {
   const narrow = (widths: string) => widths.replace(/\d+/g, (n) => (Number(n) >= min ? String(Math.max(min, Math.floor(Number(n) / divisor))) : n));

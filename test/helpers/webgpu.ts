@@ -4,8 +4,8 @@
 // by environment variables Dawn reads when it starts.
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { listEngines } from '../../backends/tfjs/engines.ts';
-import { missingVulkan } from '../../backends/tfjs/webgpu-node.ts';
+import { listEngines } from '../../src/backends/tfjs/engines.ts';
+import { missingVulkan } from '../../src/backends/tfjs/webgpu-node.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 

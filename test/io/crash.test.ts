@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpoint, saveCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
-import { initialState } from '../../backends/tfjs/train/loop.ts';
-import { predictionCheckpoint } from '../../backends/tfjs/train/predictor.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../src/backends/tfjs/train/checkpoint.ts';
+import { initialState } from '../../src/backends/tfjs/train/loop.ts';
+import { predictionCheckpoint } from '../../src/app/train/predictor.ts';
 import { isTempName } from '../../src/io/atomic.ts';
 import { checkpointDir, findCheckpoint, pruneCheckpoints } from '../../src/io/checkpoints.ts';
-import { flatWeights, tinyConfig, tinyModel } from '../train/helpers.ts';
+import { flatWeights, tinyConfig, tinyModel } from '../backends/tfjs/train/helpers.ts';
 
 await tf.setBackend('cpu');
 

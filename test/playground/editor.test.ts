@@ -11,8 +11,8 @@ import { unetStreamParser } from '../../playground/highlight.ts';
 import { toLint } from '../../playground/lint.ts';
 import { placeAt } from '../../playground/place.ts';
 import { ALL_KEYWORDS, keywordsIn, type Scope } from '../../playground/scopes.ts';
-import { compileSource } from '../../src/compile.ts';
-import { augmentKeywords, stageKeywords, trainKeywords, unetKeywords } from '../../src/spec/keywords.ts';
+import { compileSource } from '../../src/language/compile.ts';
+import { augmentKeywords, stageKeywords, trainKeywords, unetKeywords } from '../../src/language/spec/keywords.ts';
 
 // A statement `KEY` placed in each scope (the `%` marks where).
 const AT: Record<Scope, string> = {

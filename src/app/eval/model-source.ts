@@ -1,0 +1,69 @@
+// What `unet eval` scores: a training run (its best checkpoint in tfjs) or an exported ONNX
+// file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
+import { existsSync, statSync } from 'node:fs';
+import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
+import { predictionCheckpoint, tfjsPredictor, type Predictor } from '../train/predictor.ts';
+import { readRunDir, runPaths } from '../train/run-dir.ts';
+import { compileSource } from '../../language/compile.ts';
+import { readTextFile } from '../../io/read-file.ts';
+import type { Normalizer } from '../../data/normalize.ts';
+import type { Model } from '../../language/ir/types.ts';
+import { legalExtents } from '../../language/shapes/legal.ts';
+import { openOnnxModel } from './onnx-predictor.ts';
+
+export interface EvalModel {
+  ir: Model;
+  normalizer: Normalizer;
+  /** The network input window used for tiling (a legal size). */
+  window: number[];
+  predictor: Predictor;
+  /** What ran: the checkpoint and engine, for the report. */
+  description: string;
+  engine: string;
+  /** The data the run was trained on (null for an ONNX file). */
+  trainedOn: string | null;
+  /**
+   * The IR to load data with: the spec as compiled before training fixed the input size, so
+   * builtin:ellipses gets the image size training drew (not the crop's).
+   */
+  dataIr: Model;
+}
+
+/** Tile window when an ONNX file does not fix one: the training crop, else the first legal size from 256 up. */
+function defaultWindow(ir: Model): number[] {
+  const fixed = ir.input.size;
+  if (fixed.every((s) => s !== null)) return fixed as number[];
+  if (ir.train.crop !== null) return ir.train.crop;
+  const [s] = legalExtents(ir.legalSizes, 1, 256);
+  return fixed.map(() => s!);
+}
+
+export async function openEvalModel(path: string, engine: EngineRequest): Promise<EvalModel> {
+  if (!existsSync(path)) throw new Error(`${path} does not exist (expected a run directory of \`unet train\` or an .onnx file)`);
+  if (statSync(path).isDirectory()) {
+    const run = await readRunDir(path);
+    // config.json holds the train section as trained (flags merged), e.g. the split to reproduce.
+    const ir = { ...run.ir, train: run.config.train };
+    const config = run.config;
+    const checkpoint = predictionCheckpoint(path);
+    const selected = await selectEngine(engine);
+    const predictor = await tfjsPredictor(ir, checkpoint);
+    // Compiled under its original name, so its imports resolve where they did in training.
+    const spec = compileSource(await readTextFile(runPaths(path).spec, "a run's spec"), config.spec).model;
+    return {
+      dataIr: spec ? { ...spec, train: ir.train } : ir,
+      ir,
+      normalizer: config.normalizer,
+      window: config.inputSize,
+      predictor,
+      description: checkpoint,
+      engine: selected.label,
+      trainedOn: config.data,
+    };
+  }
+  if (!path.toLowerCase().endsWith('.onnx')) throw new Error(`${path}: expected a run directory of \`unet train\` or an .onnx file`);
+  if (engine !== 'auto') throw new Error(`--engine ${engine} selects a TensorFlow.js engine; an .onnx file runs in onnxruntime`);
+  const { ir, specIr, normalizer, predictor } = await openOnnxModel(path);
+  const dataIr = specIr ? { ...specIr, train: ir.train } : ir;
+  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null, dataIr };
+}
