@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSamples } from '../src/data/source.ts';
-import { compileFile } from '../src/language/compile.ts';
+import { compileFile } from '../src/node/compile-file.ts';
 import { selectSplit, type EvalReport } from '../src/app/eval/run.ts';
 import { parseDuration } from '../src/language/spec/duration.ts';
 

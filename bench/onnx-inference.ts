@@ -13,7 +13,7 @@ import { createSession, runSession } from '../src/backends/onnx/runtime.ts';
 import { weightsFromTfjs } from '../src/backends/onnx/weights.ts';
 import { selectEngine, tf } from '../src/backends/tfjs/engines.ts';
 import { lowerModel } from '../src/backends/tfjs/lower.ts';
-import { compileFile } from '../src/language/compile.ts';
+import { compileFile } from '../src/node/compile-file.ts';
 import { openOnnxModel } from '../src/app/eval/onnx-predictor.ts';
 import { withInputSize } from '../src/language/shapes/infer.ts';
 

@@ -1,6 +1,6 @@
 // What the playground shows for the text in its editor: the diagram, the shape table and
 // the diagnostics, computed in the browser by the same front end as the CLI. No DOM here.
-import { formatShape } from '../src/cli/spec-input.ts';
+import { formatShape } from '../src/language/shapes/format.ts';
 import { compileSource } from '../src/language/compile.ts';
 import { formatDiagnostics, type Diagnostic } from '../src/language/diagnostics.ts';
 import { drawSvg } from '../src/language/draw/index.ts';

@@ -1,22 +1,13 @@
 // Bundles the playground with esbuild: playground/main.ts, the front end it imports
 // (grammar, resolve, shapes, rules, draw) and CodeMirror into one browser script, specs as
 // text. The result is a static site: `npm run build:site` writes it, `unet serve` serves it.
+// The language layer is browser-safe (test/architecture/layers.test.ts), so nothing needs a shim.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-/** Node-only modules the front end imports but never calls in the page. */
-const SHIMS: Record<string, string> = { commander: here('./shims/commander.ts'), 'node:fs': here('./shims/fs.ts') };
-
-const shims: Plugin = {
-  name: 'shims',
-  setup(b) {
-    b.onResolve({ filter: /^(commander|node:fs)$/ }, (args) => ({ path: SHIMS[args.path]! }));
-  },
-};
 
 /** The site's files by name; the page loads its script by a relative URL, so any static host serves it. */
 export interface PlaygroundFiles {
@@ -43,7 +34,6 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
     minify: true,
     write: false,
     loader: { '.unet': 'text' },
-    plugins: [shims],
     logLevel: 'silent',
   });
   return { 'index.html': readFileSync(here('./index.html'), 'utf8'), 'app.js': result.outputFiles[0]!.text };

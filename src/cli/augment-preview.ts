@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadTrainingData } from '../data/source.ts';
-import { compileFile } from '../language/compile.ts';
+import { compileFile } from '../node/compile-file.ts';
 import type { AugmentConfig } from '../language/ir/types.ts';
 import { parseAugmentOption } from './spec-input.ts';
 import { writeImagePng } from '../data/image-io.ts';

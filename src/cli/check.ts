@@ -1,12 +1,13 @@
 // `unet check SPEC [--input CxHxW] [--batch B] [--json]`: what network a spec is, or exactly
 // what is wrong with it.
 import type { Command } from 'commander';
-import { compileFile } from '../language/compile.ts';
+import { compileFile } from '../node/compile-file.ts';
 import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
 import type { Model } from '../language/ir/types.ts';
 import { legalSizeMessage } from '../language/shapes/legal.ts';
 import { stageRows, trainingMemory } from '../language/shapes/summary.ts';
-import { formatShape, parseInputOption } from './spec-input.ts';
+import { formatShape } from '../language/shapes/format.ts';
+import { parseInputOption } from './spec-input.ts';
 
 const thousands = (n: number) => n.toLocaleString('en-US');
 const giga = (n: number | null) => (n === null ? 'depends on the input size' : `${(n / 1e9).toFixed(2)} G`);

@@ -4,7 +4,7 @@ import { parseSource } from '../language/grammar/index.ts';
 import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
 import { printSource } from '../language/printer.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { readSpecFile } from '../read-spec.ts';
+import { readSpecFile } from '../node/read-spec.ts';
 
 export function register(program: Command): void {
   program

@@ -14,7 +14,7 @@ import { saveCheckpoint } from '../backends/tfjs/train/checkpoint.ts';
 import { initialState } from '../backends/tfjs/train/loop.ts';
 import { createRunDir, holdsRun, openRunDir, runPaths, type RunConfig } from '../app/train/run-dir.ts';
 import { assertOutDir } from '../io/out-dir.ts';
-import { compileFile } from '../language/compile.ts';
+import { compileFile } from '../node/compile-file.ts';
 import { formatDiagnostics } from '../language/diagnostics.ts';
 import type { Model } from '../language/ir/types.ts';
 import { withInputSize } from '../language/shapes/infer.ts';

@@ -1,9 +1,10 @@
 // What every command that takes a spec shares: parsing --input, compiling the spec (or
 // reading an IR file), printing diagnostics with code frames, and the exit code.
 import { InvalidArgumentError } from 'commander';
-import { compileFile, type CompileResult } from '../language/compile.ts';
+import { type CompileResult } from '../language/compile.ts';
+import { compileFile } from '../node/compile-file.ts';
 import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
-import type { AugmentConfig, Model, SymDim } from '../language/ir/types.ts';
+import type { AugmentConfig, Model } from '../language/ir/types.ts';
 import { readAugmentFlag } from '../language/spec/augment-flag.ts';
 
 /** "1x572x572", "3 x 256 x 256", "3x?x?" -> [C, ...sizes] (null for ?). */
@@ -31,19 +32,4 @@ export function loadModel(path: string, options: { input?: (number | null)[]; qu
   if (result.diagnostics.length && !options.quiet) process.stderr.write(formatDiagnostics(result.diagnostics, result.sources) + '\n');
   if (hasErrors(result.diagnostics) || !result.model) process.exitCode = 1;
   return { model: result.model, result };
-}
-
-const AXES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
-
-/** "388", or "H - 184", "H/16 - 11.5" when the size is open. */
-export function formatSize(size: number | null, sym: SymDim, axis: string): string {
-  if (size !== null) return String(size);
-  const scale = sym.num === sym.den ? axis : sym.den === 1 ? `${sym.num}${axis}` : sym.num === 1 ? `${axis}/${sym.den}` : `${sym.num}${axis}/${sym.den}`;
-  if (sym.offset === 0) return scale;
-  return `${scale}${sym.offset > 0 ? '+' : '-'}${Math.abs(sym.offset)}`;
-}
-
-export function formatShape(model: Model, shape: Model['input']): string {
-  const axes = AXES[model.dims];
-  return [String(shape.channels), ...shape.size.map((s, i) => formatSize(s, shape.symbolic[i]!, axes[i]!))].join(' x ');
 }

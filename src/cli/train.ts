@@ -5,7 +5,7 @@ import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
 import { runPaths } from '../app/train/run-dir.ts';
 import type { TimeSpent } from '../backends/tfjs/train/clock.ts';
 import { prepareSession } from '../app/train/session.ts';
-import { compileFile } from '../language/compile.ts';
+import { compileFile } from '../node/compile-file.ts';
 import { formatDiagnostics } from '../language/diagnostics.ts';
 import { formatDuration, parseDuration } from '../language/spec/duration.ts';
 import type { AugmentConfig, Model, TrainConfig } from '../language/ir/types.ts';

@@ -1,9 +1,10 @@
 // The front end in one call: spec file -> parse -> resolve -> IR with shapes -> rules.
 // Every command that takes a spec also takes an IR JSON file (validated by the schema).
+// Browser-safe: files (the spec's imports) are read through `read`; src/node/compile-file.ts
+// reads them from disk.
 import { error, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Model } from './ir/types.ts';
 import { validateModel } from './ir/validate.ts';
-import { readSpecFile } from '../read-spec.ts';
 import { runRules } from './rules/index.ts';
 import { inferModel, withInputSize } from './shapes/infer.ts';
 import { resolveSpec, type ReadFile } from './spec/resolve.ts';
@@ -13,6 +14,7 @@ export interface CompileOptions {
   input?: (number | null)[];
   /** Which `unet` block of the file (default: the last). */
   name?: string;
+  /** Reads the files a spec imports; the default reads none (a browser has no files). */
   read?: ReadFile;
 }
 
@@ -23,11 +25,11 @@ export interface CompileResult {
   sources: Map<string, string>;
 }
 
-/** Spec files on disk, through the one bounded reader (regular files up to 1 MiB, UTF-8). */
-export const readFromDisk: ReadFile = readSpecFile;
+/** The reader of a page without files: every import reports that it cannot be read. */
+export const noFiles: ReadFile = () => ({ error: 'is not available: no file reader was given' });
 
 export function compileSource(text: string, file: string, options: CompileOptions = {}): CompileResult {
-  const resolved = resolveSpec(file, text, options.read ?? readFromDisk, options.name);
+  const resolved = resolveSpec(file, text, options.read ?? noFiles, options.name);
   const result = (model: Model | null, diagnostics: Diagnostic[]): CompileResult => ({ model, diagnostics, sources: resolved.sources });
   if (!resolved.spec) return result(null, resolved.diagnostics);
   const spec = resolved.spec;
@@ -60,7 +62,7 @@ export function splitSpecName(path: string): { path: string; name?: string } {
 export function compileFile(specPath: string, options: CompileOptions = {}): CompileResult {
   const { path, name } = splitSpecName(specPath);
   if (name !== undefined) options = { ...options, name };
-  const read = (options.read ?? readFromDisk)(path);
+  const read = (options.read ?? noFiles)(path);
   if ('error' in read) {
     const span = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { model: null, diagnostics: [error('missing-file', `cannot read \`${path}\`: it ${read.error}`, span)], sources: new Map() };

@@ -10,7 +10,7 @@ import { compileSource } from '../../src/language/compile.ts';
 import { hasErrors, type Diagnostic } from '../../src/language/diagnostics.ts';
 import { validateModel } from '../../src/language/ir/validate.ts';
 import { printSource } from '../../src/language/printer.ts';
-import { MAX_SPEC_BYTES } from '../../src/read-spec.ts';
+import { MAX_SPEC_BYTES } from '../../src/node/read-spec.ts';
 
 /** A case slower than this counts as a hang (generous: a 1 MiB spec takes about 1 s here, and the machines are shared). */
 export const CASE_LIMIT_MS = 5000;

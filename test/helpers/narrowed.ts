@@ -2,7 +2,7 @@
 // file read (the parents of `extends` too) divided by `divisor`, never below `min`. The
 // graph, the crops and every spatial size stay the same, so shape and numeric checks of a
 // full-size reference net run in CI time on its narrowed twin.
-import { compileFile, readFromDisk } from '../../src/language/compile.ts';
+import { compileFile, readFromDisk } from '../../src/node/compile-file.ts';
 import { formatDiagnostics } from '../../src/language/diagnostics.ts';
 import type { Model } from '../../src/language/ir/types.ts';
 

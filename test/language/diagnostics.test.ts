@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compileFile } from '../../src/language/compile.ts';
+import { compileFile } from '../../src/node/compile-file.ts';
 import { formatDiagnostics, type Diagnostic } from '../../src/language/diagnostics.ts';
 
 const DIR = 'test/fixtures/broken';

@@ -1,7 +1,7 @@
 // Shared by the front-end tests: the reference specs and a compile that fails loudly.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileFile } from '../../src/language/compile.ts';
+import { compileFile } from '../../src/node/compile-file.ts';
 import { formatDiagnostics } from '../../src/language/diagnostics.ts';
 import type { Model } from '../../src/language/ir/types.ts';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compileFile } from '../../src/language/compile.ts';
+import { compileFile } from '../../src/node/compile-file.ts';
 import type { Model } from '../../src/language/ir/types.ts';
 import { validateModel } from '../../src/language/ir/validate.ts';
 import { compile, SPECS } from './helpers.ts';

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileFile, splitSpecName } from '../../src/language/compile.ts';
+import { splitSpecName } from '../../src/language/compile.ts';
+import { compileFile } from '../../src/node/compile-file.ts';
 import { runUnet } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-spec-name-'));

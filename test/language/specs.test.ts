@@ -3,7 +3,7 @@
 // the real CLI, since scripts depend on that contract.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { compileFile } from '../../src/language/compile.ts';
+import { compileFile } from '../../src/node/compile-file.ts';
 import { formatDiagnostics } from '../../src/language/diagnostics.ts';
 import { compile, SPECS } from './helpers.ts';
 

@@ -7,7 +7,7 @@
 // the spatial size and width with the channel count, both log-scaled so a 572 px map and
 // 1024 channels stay on the page.
 import type { Model, Node, Shape } from '../ir/types.ts';
-import { formatShape, formatSize } from '../../cli/spec-input.ts';
+import { formatShape, formatSize } from '../shapes/format.ts';
 import { convText, downText, skipText, upText } from './ops.ts';
 
 export type ArrowKind = 'conv' | 'pool' | 'up' | 'skip' | 'head';

@@ -5,12 +5,15 @@ import { parseSource } from '../grammar/index.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import { didYouMean } from '../suggest.ts';
 import type { Span, TrainConfig } from '../ir/types.ts';
-import type { ReadResult } from '../../read-spec.ts';
 import { notASpec } from './not-a-spec.ts';
 import { interpret } from './interpret.ts';
 import type { DeepPartial, ResolvedSpec, ResolvedStage, SectionSettings, Settings, StageSettings, UnetDecl } from './types.ts';
 
 /** Reads a spec file by path: its text, or why not. Injected so the browser can resolve too. */
+/** The text of a file, or why it was not read (a phrase that follows the file's name). */
+export type ReadResult = { text: string } | { error: string };
+
+/** How the front end reads the files a spec names (src/node/read-spec.ts on disk; nothing in a page). */
 export type ReadFile = (path: string) => ReadResult;
 
 export const stageDefaults: StageSettings = {

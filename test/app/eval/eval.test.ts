@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrainingData } from '../../../src/data/source.ts';
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import { readMaskValues } from '../../../src/data/image-io.ts';
 import type { Mask2D } from '../../../src/data/types.ts';
 import { diceScores } from '../../../src/metrics/dice.ts';

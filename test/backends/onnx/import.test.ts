@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { compileFile, readFromDisk } from '../../../src/language/compile.ts';
+import { compileFile, readFromDisk } from '../../../src/node/compile-file.ts';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { withInputSize } from '../../../src/language/shapes/infer.ts';
 import { exportOnnx } from '../../../src/backends/onnx/export.ts';

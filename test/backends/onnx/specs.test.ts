@@ -6,7 +6,7 @@ import { narrowed } from '../../helpers/narrowed.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import { formatDiagnostics, type Diagnostic } from '../../../src/language/diagnostics.ts';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { withInputSize } from '../../../src/language/shapes/infer.ts';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, rebuildForSize } from '../../../src/backends/tfjs/build.ts';
 import { lowerModel } from '../../../src/backends/tfjs/lower.ts';
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { withInputSize } from '../../../src/language/shapes/infer.ts';
 import { legalExtents } from '../../../src/language/shapes/legal.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { Random } from '../../../src/data/random.ts';
 import { withInputSize } from '../../../src/language/shapes/infer.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import { emitTorch } from '../../../src/backends/torch/emit.ts';
 import { hasImageReader, hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN } from './python.ts';
 import { TRAIN } from './train-config.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import type { Model, TrainConfig } from '../../../src/language/ir/types.ts';
 import { emitTorch } from '../../../src/backends/torch/emit.ts';
 import { tinySame, tinyValid } from '../../fixtures/onnx/models.ts';

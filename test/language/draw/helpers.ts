@@ -1,5 +1,5 @@
 // Compiles the reference specs and reads back the SVG's structure (boxes, arrows, labels).
-import { compileFile } from '../../../src/language/compile.ts';
+import { compileFile } from '../../../src/node/compile-file.ts';
 import type { Model } from '../../../src/language/ir/types.ts';
 
 export function model(spec: string, input?: (number | null)[]): Model {

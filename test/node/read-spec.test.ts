@@ -6,9 +6,9 @@ import { mkdtempSync, mkdirSync, openSync, closeSync, ftruncateSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compileFile } from '../../src/language/compile.ts';
+import { compileFile } from '../../src/node/compile-file.ts';
 import { formatDiagnostics } from '../../src/language/diagnostics.ts';
-import { MAX_SPEC_BYTES, readSpecFile } from '../../src/read-spec.ts';
+import { MAX_SPEC_BYTES, readSpecFile } from '../../src/node/read-spec.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-read-spec-'));
 const SPEC = 'unet A {\n  input 1 x 64 x 64\n  output 2 classes\n  depth 2\n  filters 4\n}\n';

@@ -8,8 +8,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 /** 1 MiB: the largest spec in specs/ is about 1 KiB; a file this big is not a spec. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
 
-/** The text of a file, or why it was not read (a phrase that follows the file's name). */
-export type ReadResult = { text: string } | { error: string };
+export type { ReadResult } from '../language/spec/resolve.ts';
+import type { ReadResult } from '../language/spec/resolve.ts';
 
 function kind(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
