@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx } from '../src/backends/onnx/export.ts';
 import { createSession, runSession } from '../src/backends/onnx/runtime.ts';
-import { weightsFromTfjs } from '../src/backends/onnx/weights.ts';
+import { weightsFromTfjs } from '../src/backends/tfjs/weights.ts';
 import { selectEngine, tf } from '../src/backends/tfjs/engines.ts';
 import { lowerModel } from '../src/backends/tfjs/lower.ts';
 import { compileFile } from '../src/node/compile-file.ts';

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { emitTorch } from '../backends/torch/emit.ts';
 import type { Normalizer } from '../data/normalize.ts';
-import { weightsFromTfjs } from '../backends/onnx/weights.ts';
+import { weightsFromTfjs } from '../backends/tfjs/weights.ts';
 import { selectEngine } from '../backends/tfjs/engines.ts';
 import { loadExportSource } from './export.ts';
 import { loadModel } from './spec-input.ts';

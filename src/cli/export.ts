@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
 import { checkFixedSize, exportOnnx, OPSET } from '../backends/onnx/export.ts';
 import { verifyExport, type TfjsBuilder } from '../app/verify-onnx.ts';
-import { weightsFromTfjs } from '../backends/onnx/weights.ts';
+import { weightsFromTfjs } from '../backends/tfjs/weights.ts';
 import { selectEngine } from '../backends/tfjs/engines.ts';
 import { loadModel } from '../backends/tfjs/io.ts';
 import { lowerModel } from '../backends/tfjs/lower.ts';

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { weightsFromOnnx } from '../backends/onnx/import.ts';
 import { readOnnxFile } from '../backends/onnx/read.ts';
 import { verifyExport } from '../app/verify-onnx.ts';
-import { setTfjsWeights } from '../backends/onnx/weights.ts';
+import { setTfjsWeights } from '../backends/tfjs/weights.ts';
 import { selectEngine } from '../backends/tfjs/engines.ts';
 import { saveModel } from '../backends/tfjs/io.ts';
 import { lowerModel } from '../backends/tfjs/lower.ts';

@@ -6,7 +6,7 @@ import type { Model, SymDim } from '../../language/ir/types.ts';
 import { isLegal, legalSizeMessage, nearestLegal } from '../../language/shapes/legal.ts';
 import { INPUT_NAME, lowerModel, OUTPUT_NAME } from './lower.ts';
 import { encodeModel, makeGraph, makeModel, makeValueInfo } from './proto.ts';
-import type { ModelWeights } from './weights.ts';
+import type { ModelWeights } from '../../language/ir/weights.ts';
 
 export const ONNX_IR_VERSION = 8;
 export const OPSET = 17;

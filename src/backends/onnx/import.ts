@@ -5,7 +5,7 @@
 import { assertNever } from '../../assert-never.ts';
 import type { Model, Node, NormKind } from '../../language/ir/types.ts';
 import { decodeModel, onnx, type ModelProto } from './proto.ts';
-import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
+import type { ModelWeights, NodeWeights, WeightArray } from '../../language/ir/weights.ts';
 
 type Graph = NonNullable<ModelProto['graph']>;
 type NodeProto = NonNullable<Graph['node']>[number];

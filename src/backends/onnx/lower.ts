@@ -7,7 +7,7 @@ import { assertNever } from '../../assert-never.ts';
 import { transposedCropEnds } from '../../language/ir/op-shapes.ts';
 import type { Model, Node, NodeOf, OpName, PoolKind, Span } from '../../language/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';
-import type { ModelWeights, NodeWeights, WeightArray } from './weights.ts';
+import type { ModelWeights, NodeWeights, WeightArray } from '../../language/ir/weights.ts';
 
 export const BACKEND = 'onnx';
 export const INPUT_NAME = 'input';

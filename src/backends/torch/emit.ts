@@ -11,7 +11,7 @@ import type { Normalizer } from '../../data/normalize.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { claimOutDir } from '../../io/out-dir.ts';
 import type { Model, TrainConfig } from '../../language/ir/types.ts';
-import type { ModelWeights, NodeWeights } from '../onnx/weights.ts';
+import type { ModelWeights, NodeWeights } from '../../language/ir/weights.ts';
 import { markdownCode } from './escape.ts';
 import { lowerModule } from './lower.ts';
 import { modelSource } from './module.ts';

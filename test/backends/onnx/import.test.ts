@@ -11,7 +11,7 @@ import { withInputSize } from '../../../src/language/shapes/infer.ts';
 import { exportOnnx } from '../../../src/backends/onnx/export.ts';
 import { weightsFromOnnx } from '../../../src/backends/onnx/import.ts';
 import { createSession, runSession } from '../../../src/backends/onnx/runtime.ts';
-import { setTfjsWeights } from '../../../src/backends/onnx/weights.ts';
+import { setTfjsWeights } from '../../../src/backends/tfjs/weights.ts';
 import { selectEngine } from '../../../src/backends/tfjs/engines.ts';
 import { lowerModel } from '../../../src/backends/tfjs/lower.ts';
 

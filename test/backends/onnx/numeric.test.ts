@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { exportOnnx } from '../../../src/backends/onnx/export.ts';
 import { DEFAULT_TOLERANCE, defaultVerifySizes, verifyExport } from '../../../src/app/verify-onnx.ts';
-import { weightsFromTfjs } from '../../../src/backends/onnx/weights.ts';
+import { weightsFromTfjs } from '../../../src/backends/tfjs/weights.ts';
 import { opZoo, tinySame, tinyValid } from '../../fixtures/onnx/models.ts';
 import { randomTfjs } from '../../fixtures/onnx/tfjs.ts';
 

@@ -14,7 +14,7 @@ import { exportOnnx } from '../../../src/backends/onnx/export.ts';
 import { createSession, runSession } from '../../../src/backends/onnx/runtime.ts';
 import { DEFAULT_TOLERANCE, defaultVerifySizes, predictedOutputDims, verifyExport } from '../../../src/app/verify-onnx.ts';
 import { legalExtents } from '../../../src/language/shapes/legal.ts';
-import { weightsFromTfjs } from '../../../src/backends/onnx/weights.ts';
+import { weightsFromTfjs } from '../../../src/backends/tfjs/weights.ts';
 import { lowerModel } from '../../../src/backends/tfjs/lower.ts';
 import { randomWeights } from '../../fixtures/onnx/models.ts';
 import { hasOnnx, inferOutputDims } from './python-onnx.ts';

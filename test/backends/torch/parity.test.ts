@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { Random } from '../../../src/data/random.ts';
-import { weightsFromTfjs } from '../../../src/backends/onnx/weights.ts';
+import { weightsFromTfjs } from '../../../src/backends/tfjs/weights.ts';
 import { selectEngine } from '../../../src/backends/tfjs/engines.ts';
 import { lowerModel } from '../../../src/backends/tfjs/lower.ts';
 import { emitTorch } from '../../../src/backends/torch/emit.ts';

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
 import { weightsFromOnnx } from '../../onnx/import.ts';
 import { readOnnxFile } from '../../onnx/read.ts';
-import { setTfjsWeights } from '../../onnx/weights.ts';
+import { setTfjsWeights } from '../weights.ts';
 import type { Model } from '../../../language/ir/types.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { predictionCheckpoint } from '../../../app/train/predictor.ts';

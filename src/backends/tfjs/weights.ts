@@ -1,32 +1,9 @@
-// Weights in a backend-neutral form, keyed by IR node id, in ONNX layouts. The ONNX
-// lowering reads only this; weightsFromTfjs converts a tfjs model's layers into it.
+// tfjs layer weights <-> the backend-neutral weights of the IR (language/ir/weights.ts):
+// tfjs kernels are [k..., cin, cout], the neutral (ONNX) layout is [cout, cin, k...].
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../../language/ir/types.ts';
-import { layerName } from '../tfjs/lower.ts';
-
-/** A dense float32 array in row-major order with its shape. */
-export interface WeightArray {
-  data: Float32Array;
-  shape: number[];
-}
-
-/**
- * The weights of one IR node, in ONNX layouts:
- * - conv: `kernel` [cout, cin, k...] (ONNX Conv W), `bias` [cout]
- * - conv_transpose: `kernel` [cin, cout, k...] (ONNX ConvTranspose W), `bias` [cout]
- * - norm: `gamma` (scale) and `beta` (offset) [channels]; batch norm also `mean` and
- *   `variance` [channels] (the running statistics used at inference)
- */
-export interface NodeWeights {
-  kernel?: WeightArray;
-  bias?: WeightArray;
-  gamma?: WeightArray;
-  beta?: WeightArray;
-  mean?: WeightArray;
-  variance?: WeightArray;
-}
-
-export type ModelWeights = Map<string, NodeWeights>;
+import type { ModelWeights, NodeWeights, WeightArray } from '../../language/ir/weights.ts';
+import { layerName } from './lower.ts';
 
 /** tfjs weight names (the part after the last '/') and where each goes. */
 const TFJS_NAMES: Record<string, keyof NodeWeights> = {
