@@ -1,0 +1,84 @@
+// The layers of the project and the directions imports may take between them (issue 13).
+// A file's layer is the first entry of LAYERS whose folder holds it; it may import its own
+// layer and those listed in `uses`, nothing above. Tests, benches and bin are not checked.
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
+
+export interface Layer {
+  name: string;
+  folder: string;
+  uses: string[];
+  /** Browser-safe: no Node built-ins (the playground and a browser app bundle these). */
+  browser?: boolean;
+}
+
+export const LAYERS: Layer[] = [
+  { name: 'language', folder: 'src/language', uses: [], browser: true },
+  { name: 'data', folder: 'src/data', uses: ['language'], browser: true },
+  { name: 'metrics', folder: 'src/metrics', uses: ['language', 'data'], browser: true },
+  // Shared by the backends: what an op a backend cannot express reports.
+  { name: 'backends-common', folder: 'src/backends/unsupported.ts', uses: ['language'] },
+  // Siblings: each may use the layers below, never another backend.
+  ...['tfjs', 'onnx', 'torch'].map((name) => ({
+    name, folder: `src/backends/${name}`, uses: ['language', 'data', 'metrics', 'backends-common'],
+  })),
+  { name: 'app', folder: 'src/app', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
+  { name: 'node', folder: 'src/node', uses: ['language', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
+  { name: 'playground', folder: 'playground', uses: ['language'], browser: true },
+  // `unet serve` builds the playground (playground/build.ts) and serves it.
+  { name: 'cli', folder: 'src/cli', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node', 'playground'] },
+  { name: 'bin', folder: 'bin', uses: ['cli'] },
+];
+
+/**
+ * Files of a browser-safe layer that may use Node built-ins all the same, each with why:
+ * readers of files on disk, which a browser app replaces by its own I/O.
+ */
+export const NODE_IO: Record<string, string> = {
+  'src/data/image-io.ts': 'reads and writes PNG/TIFF files',
+  'src/data/volume-io.ts': 'reads and writes volume files',
+  'src/data/dataset.ts': 'lists a data folder of image/label pairs',
+  'src/data/volume-dataset.ts': 'lists a data folder of volumes',
+  // The playground's esbuild script runs in Node; the page it bundles does not.
+  'playground/build.ts': 'bundles the playground with esbuild',
+};
+
+export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
+  return layers.find((layer) => file === layer.folder || file.startsWith(layer.folder + '/'));
+}
+
+/** Every module specifier a file names: imports, exports, import(), and `new URL()` of code it loads. */
+export function specifiers(source: string): string[] {
+  const found: string[] = [];
+  const patterns = [
+    /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]/g,
+    /(?:^|[\s;])import\s*['"]([^'"]+)['"]/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\bnew URL\(\s*['"`](\.[^'"`$]+\.[jt]s)['"`]\s*,\s*import\.meta\.url/g,
+  ];
+  for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.push(match[1]!);
+  return found;
+}
+
+const BUILTINS = new Set(builtinModules);
+const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0]!);
+
+/** Every import that goes against LAYERS, as "file -> specifier: why" lines. */
+export function violations(files: Map<string, string>, layers: Layer[] = LAYERS, nodeIo: Record<string, string> = NODE_IO): string[] {
+  const found: string[] = [];
+  for (const [file, source] of files) {
+    const from = layerOf(file, layers);
+    if (!from) continue;
+    for (const spec of specifiers(source)) {
+      if (spec.startsWith('.')) {
+        const target = posix.normalize(posix.join(posix.dirname(file), spec));
+        const to = layerOf(target, layers);
+        if (!to || to === from || from.uses.includes(to.name)) continue;
+        found.push(`${file} -> ${spec}: ${from.name} may not import ${to.name}`);
+      } else if (from.browser && isBuiltin(spec) && !(file in nodeIo)) {
+        found.push(`${file} -> ${spec}: ${from.name} is browser-safe, no Node built-ins`);
+      }
+    }
+  }
+  return found;
+}
