@@ -24,11 +24,12 @@ describe('import directions', () => {
     expect(orphans).toEqual([]);
   });
 
-  it('fails on a backwards import, a backend importing another, and Node in a browser-safe layer', () => {
+  it('fails on a backwards import, a backend importing another, an inverted pair of folders, and Node in a browser-safe layer', () => {
     const files = new Map([
       ['src/language/shapes/x.ts', "import { run } from '../../app/train/session.ts';\n"],
       ['src/backends/onnx/y.ts', "import type { Layer } from '../tfjs/lower.ts';\n"],
       ['src/metrics/z.ts', "import { readFileSync } from 'node:fs';\nimport 'path';\n"],
+      ['src/language/ir/lower.ts', "import { inferModel } from '../shapes/infer.ts';\n"],
       ['src/app/fine.ts', "import { compileSource } from '../language/compile.ts';\nimport { readFileSync } from 'node:fs';\n"],
     ]);
     expect(violations(files)).toEqual([
@@ -36,6 +37,7 @@ describe('import directions', () => {
       'src/backends/onnx/y.ts -> ../tfjs/lower.ts: onnx may not import tfjs',
       'src/metrics/z.ts -> node:fs: metrics is browser-safe, no Node built-ins',
       'src/metrics/z.ts -> path: metrics is browser-safe, no Node built-ins',
+      'src/language/ir/lower.ts -> ../shapes/infer.ts: src/language/ir is below src/language/shapes',
     ]);
   });
 

@@ -43,6 +43,15 @@ export const NODE_IO: Record<string, string> = {
   'playground/build.ts': 'bundles the playground with esbuild',
 };
 
+/** Inside a layer: [lower, upper] folders where the lower may not import the upper. */
+export const BELOW: [string, string][] = [
+  // The IR (types, lowering, each op's shape rule) is what shape inference works on.
+  ['src/language/ir', 'src/language/shapes'],
+  ['src/language/grammar', 'src/language/spec'],
+];
+
+const inFolder = (file: string, folder: string) => file === folder || file.startsWith(folder + '/');
+
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
   return layers.find((layer) => file === layer.folder || file.startsWith(layer.folder + '/'));
 }
@@ -64,7 +73,7 @@ const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0]!);
 
 /** Every import that goes against LAYERS, as "file -> specifier: why" lines. */
-export function violations(files: Map<string, string>, layers: Layer[] = LAYERS, nodeIo: Record<string, string> = NODE_IO): string[] {
+export function violations(files: Map<string, string>, layers: Layer[] = LAYERS, nodeIo: Record<string, string> = NODE_IO, below: [string, string][] = BELOW): string[] {
   const found: string[] = [];
   for (const [file, source] of files) {
     const from = layerOf(file, layers);
@@ -72,6 +81,8 @@ export function violations(files: Map<string, string>, layers: Layer[] = LAYERS,
     for (const spec of specifiers(source)) {
       if (spec.startsWith('.')) {
         const target = posix.normalize(posix.join(posix.dirname(file), spec));
+        const inverted = below.find(([lower, upper]) => inFolder(file, lower) && inFolder(target, upper));
+        if (inverted) found.push(`${file} -> ${spec}: ${inverted[0]} is below ${inverted[1]}`);
         const to = layerOf(target, layers);
         if (!to || to === from || from.uses.includes(to.name)) continue;
         found.push(`${file} -> ${spec}: ${from.name} may not import ${to.name}`);
