@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-// The `unet` command: runs the TypeScript sources through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// The `unet` command: the compiled CLI in dist/ (`npm run build`, run by `npm ci` through
+// `prepare`). The tests run the sources instead (test/helpers/unet-sources.js).
+try {
+  await import('../dist/cli/main.js');
+} catch (error) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
+    process.stderr.write('unet: dist/ is missing; run `npm run build` in the unet-dsl checkout (npm ci runs it too)\n');
+    process.exit(1);
+  }
+  throw error;
+}

@@ -4,7 +4,7 @@
 // The language layer is browser-safe (test/architecture/layers.test.ts), so nothing needs a shim.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -15,7 +15,7 @@ export interface PlaygroundFiles {
   'app.js': string;
 }
 
-/** Writes the site into `dir` (created if needed) and returns the paths written. */
+/** Writes the site into `dir` (created if needed) and returns the paths written: the build's own dist/playground. */
 export function writeSite(files: PlaygroundFiles, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   return Object.entries(files).map(([name, text]) => {
@@ -37,4 +37,12 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
     logLevel: 'silent',
   });
   return { 'index.html': readFileSync(here('./index.html'), 'utf8'), 'app.js': result.outputFiles[0]!.text };
+}
+
+// `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`
+// serves and `unet serve --out DIR` copies (src/cli/serve.ts reads it from dist/playground).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const out = process.argv[2];
+  if (!out) throw new Error('usage: tsx playground/build.ts OUT_DIR');
+  process.stdout.write(`wrote ${writeSite(await buildPlayground(), out).join(', ')}\n`);
 }

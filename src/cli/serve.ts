@@ -1,11 +1,30 @@
 // `unet serve [--port N] [--host H] [--out DIR]`: the playground, a static page that parses,
-// checks and draws specs in the browser. The server only hands out the files of the static
-// site that `npm run build:site` writes (playground/build.ts), and only to this machine
-// unless --host says otherwise.
+// checks and draws specs in the browser. The server only hands out the two bundled files,
+// which `npm run build` writes to dist/playground (playground/build.ts), and only to this
+// machine unless --host says otherwise. The CLI does not bundle at run time, so the package
+// needs no esbuild and imports nothing of playground/.
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { buildPlayground, writeSite, type PlaygroundFiles } from '../../playground/build.ts';
+import { writeSite } from '../app/site.ts';
+
+export interface PlaygroundFiles {
+  'index.html': string;
+  'app.js': string;
+}
+
+// Two levels below the package root both in src/cli and in dist/cli.
+const BUILT = new URL('../../dist/playground/', import.meta.url);
+
+/** The bundled page from dist/playground; says how to build it when it is missing. */
+export function builtPlayground(folder: URL = BUILT): PlaygroundFiles {
+  const read = (name: keyof PlaygroundFiles) => readFileSync(new URL(name, folder), 'utf8');
+  if (!existsSync(new URL('app.js', folder))) {
+    throw new Error(`the playground is not built (no ${new URL('app.js', folder).pathname}): run \`npm run build\` in the unet-dsl checkout`);
+  }
+  return { 'index.html': read('index.html'), 'app.js': read('app.js') };
+}
 
 const TYPES = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' } as const;
 
@@ -33,7 +52,7 @@ export interface Playground {
 /** Serves the bundled page on host:port (port 0 picks a free one; host 127.0.0.1 by default) and resolves once listening. */
 export async function servePlayground(opts: { port: number; host?: string; files?: PlaygroundFiles }): Promise<Playground> {
   const listenHost = opts.host ?? DEFAULT_HOST;
-  const files = opts.files ?? (await buildPlayground());
+  const files = opts.files ?? builtPlayground();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const name = path === '/' || path === '/index.html' ? 'index.html' : path === '/app.js' ? 'app.js' : null;
@@ -68,9 +87,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write the static page to a folder instead of serving it')
     .addHelpText('after', `\nExample:\n  unet serve --port 5173   (then open http://${DEFAULT_HOST}:5173)`)
     .action(async (opts: { port: number; host?: string; out?: string }) => {
-      const files = await buildPlayground();
+      const files = builtPlayground();
       if (opts.out) {
-        process.stdout.write(`wrote ${writeSite(files, opts.out).join(', ')}\n`);
+        process.stdout.write(`wrote ${writeSite({ ...files }, opts.out).join(', ')}\n`);
         return;
       }
       const warning = opts.host === undefined ? null : exposureWarning(opts.host);

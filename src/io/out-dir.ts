@@ -1,5 +1,5 @@
 // The one policy for every folder a command writes (`unet train --out`, `unet import
-// --out`, `unet emit torch --out`): a command writes only into a new or empty folder, or
+// --out`, `unet emit torch --out`, `unet serve --out`): a command writes only into a new or empty folder, or
 // into a folder an earlier run of the same kind wrote, recognised by the marker file that
 // command leaves there, and then replaces only the files it generates. Anything else (a
 // user's folder, a plain file, `--out .`, a run of an earlier unet version without a
@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 
-/** What a folder holds: a training run (train, import) or a PyTorch package (emit torch). */
-export type OutputKind = 'run' | 'torch-package';
+/** What a folder holds: a training run (train, import), a PyTorch package (emit torch) or the playground's static site (serve --out). */
+export type OutputKind = 'run' | 'torch-package' | 'site';
 
 interface Marker {
   kind: OutputKind;
@@ -21,10 +21,10 @@ interface Marker {
   files: string[];
 }
 
-const MARKERS: Record<OutputKind, string> = { run: '.unet-run.json', 'torch-package': '.unet-emit.json' };
-const COMMANDS: Record<OutputKind, string> = { run: '`unet train` or `unet import`', 'torch-package': '`unet emit torch`' };
+const MARKERS: Record<OutputKind, string> = { run: '.unet-run.json', 'torch-package': '.unet-emit.json', site: '.unet-site.json' };
+const COMMANDS: Record<OutputKind, string> = { run: '`unet train` or `unet import`', 'torch-package': '`unet emit torch`', site: '`unet serve --out`' };
 /** Files by which an earlier unet version's output (which had no marker) is recognised, to say so. */
-const LEGACY: Record<OutputKind, string[]> = { run: ['config.json', 'ir.json'], 'torch-package': ['model.py', 'ir.json'] };
+const LEGACY: Record<OutputKind, string[]> = { run: ['config.json', 'ir.json'], 'torch-package': ['model.py', 'ir.json'], site: ['index.html', 'app.js'] };
 
 export const markerPath = (dir: string, kind: OutputKind) => join(dir, MARKERS[kind]);
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { UNET } from '../helpers/cli.ts';
 import { drawSvg } from '../../src/language/draw/index.ts';
 import { layout } from '../../src/language/draw/layout.ts';
 import { diagramFormat, svgToPng } from '../../src/app/draw-output.ts';
@@ -36,7 +37,7 @@ describe('PNG', () => {
 
 describe('unet draw', () => {
   const dir = mkdtempSync(join(tmpdir(), 'unet-draw-'));
-  const unet = (...args: string[]) => spawnSync(process.execPath, ['bin/unet.js', 'draw', ...args], { encoding: 'utf8' });
+  const unet = (...args: string[]) => spawnSync(process.execPath, [UNET, 'draw', ...args], { encoding: 'utf8' });
 
   it('writes an SVG equal to drawSvg and a PNG', () => {
     const svgPath = join(dir, 'r.svg');

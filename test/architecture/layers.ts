@@ -25,8 +25,7 @@ export const LAYERS: Layer[] = [
   { name: 'app', folder: 'src/app', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
   { name: 'node', folder: 'src/node', uses: ['language', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
   { name: 'playground', folder: 'playground', uses: ['language'], browser: true },
-  // `unet serve` builds the playground (playground/build.ts) and serves it.
-  { name: 'cli', folder: 'src/cli', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node', 'playground'] },
+  { name: 'cli', folder: 'src/cli', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
   { name: 'bin', folder: 'bin', uses: ['cli'] },
 ];
 

@@ -1,9 +1,9 @@
-// Runs the `unet` command line as a user would (node bin/unet.js ...), for the CLI tests.
+// Runs the `unet` command line as a user would, from the sources (unet-sources.js), for the CLI tests.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export const UNET = join(import.meta.dirname, '../../bin/unet.js');
+export const UNET = join(import.meta.dirname, 'unet-sources.js');
 export const REPO = join(import.meta.dirname, '../..');
 
 export interface CliResult {
@@ -12,7 +12,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `node bin/unet.js ...args` in `cwd` (the repository by default); never throws on a non-zero exit. */
+/** `unet ...args` in `cwd` (the repository by default); never throws on a non-zero exit. */
 export async function runUnet(args: string[], cwd: string = REPO): Promise<CliResult> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [UNET, ...args], { cwd, maxBuffer: 64 << 20 });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { UNET } from '../helpers/cli.ts';
 
 const DATA = join(import.meta.dirname, '../../../shared/data/isbi2012');
-const UNET = join(import.meta.dirname, '../../bin/unet.js');
 const present = existsSync(join(DATA, 'images', '00.png')) && existsSync(join(DATA, 'labels', '00.png'));
 if (!present) console.warn(`test/isbi: skipped, ${DATA} is absent (see /work/shared/data/README.md: the ISBI 2012 slices sit beside the checkout)`);
 

@@ -3,6 +3,7 @@
 // the real CLI, since scripts depend on that contract.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
+import { UNET } from '../helpers/cli.ts';
 import { compileFile } from '../../src/node/compile-file.ts';
 import { formatDiagnostics } from '../../src/language/diagnostics.ts';
 import { compile, SPECS } from './helpers.ts';
@@ -94,7 +95,7 @@ describe('ablations, against the hand count of the PyTorch U-Net', () => {
 });
 
 describe('the `unet check` CLI', () => {
-  const unet = (...args: string[]) => spawnSync(process.execPath, ['bin/unet.js', 'check', ...args], { encoding: 'utf8' });
+  const unet = (...args: string[]) => spawnSync(process.execPath, [UNET, 'check', ...args], { encoding: 'utf8' });
 
   test('--json reports the figures and no diagnostics', () => {
     const run = unet('specs/ronneberger2015.unet', '--json');

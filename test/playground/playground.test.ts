@@ -1,14 +1,15 @@
 // The playground without a browser: what it shows for a spec, and that its bundle is
 // browser-only (no node: imports left). The page itself needs Chromium, which CI lacks.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
-import { exposureWarning, servePlayground } from '../../src/cli/serve.ts';
+import { builtPlayground, exposureWarning, servePlayground } from '../../src/cli/serve.ts';
+import { UNET } from '../helpers/cli.ts';
 
 describe('playground view', () => {
   it('draws the spec and fills the shape table', () => {
@@ -54,17 +55,33 @@ describe('playground bundle', () => {
   });
 });
 
-describe('npm run build:site', () => {
-  it('writes the site into the folder it is given', { timeout: 30_000 }, () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'out');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'playground/site.ts', dir], { encoding: 'utf8' });
-    expect(out).toContain(join(dir, 'index.html'));
+describe('unet serve --out (what npm run build:site runs)', () => {
+  it('writes the built site into a new folder, again into its own, and refuses a folder of the user', { timeout: 60_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'unet-site-'));
+    const dir = join(root, 'out');
+    const serveOut = (to: string) => spawnSync(process.execPath, [UNET, 'serve', '--out', to], { encoding: 'utf8' });
+    const first = serveOut(dir);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain(join(dir, 'index.html'));
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('id="editor"');
     expect(readFileSync(join(dir, 'app.js'), 'utf8')).toContain('Ronneberger2015');
+    expect(serveOut(dir).status).toBe(0);
+    const mine = join(root, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'index.html'), 'my page');
+    const refused = serveOut(mine);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('was not written by `unet serve --out`');
+    expect(readFileSync(join(mine, 'index.html'), 'utf8')).toBe('my page');
   });
 });
 
 describe('unet serve', () => {
+  it('says to run npm run build when the bundled page is missing', () => {
+    const empty = new URL(`file://${mkdtempSync(join(tmpdir(), 'unet-no-playground-'))}/`);
+    expect(() => builtPlayground(empty)).toThrow(/the playground is not built .*run `npm run build`/);
+  });
+
   it('listens on 127.0.0.1 unless a host is given', async () => {
     const playground = await servePlayground({ port: 0, files: { 'index.html': '', 'app.js': '' } });
     try {
@@ -82,7 +99,7 @@ describe('unet serve', () => {
   });
 
   it('serves the page and its script', { timeout: 30_000 }, async () => {
-    const child = spawn(process.execPath, ['bin/unet.js', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [UNET, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

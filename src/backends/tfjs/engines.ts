@@ -9,7 +9,6 @@
 // tfjs-node and tfjs-node-gpu cannot be hard dependencies: their install script downloads
 // libtensorflow from outside the npm registry (docs/facts.md#installs). They are only reached
 // through dynamic import() with a computed specifier, so nothing requires them.
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { prepareWasmThreads, wantedWasmThreads } from './wasm-threads.ts';
 import { describeAdapter, registerWebGpuBackend, requestAdapter } from './webgpu.ts';
@@ -69,13 +68,12 @@ export const ENGINE_NAMES: EngineName[] = ENGINES.map((e) => e.name);
 /**
  * The wasm backend lacks Conv2DBackpropFilter (docs/facts.md#engines), and tfjs-core has no gradient of
  * conv3dTranspose on any backend: src/backends/tfjs/kernels/ adds both, so it is registered
- * whichever engine is selected. Inference works without it: tolerate its absence.
+ * whichever engine is selected.
  */
 async function registerTrainingKernels(): Promise<void> {
-  const url = new URL('./kernels/index.ts', import.meta.url);
-  if (!existsSync(url)) return;
-  const kernels: { registerWasmTrainingKernels?: () => void } = await import(url.href);
-  kernels.registerWasmTrainingKernels?.();
+  // A plain dynamic import: the import check sees it, and the build rewrites it to .js.
+  const { registerWasmTrainingKernels } = await import('./kernels/index.ts');
+  registerWasmTrainingKernels();
 }
 
 let webgpuReady: Promise<Omit<EngineStatus, 'name'>> | undefined;

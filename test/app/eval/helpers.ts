@@ -36,7 +36,7 @@ export const DATA = 'builtin:ellipses:8';
 
 export type { CliResult } from '../../helpers/cli.ts';
 
-/** Runs `node bin/unet.js ...args`; never throws on a non-zero exit. */
+/** Runs `unet ...args` (from the sources); never throws on a non-zero exit. */
 export const unet = (...args: string[]) => runUnet(args);
 
 /** A temporary folder holding the tiny spec. */

@@ -1,4 +1,4 @@
-// `unet train` and `unet predict` as a user runs them (node bin/unet.js, a child process):
+// `unet train` and `unet predict` as a user runs them (a child process):
 // error messages and exit codes, the run directory, resume, Ctrl-C, and prediction.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,12 +1,13 @@
-// `unet import` and `unet export` end to end, through bin/unet.js: PyTorch's file into a
+// `unet import` and `unet export` end to end, through the CLI: PyTorch's file into a
 // run directory, that run exported again and verified; failures exit non-zero with a message.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { UNET } from '../../helpers/cli.ts';
 
-const unet = (...args: string[]) => spawnSync(process.execPath, ['bin/unet.js', ...args], { encoding: 'utf8' });
+const unet = (...args: string[]) => spawnSync(process.execPath, [UNET, ...args], { encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'unet-onnx-cli-'));
 const fixture = (name: string) => join('test/fixtures/onnx', name);
 

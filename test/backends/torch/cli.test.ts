@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
+import { UNET } from '../../helpers/cli.ts';
 import { compileFile } from '../../../src/node/compile-file.ts';
 import type { Model } from '../../../src/language/ir/types.ts';
 import { Random } from '../../../src/data/random.ts';
@@ -19,7 +20,7 @@ import { randomizeWeights } from '../../fixtures/onnx/tfjs.ts';
 import { hasTorch, runPython, warnSkip } from './python.ts';
 import { TRAIN } from './train-config.ts';
 
-const unet = (...args: string[]) => spawnSync(process.execPath, ['bin/unet.js', ...args], { encoding: 'utf8' });
+const unet = (...args: string[]) => spawnSync(process.execPath, [UNET, ...args], { encoding: 'utf8' });
 
 // Runs the package's model (its own weights.json) on input.bin and compares with expected.bin.
 const COMPARE = `

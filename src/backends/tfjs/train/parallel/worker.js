@@ -1,8 +1,13 @@
 // Entry of a data-parallel training worker thread (data-parallel.ts). Plain JavaScript,
-// because Node 20 cannot load .ts by itself and a worker does not inherit the main
-// thread's tsx hooks: it registers tsx in this thread, as bin/unet.js does, then runs the
-// replica.
-import { register } from 'tsx/esm/api';
+// because a worker does not inherit the main thread's loader hooks: in the compiled
+// package (dist/) replica.js sits beside this file; run from the sources (tests, npm start)
+// it registers tsx in this thread, as test/helpers/unet-sources.js does, then runs replica.ts.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./replica.ts');
+if (existsSync(new URL('./replica.js', import.meta.url))) {
+  await import('./replica.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./replica.ts');
+}
