@@ -1,7 +1,6 @@
 // The diagram to a file: SVG as text, PNG rasterised by sharp (librsvg, with the system's
 // fonts). Written to a temp file and renamed, so a failed write never leaves half a file.
 import { dirname, extname } from 'node:path';
-import sharp from 'sharp';
 import { writeFileAtomic } from '../io/atomic.ts';
 
 export type DiagramFormat = 'svg' | 'png';
@@ -16,6 +15,8 @@ export function diagramFormat(path: string): DiagramFormat {
 }
 
 export async function svgToPng(svg: string): Promise<Buffer> {
+  // Loaded here, not at the top: sharp (libvips) would double the start-up of `unet draw --out x.svg`.
+  const { default: sharp } = await import('sharp');
   // A palette PNG: the diagram has few colours, so this keeps the file small.
   return sharp(Buffer.from(svg), { density: 72 * PNG_SCALE }).png({ palette: true, compressionLevel: 9 }).toBuffer();
 }

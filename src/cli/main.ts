@@ -1,6 +1,6 @@
 // The `unet` command line: one file per command, each exporting `register(program)`.
 import { Command } from 'commander';
-import { commands } from './commands.ts';
+import { registerCommands } from './commands.ts';
 
 const program = new Command();
 program
@@ -9,9 +9,8 @@ program
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-// Load only the command being run; help and unknown commands need the full list.
-const requested = commands.find((c) => c.name === process.argv[2]);
-for (const entry of requested ? [requested] : commands) (await entry.load()).register(program);
+// Load only the command being run; help and unknown commands need only the table.
+await registerCommands(program, process.argv.slice(2));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

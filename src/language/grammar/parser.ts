@@ -18,6 +18,7 @@ import {
   Question,
   RCurly,
   Semicolon,
+  skipGrammarChecks,
   StringLiteral,
 } from './tokens.ts';
 
@@ -51,7 +52,7 @@ const messages: IParserErrorMessageProvider = {
 
 export class UnetParser extends CstParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages, skipValidations: skipGrammarChecks });
     this.performSelfAnalysis();
   }
 

@@ -64,4 +64,12 @@ export const allTokens: TokenType[] = [
   Identifier,
 ];
 
-export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+/**
+ * Chevrotain's own checks of the grammar and tokens (ambiguities, left recursion, bad
+ * patterns) run where the grammar is edited: from the .ts sources (tests, tsx). The compiled
+ * package skips them, as chevrotain's docs advise (IParserConfig.skipValidations): they are
+ * most of the parser's construction, paid at every `unet check`.
+ */
+export const skipGrammarChecks = !import.meta.url.endsWith('.ts');
+
+export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false, skipValidations: skipGrammarChecks });
