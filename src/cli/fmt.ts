@@ -1,8 +1,7 @@
 // `unet fmt SPEC [--write] [--check]`: the canonical form of a spec file.
 import type { Command } from 'commander';
-import { parseSource } from '../language/grammar/index.ts';
-import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
-import { printSource } from '../language/printer.ts';
+import { formatDiagnostics } from '../language/diagnostics.ts';
+import { formatSpec } from '../language/format-spec.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { readSpecFile } from '../node/read-spec.ts';
 
@@ -18,14 +17,13 @@ export function register(program: Command): void {
       const read = readSpecFile(path);
       if ('error' in read) throw new Error(`cannot read ${path}: it ${read.error}`);
       const text = read.text;
-      const { ast, diagnostics } = parseSource(text, path);
+      const { text: printed, diagnostics } = formatSpec(text, path);
       // Formatting a file with syntax errors would drop what could not be parsed.
-      if (hasErrors(diagnostics)) {
+      if (printed === null) {
         process.stderr.write(formatDiagnostics(diagnostics, new Map([[path, text]])) + '\n');
         process.exitCode = 1;
         return;
       }
-      const printed = printSource(ast);
       if (opts.check) {
         if (printed !== text) {
           process.stderr.write(`${path} is not in canonical form (run unet fmt --write)\n`);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAYERS, layerOf, specifiers, violations } from './layers.ts';
+import { BROWSER_ENTRIES, LAYERS, layerOf, nodeReachedFrom, specifiers, violations } from './layers.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 
@@ -44,6 +44,21 @@ describe('import directions', () => {
   it('sees dynamic imports and the code a `new URL()` loads', () => {
     const source = "const m = await import('../tfjs/build.ts');\nconst u = new URL('./kernels/index.ts', import.meta.url);\nexport { a } from './a.ts';";
     expect(specifiers(source).sort()).toEqual(['../tfjs/build.ts', './a.ts', './kernels/index.ts']);
+  });
+
+  it.each(BROWSER_ENTRIES)('%s reaches no Node built-in, however indirectly', (entry) => {
+    const files = sourcesOfRepository();
+    expect(files.has(entry)).toBe(true);
+    expect(nodeReachedFrom(entry, files)).toEqual([]);
+  });
+
+  it('follows imports across files to find a Node built-in', () => {
+    const files = new Map([
+      ['a.ts', "import { b } from './lib/b.ts';\n"],
+      ['lib/b.ts', "export { c } from '../c.ts';\n"],
+      ['c.ts', "import { readFileSync } from 'node:fs';\n"],
+    ]);
+    expect(nodeReachedFrom('a.ts', files)).toEqual(['a.ts -> lib/b.ts -> c.ts: node:fs']);
   });
 
   it('lists each layer once', () => {

@@ -22,8 +22,10 @@ export const LAYERS: Layer[] = [
   ...['tfjs', 'onnx', 'torch'].map((name) => ({
     name, folder: `src/backends/${name}`, uses: ['language', 'data', 'metrics', 'backends-common'],
   })),
+  // The library's browser-safe entry (package.json "exports": ".").
+  { name: 'api', folder: 'src/index.ts', uses: ['language'], browser: true },
   { name: 'app', folder: 'src/app', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
-  { name: 'node', folder: 'src/node', uses: ['language', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
+  { name: 'node', folder: 'src/node', uses: ['api', 'language', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
   { name: 'playground', folder: 'playground', uses: ['language'], browser: true },
   { name: 'cli', folder: 'src/cli', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
   { name: 'bin', folder: 'bin', uses: ['cli'] },
@@ -50,6 +52,9 @@ export const BELOW: [string, string][] = [
 ];
 
 const inFolder = (file: string, folder: string) => file === folder || file.startsWith(folder + '/');
+
+/** Modules a browser loads: nothing they import, directly or not, may be a Node built-in. */
+export const BROWSER_ENTRIES = ['src/index.ts', 'src/backends/tfjs/layers/index.ts', 'playground/main.ts'];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
   return layers.find((layer) => file === layer.folder || file.startsWith(layer.folder + '/'));
@@ -90,5 +95,21 @@ export function violations(files: Map<string, string>, layers: Layer[] = LAYERS,
       }
     }
   }
+  return found;
+}
+
+/** The Node built-ins `entry` reaches through relative imports, as "chain: built-in" lines. */
+export function nodeReachedFrom(entry: string, files: Map<string, string>): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const visit = (file: string, chain: string[]) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of specifiers(files.get(file) ?? '')) {
+      if (spec.startsWith('.')) visit(posix.normalize(posix.join(posix.dirname(file), spec)), [...chain, file]);
+      else if (isBuiltin(spec)) found.push(`${[...chain, file].join(' -> ')}: ${spec}`);
+    }
+  };
+  visit(entry, []);
   return found;
 }

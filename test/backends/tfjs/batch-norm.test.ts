@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../../src/backends/tfjs/kernels/index.ts';
-import { BATCH_NORM_TRAIN } from '../../../src/backends/tfjs/kernels/wasm/batch-norm-train.ts';
+import { BATCH_NORM_TRAIN } from '../../../src/backends/tfjs/kernels/shared/kernel-names.ts';
 import { BatchNorm, BatchNorm3D } from '../../../src/backends/tfjs/layers/index.ts';
 import { relErr } from '../../helpers/numeric.ts';
 

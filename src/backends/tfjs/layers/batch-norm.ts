@@ -5,7 +5,7 @@
 // unchanged. Registered under the stock class name, so saved models keep the standard
 // topology (loadable by any tfjs) and load into this class here.
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../kernels/wasm/batch-norm-train.ts';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../kernels/shared/kernel-names.ts';
 
 type BatchNormalizationClass = (new (args: Parameters<typeof tf.layers.batchNormalization>[0]) => tf.layers.Layer) &
   Pick<typeof tf.layers.Layer, 'fromConfig'>;

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { SimdModule, simdKernelsEnabled } from '../simd/module.ts';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../shared/kernel-names.ts';
 import type { KernelArgs, WasmBackend } from '../shared/wasm-calls.ts';
 
 interface BatchNormExports {
@@ -30,8 +31,6 @@ const simd = new SimdModule<BatchNormExports>('batch-norm.wasm');
  *
  * (The last line is the derivative through mean and variance as well as through x.)
  */
-export const BATCH_NORM_TRAIN = 'UnetBatchNormTrain';
-export const BATCH_NORM_TRAIN_GRAD = 'UnetBatchNormTrainGrad';
 
 export interface BatchNormTrainAttrs {
   epsilon: number;
