@@ -19,6 +19,8 @@ const CASES: [string, string[]][] = [
   ['unet fmt', ['bin/unet.js', 'fmt', SPEC]],
   ['unet ir', ['bin/unet.js', 'ir', SPEC]],
   ['unet draw (svg)', ['bin/unet.js', 'draw', SPEC, '--out', out]],
+  // For comparison: the same check from the TypeScript sources through tsx (how bin/unet.js ran before the build).
+  ['unet check, sources via tsx', ['test/helpers/unet-sources.js', 'check', SPEC]],
 ];
 
 const times = new Map<string, number[]>(CASES.map(([name]) => [name, []]));
