@@ -1,6 +1,6 @@
 // Input normalisation. 'dataset' statistics come from the training set only and are saved
 // with the model, so prediction applies exactly the transform the network was trained on.
-import { assertNever } from '../assert-never.ts';
+import { assertNever } from '../language/assert-never.ts';
 import type { Image2D, Volume } from './types.ts';
 
 /** Anything channel-last with float values: an image or a volume. */

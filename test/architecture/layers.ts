@@ -14,20 +14,23 @@ export interface Layer {
 
 export const LAYERS: Layer[] = [
   { name: 'language', folder: 'src/language', uses: [], browser: true },
-  { name: 'data', folder: 'src/data', uses: ['language'], browser: true },
+  // Node file safety (atomic writes, checkpoint pointers, the output-directory policy, the run
+  // lock, the shared reader of run files): what every layer that writes files shares.
+  { name: 'io', folder: 'src/io', uses: [] },
+  { name: 'data', folder: 'src/data', uses: ['language', 'io'], browser: true },
   { name: 'metrics', folder: 'src/metrics', uses: ['language', 'data'], browser: true },
   // Shared by the backends: what an op a backend cannot express reports.
   { name: 'backends-common', folder: 'src/backends/unsupported.ts', uses: ['language'] },
   // Siblings: each may use the layers below, never another backend.
   ...['tfjs', 'onnx', 'torch'].map((name) => ({
-    name, folder: `src/backends/${name}`, uses: ['language', 'data', 'metrics', 'backends-common'],
+    name, folder: `src/backends/${name}`, uses: ['language', 'io', 'data', 'metrics', 'backends-common'],
   })),
   // The library's browser-safe entry (package.json "exports": ".").
   { name: 'api', folder: 'src/index.ts', uses: ['language'], browser: true },
-  { name: 'app', folder: 'src/app', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
-  { name: 'node', folder: 'src/node', uses: ['api', 'language', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
+  { name: 'app', folder: 'src/app', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
+  { name: 'node', folder: 'src/node', uses: ['api', 'language', 'io', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
   { name: 'playground', folder: 'playground', uses: ['language'], browser: true },
-  { name: 'cli', folder: 'src/cli', uses: ['language', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
+  { name: 'cli', folder: 'src/cli', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
   { name: 'bin', folder: 'bin', uses: ['cli'] },
 ];
 

@@ -26,7 +26,7 @@ import { DataParallel } from '../../backends/tfjs/train/parallel/data-parallel.t
 import { makePreparers } from './prepare.ts';
 import { makeVolumePreparers } from './prepare-volume.ts';
 import { assertTrainingFits } from '../../backends/tfjs/train/memory-budget.ts';
-import { initWeights } from '../../backends/tfjs/train/init-weights.ts';
+import { initWeights } from './init-weights.ts';
 import { createRunDir, holdsRun, openRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
 import { checkpointDir } from '../../io/checkpoints.ts';
 import { assertOutDir } from '../../io/out-dir.ts';

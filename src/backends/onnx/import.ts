@@ -2,7 +2,7 @@
 // IR of a spec with the same architecture. Layers are matched by graph position, not by
 // name: exporters name initializers arbitrarily (`onnx::Conv_106`). The parametrised layers
 // of both graphs, in order, must correspond one to one; the first that does not is reported.
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../../language/assert-never.ts';
 import type { Model, Node, NormKind } from '../../language/ir/types.ts';
 import { decodeModel, onnx, type ModelProto } from './proto.ts';
 import type { ModelWeights, NodeWeights, WeightArray } from '../../language/ir/weights.ts';

@@ -3,7 +3,7 @@
 // docs/facts.md#tfjs-to-onnx, each checked numerically in onnxruntime. Shapes are never
 // computed here: they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../../language/assert-never.ts';
 import { transposedCropEnds } from '../../language/ir/op-shapes.ts';
 import type { Model, Node, NodeOf, OpName, PoolKind, Span } from '../../language/ir/types.ts';
 import { makeNode, makeTensor, type AttrValue, type NodeProto, type TensorProto } from './proto.ts';

@@ -4,7 +4,7 @@
 // shape is checked against the IR's, so a disagreement is caught at build time.
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
 import * as tf from '@tensorflow/tfjs';
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../../language/assert-never.ts';
 import type { Model, Node, NodeOf, OpName } from '../../language/ir/types.ts';
 import { initialKernel } from './init.ts';
 import { BatchNorm, BatchNorm3D, Crop3D, GroupNorm, PixelShuffle, Resize, SpatialMean } from './layers/index.ts';

@@ -4,7 +4,7 @@
 // topological order. The tfjs -> PyTorch choices follow docs/facts.md#pytorch; shapes are
 // never computed here, they come from the IR (docs/ir.md).
 import { UnsupportedOpsError, type Problem } from '../unsupported.ts';
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../../language/assert-never.ts';
 import { transposedCropEnds } from '../../language/ir/op-shapes.ts';
 import type { Model, NodeOf, OpName, PoolKind, Span } from '../../language/ir/types.ts';
 

@@ -1,7 +1,7 @@
 // ResolvedSpec -> the IR graph of the U: the contracting path, the bottom, the expanding
 // path with its skips, the head. Lowering happens at one concrete input size so crop
 // amounts are known; src/language/shapes/infer.ts turns that into symbolic shapes and legal sizes.
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../assert-never.ts';
 import type { Init, Node, NodeOp, PoolKind, Role, Span } from './types.ts';
 import type { ActivationSetting, ResolvedSpec, ResolvedStage } from '../spec/types.ts';
 import { macCount, outputShape, paramCount, ShapeError, type ConcreteShape } from './op-shapes.ts';

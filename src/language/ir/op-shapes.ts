@@ -1,7 +1,7 @@
 // The shape, parameter and multiply-add rule of every IR op: the only place in the project
 // where output sizes are computed. Sizes that a U-Net cannot use (an odd size under a 2x2
 // pool, a crop larger than the map) raise a ShapeError naming the node.
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../assert-never.ts';
 import type { NodeOp, Padding } from './types.ts';
 
 export interface ConcreteShape {

@@ -3,7 +3,7 @@
 // input and take the widest. (The textbook recurrence r += (k-1)*j overestimates U-Nets:
 // upsampled neighbours share their coarse source pixel.) Null when a global pooling lets
 // every output pixel see the whole input.
-import { assertNever } from '../../assert-never.ts';
+import { assertNever } from '../assert-never.ts';
 import type { Model, Node, Padding } from '../ir/types.ts';
 
 type Interval = [number, number];

@@ -4,7 +4,7 @@
 // tf.image.resizeBilinear/resizeNearestNeighbor; 3D interpolates one axis at a time
 // (trilinear = linear along D, then H, then W), with tfjs' own source coordinates.
 import * as tf from '@tensorflow/tfjs';
-import { assertNever } from '../../../assert-never.ts';
+import { assertNever } from '../../../language/assert-never.ts';
 import type { UpsampleMode } from '../../../language/ir/types.ts';
 
 export interface ResizeArgs {

@@ -3,12 +3,12 @@
 // position, as `unet import` does), with a fresh optimizer and schedule: fine-tuning.
 import { existsSync, statSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
-import { weightsFromOnnx } from '../../onnx/import.ts';
-import { readOnnxFile } from '../../onnx/read.ts';
-import { setTfjsWeights } from '../weights.ts';
-import type { Model } from '../../../language/ir/types.ts';
-import { loadCheckpoint } from './checkpoint.ts';
-import { predictionCheckpoint } from '../../../app/train/predictor.ts';
+import { weightsFromOnnx } from '../../backends/onnx/import.ts';
+import { readOnnxFile } from '../../backends/onnx/read.ts';
+import { setTfjsWeights } from '../../backends/tfjs/weights.ts';
+import type { Model } from '../../language/ir/types.ts';
+import { loadCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
+import { predictionCheckpoint } from './predictor.ts';
 
 /** Writes the weights of `source` into model (built from ir); errors name the source. */
 export async function initWeights(model: tf.LayersModel, ir: Model, source: string): Promise<void> {
