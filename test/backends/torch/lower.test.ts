@@ -165,20 +165,21 @@ describe('names and errors', () => {
 });
 
 describe('the package', () => {
-  test('written atomically: replaces a previous package, leaves no temp directories', () => {
+  test('written atomically: replaces its own earlier files, keeps the user\'s, leaves no temp files', () => {
     const root = mkdtempSync(join(tmpdir(), 'unet-torch-emit-'));
     const dir = join(root, 'pkg');
     const m = find('tiny-valid');
-    expect(emitTorch(m, dir, { origin: 'a' })).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'README.md', 'ir.json']);
-    writeFileSync(join(dir, 'stale.txt'), 'old');
-    emitTorch(m, dir, { origin: 'b', weights: randomWeights(m) });
-    expect(readdirSync(root)).toEqual(['pkg']);
-    expect(existsSync(join(dir, 'stale.txt'))).toBe(false);
-    expect(readFileSync(join(dir, 'model.py'), 'utf8')).toContain('from b.');
+    expect(emitTorch(m, dir, { origin: 'a', weights: randomWeights(m) })).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
     const index = JSON.parse(readFileSync(join(dir, 'weights.json'), 'utf8'));
     expect(index.tensors['enc1_conv1.weight']).toEqual({ shape: [4, 1, 3, 3], offset: 0 });
-    const floats = readFileSync(join(dir, 'weights.bin')).length / 4;
-    expect(floats).toBe(m.nodes.reduce((a, n) => a + n.params, 0));
+    expect(readFileSync(join(dir, 'weights.bin')).length / 4).toBe(m.nodes.reduce((a, n) => a + n.params, 0));
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    emitTorch(m, dir, { origin: 'b' });
+    expect(readdirSync(root)).toEqual(['pkg']);
+    // The weights were this command's own files and are no longer generated: gone. The user's notes stay.
+    expect(readdirSync(dir).sort()).toEqual(['.unet-emit.json', 'README.md', 'augment.py', 'data.py', 'ir.json', 'model.py', 'notes.txt', 'train.py', 'weight_map.py']);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'model.py'), 'utf8')).toContain('from b.');
   });
 
   test('model.py, train.py and its data pipeline are valid Python (py_compile, no torch needed)', () => {
