@@ -49,3 +49,12 @@ test.each([
   expect(diagnostics.map((d) => d.message)).toEqual([message]);
   expect(performance.now() - started).toBeLessThan(2000);
 });
+
+test.each([
+  ['train { augment { elastic sigma 1e99910 } }', 'sigma is too large a number, found 1e99910'],
+  [`kernel ${'9'.repeat(400)}x3`, `a kernel size is too large a number, found ${'9'.repeat(400)}x3`],
+])('a number too large for a float is an error, not Infinity in the IR (found by the fuzz test): %s', (line, message) => {
+  const { model, diagnostics } = compileSource(SPEC.replace('depth 2', `depth 2\n  ${line}`), 'a.unet');
+  expect(model).toBeNull();
+  expect(diagnostics.map((d) => d.message)).toEqual([message]);
+});

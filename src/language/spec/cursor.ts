@@ -88,9 +88,16 @@ export class Cursor {
     return v?.kind === 'name' && (!choices || choices.includes(v.value));
   }
 
+  /** `1e999` and a 400-digit size read as Infinity, which no setting can hold (nor the IR's JSON). */
+  private finite(v: Value & { kind: 'number' | 'dims' }, what: string): void {
+    const values = v.kind === 'number' ? [v.value] : v.value;
+    if (values.some((n) => n !== null && !Number.isFinite(n))) this.fail(`${what} is too large a number, found ${v.text}`, v);
+  }
+
   number(what: string, range: { min?: number; max?: number; minExclusive?: boolean } = {}): number {
     const v = this.statement.values[this.index];
     if (v?.kind !== 'number') this.fail(`\`${this.key}\` expects ${what}, found ${this.found(v)}`, v);
+    this.finite(v, what);
     const { min, max, minExclusive } = range;
     if (min !== undefined && (minExclusive ? v.value <= min : v.value < min))
       this.fail(`${what} must be ${minExclusive ? 'greater than' : 'at least'} ${min}, found ${v.text}`, v);
@@ -123,6 +130,7 @@ export class Cursor {
     const v = this.peek();
     if (v?.kind === 'number') return [this.integer(what)];
     if (v?.kind !== 'dims') this.fail(`\`${this.key}\` expects ${what} such as 3x3, found ${this.found(v)}`, v);
+    this.finite(v, what);
     if (v.value.some((n) => n === null || n < 1)) this.fail(`${what} must be positive whole numbers, found ${v.text}`, v);
     this.index++;
     return v.value as number[];
@@ -131,6 +139,7 @@ export class Cursor {
   /** Raw dims ("1 x 572 x 572", "3 x ? x ?") or a single number. */
   dims(what: string): { values: (number | null)[]; value: Value } {
     const v = this.peek();
+    if (v?.kind === 'number' || v?.kind === 'dims') this.finite(v, what);
     if (v?.kind === 'number') {
       this.index++;
       return { values: [v.value], value: v };
