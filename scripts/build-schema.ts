@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const schemaPath = `${root}src/ir/schema.json`;
+export const schemaPath = `${root}src/language/ir/schema.json`;
 
 /** The schema as the generator writes it, with the file's title and id: the exact text of schema.json. */
 export function irSchemaText(): string {
   const generated = createGenerator({
-    path: `${root}src/ir/types.ts`,
+    path: `${root}src/language/ir/types.ts`,
     type: 'Model',
     // No type check of its own (`npm run typecheck` does that) and no lib (schema.tsconfig.json)
     // keep the generator well under a second, so the test below can run it every time.
