@@ -1,4 +1,4 @@
-// Start-up time of the compiled CLI (dist/, `npm run build` first): wall time of each
+// Start-up time of the compiled CLI (dist/bin/, `npm run build` first): wall time of each
 // command against `node -e ""` in the same run, interleaved, median of RUNS runs.
 //   npx tsx bench/startup.ts [RUNS]     (results: bench/RESULTS.md, "CLI start-up")
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const RUNS = Number(process.argv[2] ?? 9);
 const REPO = join(import.meta.dirname, '..');
-if (!existsSync(join(REPO, 'dist/cli/main.js'))) throw new Error('bench/startup.ts: dist/ is missing; run npm run build first');
+if (!existsSync(join(REPO, 'dist/bin/unet.js'))) throw new Error('bench/startup.ts: dist/ is missing; run npm run build first');
 const SPEC = 'specs/ronneberger2015.unet';
 const out = join(mkdtempSync(join(tmpdir(), 'unet-startup-')), 'u.svg');
 
