@@ -8,8 +8,9 @@
 //   command needs). Every other dependency stays an import of the package as installed:
 //   tfjs, onnxruntime, sharp and webgpu carry native or .wasm files found beside their own
 //   modules, and they load only in the commands that use them.
-// - The IR validator is the one the build precompiled (dist/language/ir/schema-validator.js,
-//   ajv's standalone code), not src's, which compiles schema.json with ajv at run time.
+// - The IR validator is the one the build precompiled (ajv's standalone code), not src's, which
+//   compiles schema.json with ajv at run time; and it is require()d on first use from
+//   dist/language/ir/schema-validator.cjs, as only IR JSON input and run directories need it.
 // - `import.meta.url` of a bundled source means its file in dist/ (tsc's output, where
 //   scripts/copy-assets.mjs put the .wasm kernels, the torch templates and the workers'
 //   entry), not the chunk it landed in: `new URL('./worker.js', import.meta.url)` keeps working.
@@ -43,6 +44,17 @@ export function distUrlExpression(source, outdir, dist = DIST) {
   return `new URL(${JSON.stringify(path)}, import.meta.url).href`;
 }
 
+/** The bundle's src/language/ir/schema-validator.ts: the precompiled validator, loaded at its first use. */
+export function lazyValidatorModule(outdir, dist = DIST) {
+  let cjs = relative(outdir, join(dist, 'language/ir/schema-validator.cjs')).split(sep).join('/');
+  if (!cjs.startsWith('.')) cjs = `./${cjs}`; // a bare name would be a package to require()
+  return [
+    "import { createRequire } from 'node:module';",
+    'let validate;',
+    `export function schemaValidator() { return (validate ??= createRequire(import.meta.url)(${JSON.stringify(cjs)})); }`,
+  ].join('\n');
+}
+
 /** esbuild plugin: the two rewrites above (import.meta.url, the precompiled IR validator). */
 function distTwins(outdir, dist) {
   return {
@@ -51,8 +63,13 @@ function distTwins(outdir, dist) {
       b.onResolve({ filter: /\/schema-validator\.ts$/ }, (args) => {
         const path = join(args.resolveDir, args.path);
         if (path !== join(SRC, 'language/ir/schema-validator.ts')) return undefined;
-        return { path: join(dist, 'language/ir/schema-validator.js') };
+        return { path, namespace: 'lazy-ir-validator' };
       });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-ir-validator' }, () => ({
+        contents: lazyValidatorModule(outdir, dist),
+        resolveDir: SRC,
+        loader: 'js',
+      }));
       b.onLoad({ filter: /\.ts$/ }, (args) => {
         if (!args.path.startsWith(SRC + sep)) return undefined;
         const text = readFileSync(args.path, 'utf8');

@@ -1,7 +1,7 @@
 // The bundled CLI (scripts/bundle-cli.mjs, part of `npm run build`): what each quick command
 // loads, and that the files found through import.meta.url are still found from the chunks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,7 +13,7 @@ const REPO = join(import.meta.dirname, '../..');
 const DIST = join(REPO, 'dist');
 
 interface Metafile {
-  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
 }
 
 describe('distUrlExpression', () => {
@@ -32,7 +32,7 @@ describe('the bundled CLI', () => {
   let outdir: string;
   let meta: Metafile;
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'language/ir/schema-validator.js'))) throw new Error('dist/ is missing: run `npm run build` (npm ci runs it)');
+    if (!existsSync(join(DIST, 'language/ir/schema-validator.cjs'))) throw new Error('dist/ is missing: run `npm run build` (npm ci runs it)');
     outdir = mkdtempSync(join(DIST, 'bundle-test-'));
     meta = (await bundleCli(outdir, DIST)) as Metafile;
   });
@@ -58,6 +58,38 @@ describe('the bundled CLI', () => {
   it.each(['check', 'fmt', 'ir', 'draw'])('unet %s loads no package but ajv run-time helpers (commander and chevrotain are inlined)', (command) => {
     const packages = [...packagesLoaded(output('unet')), ...packagesLoaded(output(command))];
     expect(packages.filter((p) => !p.startsWith('ajv/dist/runtime/'))).toEqual([]);
+  });
+
+  /** The chunks a chunk loads before it runs (static imports, transitively), itself included. */
+  const chunksLoaded = (start: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(start)) return seen;
+    seen.add(start);
+    for (const i of meta.outputs[start]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) chunksLoaded(i.path, seen);
+    return seen;
+  };
+
+  it("unet check of a spec does not load the precompiled IR validator (360 kB), only IR JSON needs it", () => {
+    const chunks = [...chunksLoaded(output('unet')), ...chunksLoaded(output('check'))];
+    const inputs = chunks.flatMap((chunk) => Object.keys(meta.outputs[chunk]!.inputs));
+    expect(inputs.some((input) => input.endsWith('src/language/compile.ts'))).toBe(true);
+    expect(inputs.filter((input) => input.endsWith('schema-validator.js'))).toEqual([]);
+  });
+
+  it('checks IR JSON with the validator it requires on first use: valid IR passes, broken IR is refused', () => {
+    const unet = (...args: string[]) => spawnSync(process.execPath, [join(outdir, 'unet.js'), ...args], { cwd: REPO, encoding: 'utf8' });
+    const dir = mkdtempSync(join(tmpdir(), 'unet-bundle-ir-'));
+    try {
+      const ir = unet('ir', 'specs/ellipses.unet');
+      expect(ir.status, ir.stderr).toBe(0);
+      writeFileSync(join(dir, 'ok.json'), ir.stdout);
+      writeFileSync(join(dir, 'broken.json'), ir.stdout.replace(/"name": *"Ellipses"/, '"name": ""'));
+      expect(unet('check', join(dir, 'ok.json')).status).toBe(0);
+      const broken = unet('check', join(dir, 'broken.json'));
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toContain('/name: must NOT have fewer than 1 characters');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('points every import.meta.url of the chunks at a file of dist/ whose source exists', () => {
