@@ -3,7 +3,7 @@
 //   npx tsx bench/startup.ts [RUNS]     (results: bench/RESULTS.md, "CLI start-up")
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const RUNS = Number(process.argv[2] ?? 9);
@@ -23,6 +23,9 @@ const CASES: [string, string[]][] = [
   ['unet check, sources via tsx', ['test/helpers/unet-sources.js', 'check', SPEC]],
 ];
 
+// Start-up times stretch with the machine's load: say what it was (1-minute load average).
+const load = () => loadavg()[0]!.toFixed(2);
+console.log(`load average before: ${load()}`);
 const times = new Map<string, number[]>(CASES.map(([name]) => [name, []]));
 for (let run = 0; run < RUNS; run++) {
   for (const [name, args] of CASES) {
@@ -33,6 +36,7 @@ for (let run = 0; run < RUNS; run++) {
     times.get(name)!.push(seconds);
   }
 }
+console.log(`load average after: ${load()}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const base = median(times.get('node -e ""')!);
 console.log(`| command | median wall (s) | minus node -e "" (s) | min (s) |\n|---|---|---|---|`);
