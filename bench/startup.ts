@@ -19,7 +19,9 @@ const CASES: [string, string[]][] = [
   ['unet fmt', ['bin/unet.js', 'fmt', SPEC]],
   ['unet ir', ['bin/unet.js', 'ir', SPEC]],
   ['unet draw (svg)', ['bin/unet.js', 'draw', SPEC, '--out', out]],
-  // For comparison: the same check from the TypeScript sources through tsx (how bin/unet.js ran before the build).
+  // For comparison: the same check from tsc's unbundled output (how bin/unet.js ran before
+  // scripts/bundle-cli.mjs: ~60 modules), and from the TypeScript sources through tsx (before the build).
+  ['unet check, unbundled dist/cli', ['dist/cli/main.js', 'check', SPEC]],
   ['unet check, sources via tsx', ['test/helpers/unet-sources.js', 'check', SPEC]],
 ];
 
