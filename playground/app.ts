@@ -1,6 +1,6 @@
 // What the playground shows for the text in its editor: the diagram, the shape table and
 // the diagnostics, computed in the browser by the same front end as the CLI. No DOM here.
-import { formatShape } from '../src/language/shapes/format.ts';
+import { formatCount, formatShape } from '../src/language/shapes/format.ts';
 import { compileSource } from '../src/language/compile.ts';
 import { formatDiagnostics, type Diagnostic } from '../src/language/diagnostics.ts';
 import { drawSvg } from '../src/language/draw/index.ts';
@@ -26,9 +26,9 @@ export function view(text: string): View {
   return {
     svg: model ? drawSvg(model).replace(/^<\?xml[^>]*>\n/, '') : null,
     rows: model
-      ? stageRows(model).map((r) => ({ stage: r.stage, level: r.path === 'input' ? '' : String(r.level), path: r.path, output: formatShape(model, r.output), params: r.params.toLocaleString('en-US') }))
+      ? stageRows(model).map((r) => ({ stage: r.stage, level: r.path === 'input' ? '' : String(r.level), path: r.path, output: formatShape(model, r.output), params: formatCount(r.params) }))
       : [],
-    params: model ? model.totals.params.toLocaleString('en-US') : null,
+    params: model ? formatCount(model.totals.params) : null,
     diagnostics: result.diagnostics,
     report: formatDiagnostics(result.diagnostics, result.sources),
   };

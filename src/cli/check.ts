@@ -6,15 +6,14 @@ import { formatDiagnostics, hasErrors } from '../language/diagnostics.ts';
 import type { Model } from '../language/ir/types.ts';
 import { legalSizeMessage } from '../language/shapes/legal.ts';
 import { stageRows, trainingMemory } from '../language/shapes/summary.ts';
-import { formatShape } from '../language/shapes/format.ts';
+import { formatCount, formatShape } from '../language/shapes/format.ts';
 import { parseInputOption } from './spec-input.ts';
 
-const thousands = (n: number) => n.toLocaleString('en-US');
 const giga = (n: number | null) => (n === null ? 'depends on the input size' : `${(n / 1e9).toFixed(2)} G`);
 const mib = (n: number | null) => (n === null ? 'depends on the input size' : `${(n / 2 ** 20).toFixed(0)} MiB`);
 
 function table(model: Model): string {
-  const rows = stageRows(model).map((r) => [r.stage, r.path === 'input' ? '' : String(r.level), r.path, formatShape(model, r.output), thousands(r.params)]);
+  const rows = stageRows(model).map((r) => [r.stage, r.path === 'input' ? '' : String(r.level), r.path, formatShape(model, r.output), formatCount(r.params)]);
   const header = ['stage', 'level', 'path', 'output (C x spatial)', 'parameters'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -27,7 +26,7 @@ function totals(model: Model, batch: number): string {
     ['network', `${model.name} (${model.dims}D, ${model.padding} padding, depth ${model.depth})`],
     ['input', formatShape(model, model.input)],
     ['output', `${formatShape(model, model.output)} (${model.output.activation})`],
-    ['parameters', thousands(t.params)],
+    ['parameters', formatCount(t.params)],
     ['conv layers', String(t.convLayers)],
     ['FLOPs', `${giga(t.flops)} (2 x multiply-adds of the convolutions)`],
     ['receptive field', t.receptiveField === null ? 'the whole input (global pooling)' : `${t.receptiveField} px`],

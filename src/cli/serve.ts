@@ -14,7 +14,8 @@ export interface PlaygroundFiles {
   'app.js': string;
 }
 
-// Two levels below the package root both in src/cli and in dist/cli.
+// Two levels below the package root both in src/cli and in dist/cli (which the bundled CLI's
+// import.meta.url also means: scripts/bundle-cli.mjs).
 const BUILT = new URL('../../dist/playground/', import.meta.url);
 
 /** The bundled page from dist/playground; says how to build it when it is missing. */

@@ -7,7 +7,7 @@
 // the spatial size and width with the channel count, both log-scaled so a 572 px map and
 // 1024 channels stay on the page.
 import type { Model, Node, Shape } from '../ir/types.ts';
-import { formatShape, formatSize } from '../shapes/format.ts';
+import { formatCount, formatShape, formatSize } from '../shapes/format.ts';
 import { convText, downText, skipText, upText } from './ops.ts';
 
 export type ArrowKind = 'conv' | 'pool' | 'up' | 'skip' | 'head';
@@ -272,14 +272,13 @@ function note(lines: string[], b: Box, side: 'left' | 'right'): Label[] {
   return lines.map((text, i) => ({ role: 'note', text, x, y: top + i * (FONT + 3), anchor: side === 'left' ? 'end' : 'start', rotate: false, fontSize: FONT }));
 }
 
-const thousands = (n: number) => n.toLocaleString('en-US');
 
 function captionLines(model: Model): string[] {
   const t = model.totals;
   const flops = t.flops === null ? 'FLOPs depend on the input size' : `${(t.flops / 1e9).toFixed(2)} GFLOPs`;
   return [
     `${model.name}: ${model.dims}D, ${model.padding} padding, depth ${model.depth}; input ${formatShape(model, model.input)}, output ${formatShape(model, model.output)}`,
-    `${thousands(t.params)} parameters, ${t.convLayers} conv layers, ${flops}`,
+    `${formatCount(t.params)} parameters, ${t.convLayers} conv layers, ${flops}`,
   ];
 }
 
