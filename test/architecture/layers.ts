@@ -57,7 +57,14 @@ export const BELOW: [string, string][] = [
 const inFolder = (file: string, folder: string) => file === folder || file.startsWith(folder + '/');
 
 /** Modules a browser loads: nothing they import, directly or not, may be a Node built-in. */
-export const BROWSER_ENTRIES = ['src/index.ts', 'src/backends/tfjs/layers/index.ts', 'playground/main.ts'];
+export const BROWSER_ENTRIES = [
+  'src/index.ts',
+  'src/backends/tfjs/layers/index.ts',
+  'playground/main.ts',
+  // What the playground's network page shares with `unet predict` and `unet train`.
+  'src/data/segment.ts',
+  'src/backends/tfjs/predictor.ts',
+];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
   return layers.find((layer) => file === layer.folder || file.startsWith(layer.folder + '/'));

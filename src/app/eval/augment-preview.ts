@@ -4,7 +4,7 @@
 // a grid: image | mask overlay | weight map (optional) per sample.
 import { makePreparers } from '../train/prepare.ts';
 import type { Prepared } from '../../backends/tfjs/train/batches.ts';
-import { overlay } from '../train/segment.ts';
+import { overlay } from '../../data/segment.ts';
 import { cropImage } from '../../data/crop.ts';
 import { fitNormalizer } from '../../data/normalize.ts';
 import { Random } from '../../data/random.ts';
