@@ -64,6 +64,7 @@ export const BROWSER_ENTRIES = [
   // What the playground's network page shares with `unet predict` and `unet train`.
   'src/data/segment.ts',
   'src/backends/tfjs/predictor.ts',
+  'src/backends/tfjs/train/loop.ts',
 ];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
