@@ -65,6 +65,7 @@ export const BROWSER_ENTRIES = [
   'src/data/segment.ts',
   'src/backends/tfjs/predictor.ts',
   'src/backends/tfjs/train/loop.ts',
+  'src/backends/tfjs/train/prepare.ts',
 ];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
