@@ -29,7 +29,9 @@ export const LAYERS: Layer[] = [
   { name: 'api', folder: 'src/index.ts', uses: ['language'], browser: true },
   { name: 'app', folder: 'src/app', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
   { name: 'node', folder: 'src/node', uses: ['api', 'language', 'io', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
-  { name: 'playground', folder: 'playground', uses: ['language'], browser: true },
+  // The editor uses the language; the network page (playground/network/) segments and trains
+  // with the browser-safe data code and tfjs backend, as the CLI does.
+  { name: 'playground', folder: 'playground', uses: ['language', 'data', 'metrics', 'tfjs'], browser: true },
   { name: 'cli', folder: 'src/cli', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
   { name: 'bin', folder: 'bin', uses: ['cli'] },
 ];
@@ -61,6 +63,7 @@ export const BROWSER_ENTRIES = [
   'src/index.ts',
   'src/backends/tfjs/layers/index.ts',
   'playground/main.ts',
+  'playground/network/main.ts',
   // What the playground's network page shares with `unet predict` and `unet train`.
   'src/data/segment.ts',
   'src/backends/tfjs/predictor.ts',
