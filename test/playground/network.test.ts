@@ -4,9 +4,9 @@
 // normaliser, overlap-tile and TTA code, on the page's engine); it trains the ellipses spec,
 // the loss falls, stops, continues and downloads the model; no console error on the way.
 // Skipped where /usr/bin/chromium is missing.
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
@@ -119,6 +119,21 @@ describe.skipIf(!hasChromium)('playground network page in Chromium', { timeout: 
     expect(errors).toEqual([]);
   });
 
+  it('opens a run dropped onto the page', async () => {
+    const files = [...readdirSync(join(run, 'model')).map((f) => join('model', f)), 'ir.json', 'config.json']
+      .map((f) => ({ name: basename(f), base64: readFileSync(join(run, f)).toString('base64') }));
+    await page.evaluate(() => ((window as unknown as { unetPlayground: { model: unknown } }).unetPlayground.model = null));
+    const transfer = await page.evaluateHandle((list) => {
+      const data = new DataTransfer();
+      for (const f of list) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name));
+      return data;
+    }, files);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { unetPlayground: { model: unknown } }).unetPlayground.model !== null)).toBe(true);
+    expect(await page.locator('#model-status').innerText()).toMatch(/^Tiny \(opened run\)/);
+    expect(errors).toEqual([]);
+  });
+
   it('says which files are missing when a run is opened without them', async () => {
     await page.setInputFiles('#run-files', [join(run, 'ir.json')]);
     await expect.poll(() => page.locator('#model-status').innerText()).toBe(
@@ -148,17 +163,26 @@ describe.skipIf(!hasChromium)('playground network page in Chromium', { timeout: 
     await page.locator('#stop').click();
     await expect.poll(() => page.locator('#download').isEnabled(), { timeout: 60_000 }).toBe(true);
     await page.screenshot({ path: join(dir, 'trained.png') });
-    // Download: model.json, its weights, ir.json and config.json.
-    const downloads: string[] = [];
-    page.on('download', (d) => downloads.push(d.suggestedFilename()));
-    await page.locator('#download').click();
-    await expect.poll(() => downloads.length).toBe(4);
-    expect(downloads.sort()).toEqual(['config.json', 'ir.json', 'model.json', 'model.weights.bin']);
     // The trained network segments the bundled sample.
     await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/^Ellipses \(trained here\): 1 x 64 x 64 window/);
     await page.locator('#sample').click();
-    const result = await segmentInPage('none');
-    expect(result.mask.length).toBe(64 * 64);
+    const trained = await segmentInPage('none');
+    expect(trained.mask.length).toBe(64 * 64);
+    // Download: model.json, its weights, ir.json and config.json, which open here again as a run.
+    const downloaded = join(dir, 'downloaded');
+    const saves: Promise<void>[] = [];
+    page.on('download', (d) => saves.push(d.saveAs(join(downloaded, d.suggestedFilename()))));
+    await page.locator('#download').click();
+    await expect.poll(() => saves.length).toBe(4);
+    await Promise.all(saves);
+    expect(readdirSync(downloaded).sort()).toEqual(['config.json', 'ir.json', 'model.json', 'model.weights.bin']);
+    await page.setInputFiles('#run-files', readdirSync(downloaded).map((f) => join(downloaded, f)));
+    await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/^Ellipses \(opened run\): 1 x 64 x 64 window/);
+    const reopened = await segmentInPage('none');
+    expect(reopened.mask).toEqual(trained.mask);
+    let worst = 0;
+    for (let i = 0; i < trained.probabilities.length; i++) worst = Math.max(worst, Math.abs(reopened.probabilities[i]! - trained.probabilities[i]!));
+    expect(worst).toBeLessThan(1e-6);
     expect(errors).toEqual([]);
   });
 });
