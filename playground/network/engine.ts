@@ -1,8 +1,10 @@
 // The tfjs engine of the page: WebGPU on a hardware adapter (with the project's kernel fixes,
-// src/backends/tfjs/webgpu.ts), else WebGL, else the pure JavaScript cpu engine. The wasm
+// src/backends/tfjs/webgpu.ts), else WebGL, else the pure JavaScript cpu engine (with its
+// fixes, src/backends/tfjs/kernels/fixes.ts). The wasm
 // engine is left out: its .wasm files and the project's SIMD training kernels are read from
 // disk by Node code today (docs/playground.md).
 import * as tf from '@tensorflow/tfjs';
+import { registerKernelFixes } from '../../src/backends/tfjs/kernels/fixes.ts';
 import { describeAdapter, registerWebGpuBackend, requestAdapter } from '../../src/backends/tfjs/webgpu.ts';
 
 export interface PageEngine {
@@ -28,6 +30,8 @@ export const PAGE_ENGINES = ['webgpu', 'webgl', 'cpu'] as const;
  */
 export async function pickEngine(wanted: string | null = null): Promise<PageEngine> {
   tf.enableProdMode();
+  // The cpu engine's resize gradients and the conv3dTranspose gradient, as `unet train` has them.
+  registerKernelFixes();
   if (wanted !== null && !(PAGE_ENGINES as readonly string[]).includes(wanted)) throw new Error(`?engine=${wanted}: the page runs ${PAGE_ENGINES.join(', ')}`);
   if (wanted === 'cpu' || wanted === 'webgl') {
     if (await tf.setBackend(wanted)) return { name: wanted, detail: `${wanted} (asked for by ?engine=)` };

@@ -69,6 +69,7 @@ export const BROWSER_ENTRIES = [
   'src/backends/tfjs/predictor.ts',
   'src/backends/tfjs/train/loop.ts',
   'src/backends/tfjs/train/prepare.ts',
+  'src/backends/tfjs/kernels/fixes.ts',
 ];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
