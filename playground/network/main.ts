@@ -9,6 +9,8 @@ import { overlay, segmentImage, toMask } from '../../src/data/segment.ts';
 import type { TtaMode } from '../../src/data/tta.ts';
 import type { Image2D } from '../../src/data/types.ts';
 import { compileSource } from '../../src/language/compile.ts';
+import { formatDiagnostics } from '../../src/language/diagnostics.ts';
+import { editorSpec } from '../spec-store.ts';
 import { chartSvg, type ChartData } from './chart.ts';
 import { pickEngine } from './engine.ts';
 import { openRunFiles, type OpenedModel } from './open-run.ts';
@@ -75,6 +77,8 @@ async function openFiles(files: File[]): Promise<void> {
 // Training --------------------------------------------------------------------------------
 
 let trainer: PageTrainer | null = null;
+/** The spec file the trainer was built from, for the downloaded config.json. */
+let trainedFile = '';
 
 function onStep(info: StepInfo): void {
   state.chart.losses.push(info.loss);
@@ -104,9 +108,19 @@ async function runTrainer(): Promise<void> {
   useModel(trainer!.opened());
 }
 
+/** The spec to train: the bundled ellipses spec, or the one last in the editor page. */
+function specToTrain(): { text: string; file: string } {
+  if ($<HTMLSelectElement>('spec').value === 'ellipses') return { text: ellipsesSpec, file: 'ellipses.unet' };
+  const text = editorSpec();
+  if (text === null) throw new Error('no spec from the editor yet: open the spec editor (link above) in this browser first');
+  return { text, file: 'playground.unet' };
+}
+
 async function train(): Promise<void> {
-  const compiled = compileSource(ellipsesSpec, 'ellipses.unet');
-  if (!compiled.model) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
+  const { text, file } = specToTrain();
+  const compiled = compileSource(text, file);
+  trainedFile = file;
+  if (!compiled.model) throw new Error(formatDiagnostics(compiled.diagnostics, compiled.sources));
   state.chart = { losses: [], dice: [] };
   state.epochs = [];
   trainer = new PageTrainer(compiled.model, Number($<HTMLInputElement>('count').value), { onStep, onEpoch });
@@ -118,7 +132,7 @@ async function train(): Promise<void> {
 async function download(): Promise<void> {
   const t = trainer!;
   await t.model.save('downloads://model');
-  const config = { spec: 'ellipses.unet', data: `builtin:ellipses:${$<HTMLInputElement>('count').value}`, engine: state.engine, inputSize: t.ir.input.size, normalizer: t.normalizer, train: t.ir.train };
+  const config = { spec: trainedFile, data: `builtin:ellipses:${$<HTMLInputElement>('count').value}`, engine: state.engine, inputSize: t.ir.input.size, normalizer: t.normalizer, train: t.ir.train };
   for (const [name, value] of [['ir.json', t.ir], ['config.json', config]] as const) {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2) + '\n'], { type: 'application/json' }));

@@ -1,7 +1,8 @@
-// Training in the page, with the CLI's code: the spec compiled by the language, builtin
-// ellipses data (src/data/ellipses.ts), the split, normaliser and sample preparation of `unet
-// train` (src/app/train/session.ts does the same steps), and the tfjs TrainingLoop. Stop and
-// continue resume the loop from its state, as `unet train --resume` does from a checkpoint.
+// Training in the page, with the CLI's code: a spec (the bundled ellipses one or the editor's)
+// compiled by the language, builtin ellipses data (src/data/ellipses.ts), the split,
+// normaliser and sample preparation of `unet train` (src/app/train/session.ts does the same
+// steps), and the tfjs TrainingLoop. Stop and continue resume the loop from its state, as
+// `unet train --resume` does from a checkpoint.
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src/backends/tfjs/build.ts';
 import { modelPredictor } from '../../src/backends/tfjs/predictor.ts';
@@ -12,6 +13,9 @@ import { fitNormalizer, type Normalizer } from '../../src/data/normalize.ts';
 import { splitDataset } from '../../src/data/split.ts';
 import type { Model } from '../../src/language/ir/types.ts';
 import type { OpenedModel } from './open-run.ts';
+
+/** The largest input the page trains: a browser tab, often on the CPU, is no place for a 572 px U-Net. */
+const MAX_SIZE = 128;
 
 export interface TrainerEvents {
   onStep(info: StepInfo): void;
@@ -30,6 +34,7 @@ export class PageTrainer {
     if (ir.dims !== 2 || height === null || width === null || height !== width) {
       throw new Error(`${ir.name}: the page trains 2D networks with a square fixed input (input C x N x N) on builtin ellipses`);
     }
+    if (height > MAX_SIZE) throw new Error(`${ir.name}: input ${height} x ${width} is too large to train in a page (at most ${MAX_SIZE} x ${MAX_SIZE}); train it with \`unet train\``);
     if (ir.input.channels !== 1) throw new Error(`${ir.name}: builtin ellipses are gray images, the network takes ${ir.input.channels} channels (input 1 x ...)`);
     const { train } = ir;
     const split = splitDataset(makeEllipses({ count, size: height, seed: train.seed }), train.valSplit, train.seed);

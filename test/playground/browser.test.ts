@@ -66,6 +66,8 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
     expect(await page.locator('.cm-lineWrapping').count()).toBe(0);
     // Labels at least 9 px high on screen (their font is 10-11 units in the drawing).
     expect(await smallestLabel()).toBeGreaterThanOrEqual(9);
+    // Kept for the network page, which trains the editor's spec.
+    expect(await page.evaluate(() => localStorage.getItem('unet-playground:spec'))).toContain('unet Ronneberger2015');
     await page.screenshot({ path: join(shots, 'default.png') });
     expect(statSync(join(shots, 'default.png')).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);

@@ -185,4 +185,25 @@ describe.skipIf(!hasChromium)('playground network page in Chromium', { timeout: 
     expect(worst).toBeLessThan(1e-6);
     expect(errors).toEqual([]);
   });
+
+  it("trains the editor's spec (kept in localStorage by the editor page), and refuses one too large for a page", async () => {
+    const epochs = () => page.evaluate(() => (window as unknown as { unetPlayground: { epochs: { loss: number }[] } }).unetPlayground.epochs);
+    await page.selectOption('#spec', 'editor');
+    await page.evaluate(() => localStorage.removeItem('unet-playground:spec'));
+    await page.locator('#train').click();
+    await expect.poll(() => page.locator('#train-status').innerText()).toMatch(/^no spec from the editor yet: open the spec editor/);
+    await page.evaluate(() => localStorage.setItem('unet-playground:spec', 'unet Big { input 1 x 256 x 256\n output 2 classes softmax }'));
+    await page.locator('#train').click();
+    await expect.poll(() => page.locator('#train-status').innerText()).toMatch(/^Big: input 256 x 256 is too large to train in a page/);
+    await page.evaluate((spec) => localStorage.setItem('unet-playground:spec', spec), SPEC.replace('epochs    1', 'epochs    3'));
+    await page.fill('#count', '20');
+    await page.locator('#train').click();
+    await expect.poll(async () => (await epochs()).length, { timeout: 60_000 }).toBe(3);
+    await expect.poll(() => page.locator('#train').isEnabled()).toBe(true);
+    const losses = (await epochs()).map((e) => e.loss);
+    expect(losses[2]).toBeLessThan(losses[0]!);
+    expect(await page.locator('#continue').isEnabled()).toBe(false); // done: nothing to continue
+    await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/^Tiny \(trained here\): 1 x 16 x 16 window/);
+    expect(errors).toEqual([]);
+  });
 });
