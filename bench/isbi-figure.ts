@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { segmentImage, toMask } from '../src/app/train/segment.ts';
+import { segmentImage, toMask } from '../src/data/segment.ts';
 import { readImage, readRaw } from '../src/data/image-io.ts';
 import { writeFileAtomic } from '../src/io/atomic.ts';
 import { openEvalModel } from '../src/app/eval/model-source.ts';

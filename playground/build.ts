@@ -1,6 +1,7 @@
-// Bundles the playground with esbuild: playground/main.ts, the front end it imports
-// (grammar, resolve, shapes, rules, draw) and CodeMirror into one browser script, specs as
-// text. The result is a static site: `npm run build:site` writes it, `unet serve` serves it.
+// Bundles the playground with esbuild into two pages: the editor (playground/main.ts, the
+// front end it imports and CodeMirror: app.js) and the network page (playground/network/
+// main.ts, with tfjs, the data code and the training loop: network.js), specs as text. The
+// result is a static site: `npm run build:site` writes it, `unet serve` serves it.
 // The language layer is browser-safe (test/architecture/layers.test.ts), so nothing needs a shim.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export interface PlaygroundFiles {
   'index.html': string;
   'app.js': string;
+  'network.html': string;
+  'network.js': string;
 }
 
 /** Writes the site into `dir` (created if needed) and returns the paths written: the build's own dist/playground. */
@@ -24,9 +27,10 @@ export function writeSite(files: PlaygroundFiles, dir: string): string[] {
   });
 }
 
-export async function buildPlayground(): Promise<PlaygroundFiles> {
+/** One page's script: its entry and everything it imports, in one ES module. */
+async function bundle(entry: string): Promise<string> {
   const result = await build({
-    entryPoints: [here('./main.ts')],
+    entryPoints: [here(entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -36,7 +40,13 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
     loader: { '.unet': 'text' },
     logLevel: 'silent',
   });
-  return { 'index.html': readFileSync(here('./index.html'), 'utf8'), 'app.js': result.outputFiles[0]!.text };
+  return result.outputFiles[0]!.text;
+}
+
+export async function buildPlayground(): Promise<PlaygroundFiles> {
+  const [app, network] = await Promise.all([bundle('./main.ts'), bundle('./network/main.ts')]);
+  const page = (name: string) => readFileSync(here(name), 'utf8');
+  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network };
 }
 
 // `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`

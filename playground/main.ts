@@ -7,6 +7,7 @@ import unet3d from '../specs/unet3d.unet';
 import { FILE, view, type View } from './app.ts';
 import { diagramPane } from './diagram.ts';
 import { specEditor } from './editor.ts';
+import { saveEditorSpec } from './spec-store.ts';
 
 const EXAMPLES: Record<string, string> = { ronneberger2015: ronneberger, milesial, unet3d, attention };
 
@@ -44,7 +45,10 @@ function show(v: View): void {
 let timer: ReturnType<typeof setTimeout> | undefined;
 const update = () => {
   clearTimeout(timer);
-  timer = setTimeout(() => show(view(editor.text())), 150);
+  timer = setTimeout(() => {
+    show(view(editor.text()));
+    saveEditorSpec(editor.text());
+  }, 150);
 };
 
 const editor = specEditor($('editor'), ronneberger, update);
@@ -53,8 +57,10 @@ examples.onchange = () => {
   editor.setText(EXAMPLES[examples.value]!);
   clearTimeout(timer);
   show(view(editor.text()));
+  saveEditorSpec(editor.text());
   diagram.reset();
 };
 $('reset').onclick = () => diagram.reset();
 $('fit').onclick = () => diagram.fitAll();
 show(view(editor.text()));
+saveEditorSpec(editor.text());

@@ -9,7 +9,7 @@ import { basename, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
 import { readRunDir } from '../app/train/run-dir.ts';
-import { classProbability, overlay, segmentImage, toMask } from '../app/train/segment.ts';
+import { classProbability, overlay, segmentImage, toMask } from '../data/segment.ts';
 import { DataError } from '../data/errors.ts';
 import type { TtaMode } from '../data/tta.ts';
 import { ttaOption } from './tta-option.ts';

@@ -1,5 +1,5 @@
-// `unet serve [--port N] [--host H] [--out DIR]`: the playground, a static page that parses,
-// checks and draws specs in the browser. The server only hands out the two bundled files,
+// `unet serve [--port N] [--host H] [--out DIR]`: the playground, static pages that parse,
+// check and draw specs, and segment and train, in the browser. The server only hands out the bundled files,
 // which `npm run build` writes to dist/playground (playground/build.ts), and only to this
 // machine unless --host says otherwise. The CLI does not bundle at run time, so the package
 // needs no esbuild and imports nothing of playground/.
@@ -12,7 +12,14 @@ import { writeSite } from '../app/site.ts';
 export interface PlaygroundFiles {
   'index.html': string;
   'app.js': string;
+  'network.html': string;
+  'network.js': string;
 }
+
+const HTML = 'text/html; charset=utf-8';
+const SCRIPT = 'text/javascript; charset=utf-8';
+const TYPES: Record<keyof PlaygroundFiles, string> = { 'index.html': HTML, 'app.js': SCRIPT, 'network.html': HTML, 'network.js': SCRIPT };
+const NAMES = Object.keys(TYPES) as (keyof PlaygroundFiles)[];
 
 // Two levels below the package root both in src/cli and in dist/cli (which the bundled CLI's
 // import.meta.url also means: scripts/bundle-cli.mjs).
@@ -21,13 +28,12 @@ const BUILT = new URL('../../dist/playground/', import.meta.url);
 /** The bundled page from dist/playground; says how to build it when it is missing. */
 export function builtPlayground(folder: URL = BUILT): PlaygroundFiles {
   const read = (name: keyof PlaygroundFiles) => readFileSync(new URL(name, folder), 'utf8');
-  if (!existsSync(new URL('app.js', folder))) {
-    throw new Error(`the playground is not built (no ${new URL('app.js', folder).pathname}): run \`npm run build\` in the unet-dsl checkout`);
+  const missing = NAMES.find((name) => !existsSync(new URL(name, folder)));
+  if (missing) {
+    throw new Error(`the playground is not built (no ${new URL(missing, folder).pathname}): run \`npm run build\` in the unet-dsl checkout`);
   }
-  return { 'index.html': read('index.html'), 'app.js': read('app.js') };
+  return Object.fromEntries(NAMES.map((name) => [name, read(name)])) as unknown as PlaygroundFiles;
 }
-
-const TYPES = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' } as const;
 
 /** Loopback only: a server on every interface would be reachable from the whole network. */
 export const DEFAULT_HOST = '127.0.0.1';
@@ -56,7 +62,7 @@ export async function servePlayground(opts: { port: number; host?: string; files
   const files = opts.files ?? builtPlayground();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const name = path === '/' || path === '/index.html' ? 'index.html' : path === '/app.js' ? 'app.js' : null;
+    const name = path === '/' ? 'index.html' : NAMES.find((n) => path === `/${n}`);
     if (name) res.writeHead(200, { 'content-type': TYPES[name] }).end(files[name]);
     // The page has no icon; answer the browser's request for one without an error in its console.
     else if (path === '/favicon.ico') res.writeHead(204).end();

@@ -1,5 +1,5 @@
 // Test-time augmentation, around the prediction of one whole image (or volume), whatever runs
-// the network (tfjs or onnxruntime: src/app/train/segment.ts calls it with either
+// the network (tfjs or onnxruntime: src/data/segment.ts calls it with either
 // Predictor): the image is transformed whole by each symmetry of the mode (./dihedral.ts),
 // predicted (whole or overlap-tile: tiles are laid on the transformed image, so a valid-padding
 // net's tiles stay aligned to it), the probabilities transformed back exactly and averaged.

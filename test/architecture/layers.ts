@@ -29,7 +29,9 @@ export const LAYERS: Layer[] = [
   { name: 'api', folder: 'src/index.ts', uses: ['language'], browser: true },
   { name: 'app', folder: 'src/app', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
   { name: 'node', folder: 'src/node', uses: ['api', 'language', 'io', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
-  { name: 'playground', folder: 'playground', uses: ['language'], browser: true },
+  // The editor uses the language; the network page (playground/network/) segments and trains
+  // with the browser-safe data code and tfjs backend, as the CLI does.
+  { name: 'playground', folder: 'playground', uses: ['language', 'data', 'metrics', 'tfjs'], browser: true },
   { name: 'cli', folder: 'src/cli', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
   { name: 'bin', folder: 'bin', uses: ['cli'] },
 ];
@@ -57,7 +59,18 @@ export const BELOW: [string, string][] = [
 const inFolder = (file: string, folder: string) => file === folder || file.startsWith(folder + '/');
 
 /** Modules a browser loads: nothing they import, directly or not, may be a Node built-in. */
-export const BROWSER_ENTRIES = ['src/index.ts', 'src/backends/tfjs/layers/index.ts', 'playground/main.ts'];
+export const BROWSER_ENTRIES = [
+  'src/index.ts',
+  'src/backends/tfjs/layers/index.ts',
+  'playground/main.ts',
+  'playground/network/main.ts',
+  // What the playground's network page shares with `unet predict` and `unet train`.
+  'src/data/segment.ts',
+  'src/backends/tfjs/predictor.ts',
+  'src/backends/tfjs/train/loop.ts',
+  'src/backends/tfjs/train/prepare.ts',
+  'src/backends/tfjs/kernels/fixes.ts',
+];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {
   return layers.find((layer) => file === layer.folder || file.startsWith(layer.folder + '/'));

@@ -3,15 +3,14 @@
 // 127.0.0.1 port, from a sub-path (as any static host would; nothing of `unet serve`). Checks the first view,
 // highlighting, completion, a squiggle with its message while typing, zoom and pan of the
 // diagram, with no console error on the way. Skipped where /usr/bin/chromium is missing.
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
+import { CHROMIUM, collectErrors, hasChromium, launchChromium } from './chromium.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the playground browser test: ${CHROMIUM} is missing (install the Debian package \`chromium\`)`);
 
 type Browser = import('playwright-core').Browser;
@@ -25,23 +24,15 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
   const shots = mkdtempSync(join(tmpdir(), 'unet-playground-'));
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     const site = join(shots, 'site');
     writeSite(await buildPlayground(), site);
     [server, browser] = await Promise.all([
       // The folder above the site: the page is opened from a sub-path, as on GitHub Pages.
       serveStatic(shots),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-      }),
+      launchChromium(),
     ]);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    collectErrors(page, errors);
     await page.goto(`${server.url}site/`, { waitUntil: 'load' });
   }, 60_000);
 
@@ -75,6 +66,8 @@ describe.skipIf(!hasChromium)('playground in Chromium', { timeout: 30_000 }, () 
     expect(await page.locator('.cm-lineWrapping').count()).toBe(0);
     // Labels at least 9 px high on screen (their font is 10-11 units in the drawing).
     expect(await smallestLabel()).toBeGreaterThanOrEqual(9);
+    // Kept for the network page, which trains the editor's spec.
+    expect(await page.evaluate(() => localStorage.getItem('unet-playground:spec'))).toContain('unet Ronneberger2015');
     await page.screenshot({ path: join(shots, 'default.png') });
     expect(statSync(join(shots, 'default.png')).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);

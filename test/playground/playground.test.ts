@@ -43,14 +43,24 @@ describe('playground bundle', () => {
     expect(files['index.html']).toContain('<script type="module" src="app.js">');
   });
 
+  it('bundles the network page with tfjs, the project layers and the ellipses spec, and no Node built-in', { timeout: 60_000 }, async () => {
+    const files = await buildPlayground();
+    expect(files['network.js']).not.toMatch(/from\s*"node:/);
+    expect(files['network.js']).toContain('UnetBatchNormTrain');
+    expect(files['network.js']).toContain('unet Ellipses');
+    expect(files['network.html']).toContain('<script type="module" src="network.js">');
+  });
+
   it('is a static site for any host: relative URLs only, nothing asked of a server', { timeout: 30_000 }, async () => {
     const files = await buildPlayground();
     const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'site');
-    expect(writeSite(files, dir)).toEqual([join(dir, 'index.html'), join(dir, 'app.js')]);
-    expect(readdirSync(dir).sort()).toEqual(['app.js', 'index.html']);
-    const urls = [...readFileSync(join(dir, 'index.html'), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
-    // The script by a relative path; the icon inline, so a host without one logs no 404.
-    expect(urls).toEqual(['data:,', 'app.js']);
+    const names = ['index.html', 'app.js', 'network.html', 'network.js'];
+    expect(writeSite(files, dir)).toEqual(names.map((name) => join(dir, name)));
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+    const urls = (page: string) => [...readFileSync(join(dir, page), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    // Scripts and the other page by relative paths; the icon inline, so a host without one logs no 404.
+    expect(urls('index.html')).toEqual(['data:,', 'network.html', 'app.js']);
+    expect(urls('network.html')).toEqual(['data:,', './', 'network.js']);
     expect(files['app.js']).not.toMatch(/\bfetch\(|XMLHttpRequest/);
   });
 });
@@ -83,7 +93,7 @@ describe('unet serve', () => {
   });
 
   it('listens on 127.0.0.1 unless a host is given', async () => {
-    const playground = await servePlayground({ port: 0, files: { 'index.html': '', 'app.js': '' } });
+    const playground = await servePlayground({ port: 0, files: { 'index.html': '', 'app.js': '', 'network.html': '', 'network.js': '' } });
     try {
       expect((playground.server.address() as AddressInfo).address).toBe('127.0.0.1');
       expect(playground.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -116,6 +126,10 @@ describe('unet serve', () => {
       const script = await fetch(`${url}/app.js`);
       expect(script.headers.get('content-type')).toContain('javascript');
       expect((await script.text()).length).toBeGreaterThan(10_000);
+      const network = await fetch(`${url}/network.html`);
+      expect(network.headers.get('content-type')).toContain('text/html');
+      expect(await network.text()).toContain('id="segment"');
+      expect((await fetch(`${url}/network.js`)).headers.get('content-type')).toContain('javascript');
       expect((await fetch(`${url}/secret`)).status).toBe(404);
     } finally {
       child.kill();

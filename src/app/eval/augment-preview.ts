@@ -2,9 +2,9 @@
 // pipeline itself (src/app/train/prepare.ts: augmentation, crop, normalisation, weight
 // map), with the random stream of the training loop (seed, epoch, sample index), laid out in
 // a grid: image | mask overlay | weight map (optional) per sample.
-import { makePreparers } from '../train/prepare.ts';
+import { makePreparers } from '../../backends/tfjs/train/prepare.ts';
 import type { Prepared } from '../../backends/tfjs/train/batches.ts';
-import { overlay } from '../train/segment.ts';
+import { overlay } from '../../data/segment.ts';
 import { cropImage } from '../../data/crop.ts';
 import { fitNormalizer } from '../../data/normalize.ts';
 import { Random } from '../../data/random.ts';

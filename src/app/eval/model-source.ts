@@ -2,7 +2,8 @@
 // file (onnxruntime), brought to one shape: IR, normaliser, tiling window and Predictor.
 import { existsSync, statSync } from 'node:fs';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
-import { predictionCheckpoint, tfjsPredictor, type Predictor } from '../train/predictor.ts';
+import type { Predictor } from '../../data/segment.ts';
+import { predictionCheckpoint, tfjsPredictor } from '../train/predictor.ts';
 import { readRunDir, runPaths } from '../train/run-dir.ts';
 import { compileSource } from '../../language/compile.ts';
 import { readTextFile } from '../../io/read-file.ts';

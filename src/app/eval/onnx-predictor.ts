@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { createSession, runSession } from '../../backends/onnx/runtime.ts';
 import type { ModelProto } from '../../backends/onnx/proto.ts';
 import { readOnnxFile } from '../../backends/onnx/read.ts';
-import type { Predictor } from '../train/predictor.ts';
+import type { Predictor } from '../../data/segment.ts';
 import { compileSource } from '../../language/compile.ts';
 import type { Normalizer } from '../../data/normalize.ts';
 import type { Model } from '../../language/ir/types.ts';

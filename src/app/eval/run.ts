@@ -1,7 +1,7 @@
 // `unet eval` without the command line: segment every sample exactly as `unet predict` does
-// (src/app/train/segment.ts: whole image or overlap-tile), then score it. Volumes of a
+// (src/data/segment.ts: whole image or overlap-tile), then score it. Volumes of a
 // 3D network are scored per volume (score-volume.ts).
-import { segmentImage, toMask, type Probabilities } from '../train/segment.ts';
+import { segmentImage, toMask, type Probabilities } from '../../data/segment.ts';
 import { splitDataset } from '../../data/split.ts';
 import type { TtaMode } from '../../data/tta.ts';
 import type { Mask2D, Sample, VolumeMask, VolumeSample } from '../../data/types.ts';

@@ -9,7 +9,7 @@ import { Random } from '../../data/random.ts';
 import type { VolumeSample } from '../../data/types.ts';
 import type { Model } from '../../language/ir/types.ts';
 import type { Prepared } from '../../backends/tfjs/train/batches.ts';
-import { augments } from './prepare.ts';
+import { augments } from '../../backends/tfjs/train/prepare.ts';
 
 export interface VolumePreparers {
   train: (sample: VolumeSample, rng: Random) => Prepared<VolumeSample>;

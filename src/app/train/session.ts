@@ -23,7 +23,7 @@ import { loadSamples } from '../../data/source.ts';
 import type { TimeSpent } from '../../backends/tfjs/train/clock.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from '../../backends/tfjs/train/loop.ts';
 import { DataParallel } from '../../backends/tfjs/train/parallel/data-parallel.ts';
-import { makePreparers } from './prepare.ts';
+import { makePreparers } from '../../backends/tfjs/train/prepare.ts';
 import { makeVolumePreparers } from './prepare-volume.ts';
 import { assertTrainingFits } from '../../backends/tfjs/train/memory-budget.ts';
 import { initWeights } from './init-weights.ts';

@@ -2,8 +2,8 @@
 // with a tfjs or an onnxruntime Predictor: stand-in Predictors whose behaviour under flips
 // and turns is known, on non-square images.
 import { describe, expect, it } from 'vitest';
-import type { Predictor } from '../../../src/app/train/predictor.ts';
-import { segmentImage } from '../../../src/app/train/segment.ts';
+import type { Predictor } from '../../../src/data/segment.ts';
+import { segmentImage } from '../../../src/data/segment.ts';
 import { compileSource } from '../../../src/language/compile.ts';
 import { Random } from '../../../src/data/random.ts';
 import type { Image2D } from '../../../src/data/types.ts';

@@ -4,13 +4,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './wasm/batch-norm-train.ts';
 import { concatConfig } from './wasm/concat-split.ts';
 import { conv2DConfig, fusedConv2DConfig } from './wasm/conv2d.ts';
-import { cpuResizeGradConfigs } from './cpu/cpu-resize-grad.ts';
 import { conv2DBackpropFilterConfig } from './wasm/conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './wasm/conv2d-backprop-input.ts';
 import { conv3DConfig } from './wasm/conv3d.ts';
 import { conv3DBackpropFilterConfig } from './wasm/conv3d-backprop-filter.ts';
 import { conv3DBackpropInputConfig } from './wasm/conv3d-backprop-input.ts';
-import { conv3DBackpropInputGradConfig } from './gradients/conv3d-transpose-grad.ts';
+import { registerKernelFixes, replaceKernel } from './fixes.ts';
 import { identityConfig } from './wasm/identity.ts';
 import { maxPoolGradConfig } from './wasm/max-pool-grad.ts';
 import { maxPool3DConfig, maxPool3DGradConfig } from './wasm/max-pool3d.ts';
@@ -42,16 +41,6 @@ export const wasmTrainingKernels: tf.KernelConfig[] = [
   transposeConfig,
 ];
 
-/** Registers `config` in place of the backend's own kernel of that name (idempotent). */
-function replaceKernel(config: tf.KernelConfig): void {
-  const current = tf.getKernel(config.kernelName, config.backendName);
-  if (current?.kernelFunc === config.kernelFunc) return;
-  if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
-  // wasm's kernels bind their C functions in setupFunc, run when the backend starts; others
-  // call them directly (its Sum calls its Transpose), so a replaced kernel keeps that setup.
-  tf.registerKernel({ ...config, setupFunc: current?.setupFunc });
-}
-
 /**
  * Registers every kernel of `wasmTrainingKernels` for the 'wasm' backend; and, whichever
  * engine runs, the gradient of conv3dTranspose that tfjs-core lacks (so a 3D U-Net trains at
@@ -62,8 +51,6 @@ function replaceKernel(config: tf.KernelConfig): void {
  * "already registered" warning.
  */
 export function registerWasmTrainingKernels(kernels: tf.KernelConfig[] = wasmTrainingKernels): void {
-  for (const config of [...kernels, ...cpuResizeGradConfigs]) replaceKernel(config);
-  if (tf.getGradient(conv3DBackpropInputGradConfig.kernelName) === undefined) {
-    tf.registerGradient(conv3DBackpropInputGradConfig);
-  }
+  for (const config of kernels) replaceKernel(config);
+  registerKernelFixes();
 }

@@ -93,6 +93,9 @@ export interface ParallelStep {
 /** What a data-parallel step uses of a loop (the same for image and volume loops). */
 export type StepLoop = Pick<TrainingLoop<AnySample>, 'gradients' | 'update' | 'seedDropout'>;
 
+/** Resolves after pending events ran: setImmediate in Node, a zero timeout in a browser (which has no setImmediate). */
+const yieldToEvents = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 /** Dropout layers of a model; tfjs Dropout with a fixed seed draws the same mask every call. */
 function dropoutLayers(model: tf.LayersModel): { seed?: number }[] {
   return model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
@@ -238,8 +241,8 @@ export class TrainingLoop<S extends AnySample = Sample> {
         }),
       );
       await this.clock.measure('step', () => drain(lag));
-      // Let signal handlers and progress output run between steps.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Let signal handlers and progress output (a page: its repaint and buttons) run between steps.
+      await yieldToEvents();
     }
     await this.clock.measure('step', () => drain(0));
     const validation = await this.clock.measure('validation', () => evaluate(model, val, this.loss, config.batch, classes));

@@ -4,8 +4,8 @@
 // weight decay and keep their state in a form tied to their variable names.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../../../language/ir/types.ts';
-import { OPTIMIZER_STEP, type OptimizerStepAttrs } from '../kernels/wasm/optimizer-step.ts';
-import { simdKernelsEnabled } from '../kernels/simd/module.ts';
+import { OPTIMIZER_STEP, type OptimizerStepAttrs } from '../kernels/shared/kernel-names.ts';
+import { simdKernelsEnabled } from '../kernels/shared/simd-switch.ts';
 
 /** Adam (Kingma & Ba 2015, and torch.optim.Adam defaults). */
 const ADAM_BETA1 = 0.9;

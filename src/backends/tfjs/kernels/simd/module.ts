@@ -8,15 +8,7 @@ const PAGE = 65536;
 /** The first page is left to the module itself (AssemblyScript's static area, empty today). */
 const BASE = PAGE;
 
-/**
- * UNET_WASM_SIMD=0 turns our SIMD kernels off: the wasm engine then runs as before them
- * (XNNPACK's convs and its conv-shaped weight gradient, the JavaScript batch norm, the op
- * chain of each optimizer, wasm's own MaxPoolGrad, Concat and copying Identity), for
- * side-by-side benchmarks and for telling a numerical difference apart from a bug.
- */
-export function simdKernelsEnabled(): boolean {
-  return process.env.UNET_WASM_SIMD !== '0';
-}
+export { simdKernelsEnabled } from '../shared/simd-switch.ts';
 
 /**
  * The most Winograd's tile buffers may take (the transformed input and output tiles, four

@@ -1,20 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SimdModule } from '../simd/module.ts';
+import { OPTIMIZER_STEP, type OptimizerStepAttrs } from '../shared/kernel-names.ts';
 import type { KernelArgs, WasmBackend } from '../shared/wasm-calls.ts';
-
-/**
- * One optimizer update of one variable as a single wasm kernel (simd/optimizer-step.as.ts)
- * instead of the chain of about ten elementwise tfjs kernels of train/optimizers.ts, with
- * bit-identical results. Inputs: w, g and the rule's slots (in the optimizer's slot order);
- * outputs: the new w and the new slots, in the same order.
- */
-export const OPTIMIZER_STEP = 'UnetOptimizerStep';
-
-/** The float32 constants of each rule, as train/optimizers.ts feeds them to tfjs. */
-export type OptimizerStepAttrs =
-  | { rule: 'sgd'; lr: number; momentum: number; nesterov: boolean; weightDecay: number }
-  | { rule: 'adam'; lr: number; beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; c1: number; c2: number; epsilon: number; weightDecay: number }
-  | { rule: 'rmsprop'; lr: number; alpha: number; oneMinusAlpha: number; epsilon: number; momentum: number; weightDecay: number };
 
 interface OptimizerStepExports {
   [name: string]: unknown;

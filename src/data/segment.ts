@@ -1,17 +1,24 @@
-// One image (or volume) -> class probabilities, mask and overlay, for `unet predict`. Small
+// One image (or volume) -> class probabilities, mask and overlay, for `unet predict` and the
+// playground (browser-safe: no Node built-in, no engine; the network is a Predictor). Small
 // images of a legal size go through the network whole; others (valid padding, illegal or
 // large sizes) through overlap-tile inference (src/data/tiling.ts) with the run's training
 // window. Volumes take the same path with one more axis. Test-time augmentation
 // (src/data/tta.ts) wraps the whole of it: transform the image, segment, transform back.
-import { normalizeImage, type Normalizer } from '../../data/normalize.ts';
-import { predictTiled } from '../../data/tiling.ts';
-import { predictWithTta, type TtaMode } from '../../data/tta.ts';
-import type { Image2D, Mask2D, Volume, VolumeMask } from '../../data/types.ts';
-import { isVolume, spatialSize } from '../../data/volume.ts';
-import type { Model } from '../../language/ir/types.ts';
-import { withInputSize } from '../../language/shapes/infer.ts';
-import { isLegal } from '../../language/shapes/legal.ts';
-import type { Predictor } from './predictor.ts';
+import type { Model } from '../language/ir/types.ts';
+import { withInputSize } from '../language/shapes/infer.ts';
+import { isLegal } from '../language/shapes/legal.ts';
+import { normalizeImage, type Normalizer } from './normalize.ts';
+import { predictTiled } from './tiling.ts';
+import { predictWithTta, type TtaMode } from './tta.ts';
+import type { Image2D, Mask2D, Volume, VolumeMask } from './types.ts';
+import { isVolume, spatialSize } from './volume.ts';
+
+/**
+ * The seam between prediction and an engine (tfjs: src/backends/tfjs/predictor.ts; ONNX:
+ * src/app/eval/onnx-predictor.ts). Runs n images of h x w (NHWC, the run's channels), or n
+ * volumes of d x h x w (NDHWC); resolves to n x h' x w' x K (n x d' x h' x w' x K) probabilities.
+ */
+export type Predictor = (batch: Float32Array, n: number, ...size: number[]) => Promise<Float32Array>;
 
 /** Images above this many training windows are tiled even when their size is legal (memory). */
 const MAX_WHOLE_WINDOWS = 16;

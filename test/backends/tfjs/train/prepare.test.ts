@@ -1,12 +1,12 @@
 // Training samples at the network's windows: a valid-padding net trains on random crops
 // whose mask is the centred output window, with the U-Net weight map for weighted_ce.
 import { describe, expect, it } from 'vitest';
-import { makePreparers } from '../../../src/app/train/prepare.ts';
-import { compileSource } from '../../../src/language/compile.ts';
-import { makeEllipses } from '../../../src/data/ellipses.ts';
-import { Random } from '../../../src/data/random.ts';
-import { withInputSize } from '../../../src/language/shapes/infer.ts';
-import { VALID_SPEC } from '../../backends/tfjs/train/helpers.ts';
+import { makePreparers } from '../../../../src/backends/tfjs/train/prepare.ts';
+import { compileSource } from '../../../../src/language/compile.ts';
+import { makeEllipses } from '../../../../src/data/ellipses.ts';
+import { Random } from '../../../../src/data/random.ts';
+import { withInputSize } from '../../../../src/language/shapes/infer.ts';
+import { VALID_SPEC } from './helpers.ts';
 
 describe('prepare', () => {
   const { model, diagnostics } = compileSource(VALID_SPEC, 'valid.unet');

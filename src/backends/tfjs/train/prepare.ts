@@ -1,14 +1,15 @@
 // Training and validation samples brought to the network's window: augmentation (src/data
 // augment.ts), the crop (input window for the image, centred output window for the mask,
 // which differ for valid-padding networks), normalisation and the U-Net weight map.
-import { augment } from '../../data/augment.ts';
-import { cropMask, randomCrop } from '../../data/crop.ts';
-import { normalizeImage, type Normalizer } from '../../data/normalize.ts';
-import { Random } from '../../data/random.ts';
-import type { Sample } from '../../data/types.ts';
-import { unetWeightMap } from '../../data/weight-map.ts';
-import type { AugmentConfig, Model } from '../../language/ir/types.ts';
-import type { Prepared } from '../../backends/tfjs/train/batches.ts';
+// Browser-safe: `unet train` and the playground's training prepare samples with it.
+import { augment } from '../../../data/augment.ts';
+import { cropMask, randomCrop } from '../../../data/crop.ts';
+import { normalizeImage, type Normalizer } from '../../../data/normalize.ts';
+import { Random } from '../../../data/random.ts';
+import type { Sample } from '../../../data/types.ts';
+import { unetWeightMap } from '../../../data/weight-map.ts';
+import type { AugmentConfig, Model } from '../../../language/ir/types.ts';
+import type { Prepared } from './batches.ts';
 
 /** True when any part of the augmentation is switched on. */
 export function augments(a: AugmentConfig): boolean {
