@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkpointDir } from '../../../../src/io/checkpoints.ts';
-import { runUnet } from '../../../helpers/cli.ts';
+import { checkpointDir } from '../../../src/io/checkpoints.ts';
+import { runUnet } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-resume-'));
 const spec = join(dir, 'tiny.unet');

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkpointDir } from '../../../../src/io/checkpoints.ts';
-import { LOCK_FILE } from '../../../../src/io/lock.ts';
-import { claimOutDir } from '../../../../src/io/out-dir.ts';
-import { runUnet, UNET } from '../../../helpers/cli.ts';
+import { checkpointDir } from '../../../src/io/checkpoints.ts';
+import { LOCK_FILE } from '../../../src/io/lock.ts';
+import { claimOutDir } from '../../../src/io/out-dir.ts';
+import { runUnet, UNET } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-run-safety-'));
 const spec = join(dir, 'tiny.unet');

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeImagePng } from '../../../../src/data/image-io.ts';
-import { makeEllipses } from '../../../../src/data/ellipses.ts';
-import { runUnet } from '../../../helpers/cli.ts';
-import { hasWebGpu, noWebGpu } from '../../../helpers/webgpu.ts';
+import { writeImagePng } from '../../../src/data/image-io.ts';
+import { makeEllipses } from '../../../src/data/ellipses.ts';
+import { runUnet } from '../../helpers/cli.ts';
+import { hasWebGpu, noWebGpu } from '../../helpers/webgpu.ts';
 
 const SPEC = `unet Tiny {
   input   1 x 16 x 16

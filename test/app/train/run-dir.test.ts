@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { openRunDir } from '../../../../src/app/train/run-dir.ts';
-import { LOCK_FILE } from '../../../../src/io/lock.ts';
+import { openRunDir } from '../../../src/app/train/run-dir.ts';
+import { LOCK_FILE } from '../../../src/io/lock.ts';
 
 it("replacing a run removes its files and keeps the user's", () => {
   const run = join(mkdtempSync(join(tmpdir(), 'unet-run-dir-')), 'run');

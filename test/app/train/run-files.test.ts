@@ -5,10 +5,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeEllipses } from '../../../../src/data/ellipses.ts';
-import { writeImagePng } from '../../../../src/data/image-io.ts';
-import { checkpointDir } from '../../../../src/io/checkpoints.ts';
-import { runUnet } from '../../../helpers/cli.ts';
+import { makeEllipses } from '../../../src/data/ellipses.ts';
+import { writeImagePng } from '../../../src/data/image-io.ts';
+import { checkpointDir } from '../../../src/io/checkpoints.ts';
+import { runUnet } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-run-files-'));
 const unet = (...args: string[]) => runUnet(args, dir);
