@@ -1,11 +1,11 @@
 // Every fact the code relies on is in docs/facts.md: each citation `docs/facts.md#section`
-// (or `facts.md#section` inside docs/) names a section that exists, and nothing cites a
-// FACTS file outside the repository.
+// (or `facts.md#section` inside docs/) names a section that exists, and nothing cites the
+// facts file of the development machines, which is outside the repository.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
-const FOLDERS = ['grammar', 'src', 'backends', 'test', 'bench', 'playground', 'scripts', 'docs', 'bin'];
+const FOLDERS = ['src', 'test', 'bench', 'playground', 'scripts', 'docs', 'bin'];
 const TEXT = /\.(ts|js|md|py|json)$/;
 
 function files(): string[] {
@@ -38,7 +38,10 @@ test('every citation of docs/facts.md names one of its sections', () => {
   expect(broken, `sections of docs/facts.md: ${[...sections].join(', ')}`).toEqual([]);
 });
 
-test('nothing cites a FACTS file outside the repository', () => {
-  const outside = files().filter((file) => /\bFACTS\b/.test(readFileSync(file, 'utf8')));
+// The name is spelled in two parts so that this test does not cite what it looks for.
+const OUTSIDE_FACTS = new RegExp(`\\b${'FAC'}TS\\b`);
+
+test('nothing cites a facts file outside the repository', () => {
+  const outside = files().filter((file) => OUTSIDE_FACTS.test(readFileSync(file, 'utf8')));
   expect(outside).toEqual([]);
 });
