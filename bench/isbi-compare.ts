@@ -108,7 +108,8 @@ async function baseline(seed: number): Promise<EvalReport> {
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const sd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
-const cell = (v: number[]) => `${mean(v).toFixed(4)} ± ${sd(v).toFixed(4)}`;
+// One seed has no spread: print the value alone rather than a misleading ± 0.
+const cell = (v: number[]) => (v.length < 2 ? mean(v).toFixed(4) : `${mean(v).toFixed(4)} ± ${sd(v).toFixed(4)}`);
 
 const results: { seed: number; baseline: Record<string, number>; ours: Record<string, number> }[] = [];
 for (const seed of seeds) {
