@@ -1,6 +1,5 @@
 // `unet train` and `unet predict` as a user runs them (a child process):
 // error messages and exit codes, the run directory, resume, Ctrl-C, and prediction.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { readRunDir } from '../../../src/app/train/run-dir.ts';
 import { readRaw, writeImagePng, writeMaskPng } from '../../../src/data/image-io.ts';
 import { VALID_SPEC } from '../../backends/tfjs/train/helpers.ts';
 import { makeEllipses } from '../../../src/data/ellipses.ts';
-import { runUnet, UNET } from '../../helpers/cli.ts';
+import { runUnet, trainInBackground } from '../../helpers/cli.ts';
 import { checkpointDir } from '../../../src/io/checkpoints.ts';
 
 await tf.setBackend('cpu');
@@ -153,15 +152,10 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
   });
 
   it('Ctrl-C finishes the step, writes the last checkpoint and exits 130', async () => {
-    const args = ['train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--epochs', '200'];
-    const child = spawn('node', [UNET, ...args, '--out', join(dir, 'interrupted')]);
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      const first = !stdout.includes('epoch 1/200');
-      stdout += d;
-      if (first && stdout.includes('epoch 1/200')) child.kill('SIGINT');
-    });
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { code, stdout } = await trainInBackground(
+      ['train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--epochs', '200', '--out', join(dir, 'interrupted')],
+      (child) => child.kill('SIGINT'),
+    );
     expect(code).toBe(130);
     expect(stdout).toContain('continue with --resume');
     const state = JSON.parse(readFileSync(join(checkpointDir(join(dir, 'interrupted'), 'last'), 'checkpoint.json'), 'utf8')).state;

@@ -1,7 +1,6 @@
 // `unet train --out` as a careless user meets it: a folder that is not a run is refused
 // untouched, a second training on the same run is refused while the first holds its lock,
 // SIGTERM stops like Ctrl-C, and a run killed with SIGKILL resumes (stale lock taken over).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkpointDir } from '../../../src/io/checkpoints.ts';
 import { LOCK_FILE } from '../../../src/io/lock.ts';
 import { claimOutDir } from '../../../src/io/out-dir.ts';
-import { runUnet, UNET } from '../../helpers/cli.ts';
+import { runUnet, trainInBackground } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-run-safety-'));
 const spec = join(dir, 'tiny.unet');
@@ -19,20 +18,6 @@ writeFileSync(
     '  train {\n    loss ce_dice\n    optimizer adam lr 0.01\n    batch 16\n    epochs 1\n    seed 3\n  }\n}\n',
 );
 const trainArgs = (out: string, ...args: string[]) => ['train', spec, '--data', 'builtin:ellipses:32', '--engine', 'wasm', '--out', out, ...args];
-
-/** Starts `unet train` for many epochs; calls onEpoch1 once it has reported epoch 1. */
-function trainInBackground(out: string, onEpoch1: (child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [UNET, ...trainArgs(out, '--epochs', '500')]);
-  let stdout = '';
-  child.stdout.on('data', (d) => {
-    const first = !stdout.includes('epoch 1/500');
-    stdout += d;
-    if (first && stdout.includes('epoch 1/500')) onEpoch1(child);
-  });
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout })),
-  );
-}
 
 describe('unet train --out: the output-directory policy', { timeout: 60_000 }, () => {
   it("refuses a user's folder with config.json, best/, last/ and model/, and touches nothing", async () => {
@@ -62,7 +47,7 @@ describe('unet train --out: the output-directory policy', { timeout: 60_000 }, (
 describe('unet train: signals and kills', { timeout: 120_000 }, () => {
   it('SIGTERM finishes the step, writes the last checkpoint, releases the lock and exits 143', async () => {
     const run = join(dir, 'terminated');
-    const r = await trainInBackground(run, (child) => child.kill('SIGTERM'));
+    const r = await trainInBackground(trainArgs(run, '--epochs', '500'), (child) => child.kill('SIGTERM'));
     expect(r.code).toBe(143);
     expect(r.stdout).toContain('continue with --resume');
     const state = JSON.parse(readFileSync(join(checkpointDir(run, 'last'), 'checkpoint.json'), 'utf8')).state;
@@ -73,7 +58,7 @@ describe('unet train: signals and kills', { timeout: 120_000 }, () => {
   it('a run killed with SIGKILL mid-training resumes, taking over its stale lock', async () => {
     const run = join(dir, 'killed');
     // Some time into epoch 2, wherever the writer happens to be.
-    const r = await trainInBackground(run, (child) => setTimeout(() => child.kill('SIGKILL'), 150));
+    const r = await trainInBackground(trainArgs(run, '--epochs', '500'), (child) => setTimeout(() => child.kill('SIGKILL'), 150));
     expect(r.signal).toBe('SIGKILL');
     expect(existsSync(join(run, LOCK_FILE))).toBe(true);
     const resumed = await runUnet(trainArgs(run, '--resume', '--epochs', '3'));

@@ -1,6 +1,5 @@
 // Data-parallel training over worker threads (src/backends/tfjs/train/parallel): each replica
 // has its own wasm engine; gradients are averaged in shard order on the main thread.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../../../src/backends/tfjs/tr
 import { TrainingLoop, type LoopOptions } from '../../../../src/backends/tfjs/train/loop.ts';
 import { DataParallel, shardSizes } from '../../../../src/backends/tfjs/train/parallel/data-parallel.ts';
 import { asIs, flatWeights, tinyConfig, tinyData, tinyModel } from './helpers.ts';
-import { runUnet, UNET } from '../../../helpers/cli.ts';
+import { runUnet, trainInBackground } from '../../../helpers/cli.ts';
 import { checkpointDir } from '../../../../src/io/checkpoints.ts';
 
 await selectEngine('wasm');
@@ -179,14 +178,10 @@ describe('unet train --workers', { timeout: 120_000 }, () => {
   });
 
   it('Ctrl-C finishes the step, writes the last checkpoint from replica 0 and exits 130', async () => {
-    const child = spawn('node', [UNET, 'train', spec, '--data', 'builtin:ellipses:40', '--engine', 'wasm', '--workers', '2', '--epochs', '200', '--out', join(dir, 'interrupted')]);
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      const first = !stdout.includes('epoch 1/200');
-      stdout += d;
-      if (first && stdout.includes('epoch 1/200')) child.kill('SIGINT');
-    });
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { code, stdout } = await trainInBackground(
+      ['train', spec, '--data', 'builtin:ellipses:40', '--engine', 'wasm', '--workers', '2', '--epochs', '200', '--out', join(dir, 'interrupted')],
+      (child) => child.kill('SIGINT'),
+    );
     expect(code).toBe(130);
     expect(stdout).toContain('continue with --resume');
     const state = JSON.parse(readFileSync(join(checkpointDir(join(dir, 'interrupted'), 'last'), 'checkpoint.json'), 'utf8')).state;
