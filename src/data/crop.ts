@@ -39,13 +39,24 @@ function hw(size: WindowSize): [number, number] {
   return [h!, w!];
 }
 
+/** Where a random crop lies: its output window at (top, left), its input window `margin` px further out. */
+export interface CropPlace {
+  top: number;
+  left: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  marginY: number;
+  marginX: number;
+}
+
 /**
- * A random crop: the image window is the input size, the mask window the centred output
- * size (equal sizes for same-padding networks). Sizes are one number (a square) or
- * [height, width]. The output window lies inside the image when it fits, so every mask
- * pixel is a real label; smaller images are mirror-padded.
+ * Draws a crop of an image of height x width: the output window lies inside the image when
+ * it fits (so every mask pixel is a real label), else centred; the input window extends it
+ * by the margin on each side (mirrored beyond the image). Two draws, top then left.
  */
-export function randomCrop(sample: Sample, inputSize: WindowSize, outputSize: WindowSize, rng: Random): Sample {
+export function cropPlace(height: number, width: number, inputSize: WindowSize, outputSize: WindowSize, rng: Random): CropPlace {
   const [inH, inW] = hw(inputSize);
   const [outH, outW] = hw(outputSize);
   const marginY = (inH - outH) / 2;
@@ -55,12 +66,22 @@ export function randomCrop(sample: Sample, inputSize: WindowSize, outputSize: Wi
       throw new RangeError(`input window ${i} and output window ${o} need an even, non-negative difference`);
     }
   }
-  const { height, width } = sample.image;
   const top = height > outH ? rng.int(height - outH + 1) : Math.floor((height - outH) / 2);
   const left = width > outW ? rng.int(width - outW + 1) : Math.floor((width - outW) / 2);
+  return { top, left, inH, inW, outH, outW, marginY, marginX };
+}
+
+/**
+ * A random crop: the image window is the input size, the mask window the centred output
+ * size (equal sizes for same-padding networks). Sizes are one number (a square) or
+ * [height, width]. The output window lies inside the image when it fits, so every mask
+ * pixel is a real label; smaller images are mirror-padded.
+ */
+export function randomCrop(sample: Sample, inputSize: WindowSize, outputSize: WindowSize, rng: Random): Sample {
+  const p = cropPlace(sample.image.height, sample.image.width, inputSize, outputSize, rng);
   return {
     name: sample.name,
-    image: cropImage(sample.image, top - marginY, left - marginX, inH, inW),
-    mask: cropMask(sample.mask, top, left, outH, outW),
+    image: cropImage(sample.image, p.top - p.marginY, p.left - p.marginX, p.inH, p.inW),
+    mask: cropMask(sample.mask, p.top, p.left, p.outH, p.outW),
   };
 }

@@ -18,35 +18,73 @@ const clamp = (i: number, n: number) => Math.min(n - 1, Math.max(0, i));
 
 /**
  * Bicubic (Catmull-Rom) interpolation of a grid x grid array of control values, whose points
- * sit evenly from the first to the last pixel, to every pixel of a height x width image.
+ * sit evenly from the first to the last pixel of a height x width image, at the pixels
+ * (rows[i], cols[j]) (the whole image, or a training window of it).
  */
-function interpolateGrid(values: Float64Array, grid: number, height: number, width: number): Float32Array {
-  const out = new Float32Array(height * width);
+function interpolateGrid(values: Float64Array, grid: number, height: number, width: number, rows: ArrayLike<number>, cols: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * cols.length);
   const wy = new Float64Array(4);
-  const wx = new Float64Array(4);
-  for (let y = 0; y < height; y++) {
-    const gy = height > 1 ? (y * (grid - 1)) / (height - 1) : 0;
+  // Column weights and first control column, computed once per column.
+  const wxAll = new Float64Array(cols.length * 4);
+  const x0s = new Int32Array(cols.length);
+  for (let j = 0; j < cols.length; j++) {
+    const gx = width > 1 ? (cols[j] * (grid - 1)) / (width - 1) : 0;
+    x0s[j] = Math.min(Math.floor(gx), grid - 2);
+    cubicWeights(gx - x0s[j], wxAll.subarray(j * 4, j * 4 + 4));
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const gy = height > 1 ? (rows[i] * (grid - 1)) / (height - 1) : 0;
     const y0 = Math.min(Math.floor(gy), grid - 2);
     cubicWeights(gy - y0, wy);
-    for (let x = 0; x < width; x++) {
-      const gx = width > 1 ? (x * (grid - 1)) / (width - 1) : 0;
-      const x0 = Math.min(Math.floor(gx), grid - 2);
-      cubicWeights(gx - x0, wx);
+    for (let j = 0; j < cols.length; j++) {
+      const x0 = x0s[j];
       let sum = 0;
       for (let a = 0; a < 4; a++) {
         const row = clamp(y0 - 1 + a, grid) * grid;
-        for (let b = 0; b < 4; b++) sum += wy[a] * wx[b] * values[row + clamp(x0 - 1 + b, grid)];
+        for (let b = 0; b < 4; b++) sum += wy[a] * wxAll[j * 4 + b] * values[row + clamp(x0 - 1 + b, grid)];
       }
-      out[y * width + x] = sum;
+      out[i * cols.length + j] = sum;
     }
   }
   return out;
 }
 
-/** Draws a smooth random displacement field: Gaussian(0, sigma) vectors on a grid x grid mesh. */
-export function elasticDisplacement(height: number, width: number, grid: number, sigma: number, rng: Random): Displacement {
+/**
+ * A random elastic deformation before it is evaluated: the Gaussian control vectors on a
+ * grid x grid mesh spanning a height x width image. Training evaluates it only on the
+ * window it crops (displacementAt), the full field being four times larger for a 252 px
+ * window of a 512 px slice.
+ */
+export interface ElasticField {
+  height: number;
+  width: number;
+  grid: number;
+  gy: Float64Array;
+  gx: Float64Array;
+}
+
+/** Draws the control vectors: Gaussian(0, sigma), dy for every point, then dx. */
+export function drawElasticField(height: number, width: number, grid: number, sigma: number, rng: Random): ElasticField {
   if (grid < 2) throw new RangeError(`elastic grid must be at least 2x2, got ${grid}`);
   const gy = Float64Array.from({ length: grid * grid }, () => rng.normal(0, sigma));
   const gx = Float64Array.from({ length: grid * grid }, () => rng.normal(0, sigma));
-  return { height, width, dy: interpolateGrid(gy, grid, height, width), dx: interpolateGrid(gx, grid, height, width) };
+  return { height, width, grid, gy, gx };
+}
+
+/** The field's per-pixel displacement at the pixels (rows[i], cols[j]), row-major. */
+export function displacementAt(field: ElasticField, rows: ArrayLike<number>, cols: ArrayLike<number>): Displacement {
+  const { grid, height, width } = field;
+  return {
+    height: rows.length,
+    width: cols.length,
+    dy: interpolateGrid(field.gy, grid, height, width, rows, cols),
+    dx: interpolateGrid(field.gx, grid, height, width, rows, cols),
+  };
+}
+
+const range = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+
+/** Draws a smooth random displacement field: Gaussian(0, sigma) vectors on a grid x grid mesh. */
+export function elasticDisplacement(height: number, width: number, grid: number, sigma: number, rng: Random): Displacement {
+  return displacementAt(drawElasticField(height, width, grid, sigma, rng), range(height), range(width));
 }

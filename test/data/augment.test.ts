@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   augment,
+  augmentCrop,
   changeGrayValues,
   drawTransform,
   IDENTITY,
@@ -8,6 +9,7 @@ import {
   transformSample,
   type AugmentConfig,
 } from '../../src/data/augment.ts';
+import { cropImage, cropMask, randomCrop } from '../../src/data/crop.ts';
 import { elasticDisplacement } from '../../src/data/elastic.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 import { Random } from '../../src/data/random.ts';
@@ -114,5 +116,46 @@ describe('augmentation', () => {
     const out = transformSample(s, t);
     expect([out.image.height, out.image.width]).toEqual([5, 7]);
     expect(out.mask.data[2 * 7 + 3]).toBe(s.mask.data[2 * 7 + 3]);
+  });
+});
+
+describe('augmentCrop (the augmentation computed on the training window only)', () => {
+  const FULL = { elastic: { grid: 3, sigma: 6 }, flip: true, rotate90: true, rotate: 15, shift: 0.1, brightness: 0, contrast: 0, gamma: 0 };
+
+  it('equals randomCrop(augment(sample)): same draws, same pixels, mirrored windows included', () => {
+    const [e] = makeEllipses({ count: 1, size: 40, seed: 3 });
+    // A non-square sample, so the quarter turns swap the frame.
+    const s = { ...e, image: cropImage(e.image, 0, 0, 40, 33), mask: cropMask(e.mask, 0, 0, 40, 33) };
+    for (let seed = 0; seed < 24; seed++) {
+      for (const [inSize, outSize] of [[[28, 28], [12, 12]], [[20, 16], [20, 16]], [[44, 44], [36, 36]]] as const) {
+        const a = new Random(seed);
+        const b = new Random(seed);
+        const whole = randomCrop(augment(s, FULL, a), inSize, outSize, a);
+        const window = augmentCrop(s, FULL, inSize, outSize, b);
+        expect(window.mask).toEqual(whole.mask);
+        expect(window.image).toEqual(whole.image);
+        expect(b.nextUint32()).toBe(a.nextUint32()); // the stream continues alike
+      }
+    }
+  });
+
+  it('gray values: contrast about the crop mean (not the whole image), brightness added', () => {
+    const [e] = makeEllipses({ count: 1, size: 32, seed: 9 });
+    const cfg = { ...OFF, contrast: 0.5, brightness: 0.3 };
+    const rng = new Random(4);
+    const out = augmentCrop(e, cfg, 16, 16, rng);
+    expect(out.image.data.length).toBe(16 * 16);
+    // Reconstruct the draws (angle, shifts, gamma: zero ranges, still drawn), then contrast
+    // c and brightness b about the window's own mean m, then the crop's place.
+    const r = new Random(4);
+    for (let k = 0; k < 4; k++) r.uniform(0, 0);
+    const c = r.uniform(0.5, 1.5);
+    const b = r.uniform(-0.3, 0.3);
+    const top = r.int(32 - 16 + 1);
+    const left = r.int(32 - 16 + 1);
+    const win = cropImage(e.image, top, left, 16, 16);
+    const m = win.data.reduce((x, y) => x + y, 0) / win.data.length;
+    for (let i = 0; i < win.data.length; i += 17) expect(out.image.data[i]).toBeCloseTo((win.data[i] - m) * c + m + b, 5);
+    expect(out.mask).toEqual(cropMask(e.mask, top, left, 16, 16));
   });
 });

@@ -2,7 +2,7 @@
 // augment.ts), the crop (input window for the image, centred output window for the mask,
 // which differ for valid-padding networks), normalisation and the U-Net weight map.
 // Browser-safe: `unet train` and the playground's training prepare samples with it.
-import { augment } from '../../../data/augment.ts';
+import { augment, augmentCrop } from '../../../data/augment.ts';
 import { cropMask, randomCrop } from '../../../data/crop.ts';
 import { normalizeImage, type Normalizer } from '../../../data/normalize.ts';
 import { Random } from '../../../data/random.ts';
@@ -43,8 +43,14 @@ export function makePreparers(ir: Model, normalizer: Normalizer): Preparers {
     weights: weighted ? unetWeightMap(sample.mask, Math.max(ir.classes, 2), train.weightMap ?? {}) : null,
   });
   const valRoot = new Random(train.seed).fork('val-crops');
+  const augmented = augments(train.augment);
   return {
-    train: (sample, rng) => finish(window(augments(train.augment) ? augment(sample, train.augment, rng) : sample, rng)),
+    // With a crop, the augmentation is computed on the crop's window only (augmentCrop).
+    train: (sample, rng) => {
+      if (!augmented) return finish(window(sample, rng));
+      if (train.crop !== null) return finish(augmentCrop(sample, train.augment, [inH, inW], [outH, outW], rng));
+      return finish(window(augment(sample, train.augment, rng), rng));
+    },
     val: (sample, index) => finish(window(sample, valRoot.fork(String(index)))),
   };
 }
