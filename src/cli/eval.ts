@@ -3,6 +3,8 @@
 // information score V_info and warping error of the boundary class; a row per image and a summary, or one JSON object (--json).
 // A 3D network is scored per volume: Dice, IoU and pixel error over its voxels, the Rand and
 // warping errors slice by slice (src/app/eval/score-volume.ts).
+import { checkpointOption } from './checkpoint-option.ts';
+import type { CheckpointName } from '../io/checkpoints.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -25,6 +27,7 @@ interface EvalFlags {
   boundaryClass?: number;
   masks?: string;
   tta: TtaMode;
+  checkpoint: CheckpointName;
 }
 
 /**
@@ -90,7 +93,7 @@ function isbiWarpingLine(report: EvalReport): string[] {
 }
 
 async function evaluate(target: string, flags: EvalFlags): Promise<void> {
-  const model = await openEvalModel(target, flags.engine);
+  const model = await openEvalModel(target, flags.engine, flags.checkpoint);
   const { ir } = model;
   const classes = Math.max(ir.classes, 2);
   const boundaryClass = flags.boundaryClass ?? boundaryClassOf(ir);
@@ -143,6 +146,7 @@ export function register(program: Command): void {
     )
     .option('--boundary-class <k>', 'class scored as membrane by the Rand and warping errors (default: a class named membrane/boundary, else 1)', classIndex)
     .addOption(ttaOption())
+    .addOption(checkpointOption())
     .option('--masks <dir>', 'also write each predicted mask as <dir>/<name>_pred.png (3D: <name>_pred.tif, one page per slice)')
     .action(async (model: string, flags: EvalFlags) => evaluate(model, flags));
 }

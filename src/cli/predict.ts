@@ -3,6 +3,8 @@
 // overlap-tile code, and writes per image <stem>_mask.png and <stem>_overlay.png. A 3D
 // network takes volumes (multi-page TIFFs, one page per slice) and writes <stem>_mask.tif,
 // one page per slice (no overlay).
+import { checkpointOption } from './checkpoint-option.ts';
+import type { CheckpointName } from '../io/checkpoints.ts';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -23,6 +25,7 @@ interface PredictFlags {
   engine: EngineRequest | 'onnx';
   probabilities?: boolean;
   tta: TtaMode;
+  checkpoint: CheckpointName;
 }
 
 /** Where `unet export RUN --onnx RUN/model.onnx` puts a run's export, which predict then prefers. */
@@ -32,12 +35,14 @@ export const RUN_ONNX = 'model.onnx';
  * The model to segment with: an .onnx file in onnxruntime; a run directory on onnxruntime
  * when asked (--engine onnx) or when the run holds an export (--engine auto), else on tfjs.
  */
-async function openModel(path: string, engine: PredictFlags['engine']): Promise<EvalModel> {
+async function openModel(path: string, engine: PredictFlags['engine'], checkpoint: CheckpointName): Promise<EvalModel> {
   const isRun = existsSync(path) && statSync(path).isDirectory();
   const exported = isRun ? join(path, RUN_ONNX) : path;
   if (!isRun && engine !== 'auto' && engine !== 'onnx') throw new Error(`--engine ${engine} is a TensorFlow.js engine, but ${path} is an ONNX file: it runs in onnxruntime (--engine onnx)`);
-  const onnx = !isRun || engine === 'onnx' || (engine === 'auto' && existsSync(exported));
-  if (!onnx) return openEvalModel(path, engine as EngineRequest);
+  // --checkpoint last asks for a run's own checkpoint: its export (one set of weights) is not used then.
+  const onnx = !isRun || engine === 'onnx' || (engine === 'auto' && checkpoint === 'best' && existsSync(exported));
+  if (!onnx) return openEvalModel(path, engine as EngineRequest, checkpoint);
+  if (checkpoint !== 'best') throw new Error(`--checkpoint ${checkpoint} picks a run directory's checkpoint on a tfjs engine; ${isRun ? `--engine onnx runs ${exported}` : `${path} is an .onnx file`}, one set of weights`);
   if (isRun && !existsSync(exported)) throw new Error(`${path} has no ${RUN_ONNX}: run \`unet export ${path} --onnx ${exported}\` first, or pick a tfjs engine`);
   const model = await openEvalModel(exported, 'auto');
   // A run's export is tiled with the window the run was trained at.
@@ -86,7 +91,7 @@ async function predictVolumes(model: EvalModel, paths: string[], flags: PredictF
 }
 
 async function predict(run: string, images: string[], flags: PredictFlags): Promise<void> {
-  const model = await openModel(run, flags.engine);
+  const model = await openModel(run, flags.engine, flags.checkpoint);
   if (model.ir.dims === 3) return predictVolumes(model, images, flags);
   const { ir, normalizer, window, predictor } = model;
   // Read every image first, so an unreadable one stops the command before anything is written.
@@ -131,6 +136,7 @@ export function register(program: Command): void {
     )
     .addHelpText('after', `\nExamples:\n  unet predict runs/ellipses img.png --out masks/\n  unet export runs/ellipses --onnx runs/ellipses/${RUN_ONNX} && unet predict runs/ellipses img.png --out masks/  (onnxruntime)`)
     .addOption(ttaOption())
+    .addOption(checkpointOption())
     .option('--probabilities', 'write foreground probabilities (<stem>_prob.png) instead of class masks')
     .action(async (run: string, images: string[], flags: PredictFlags) => predict(run, images, flags));
 }

@@ -5,10 +5,18 @@ import type { Model } from '../../language/ir/types.ts';
 import { buildModel } from '../../backends/tfjs/build.ts';
 import { modelPredictor } from '../../backends/tfjs/predictor.ts';
 import { loadCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
-import { findCheckpoint } from '../../io/checkpoints.ts';
+import { findCheckpoint, type CheckpointName } from '../../io/checkpoints.ts';
 
-/** The checkpoint predict uses: the best (best validation Dice), else the last. */
-export function predictionCheckpoint(runDir: string): string {
+/**
+ * The checkpoint to predict with: by default the best (best validation Dice), else the last;
+ * `last` = the weights training ended with (`--checkpoint last`).
+ */
+export function predictionCheckpoint(runDir: string, which: CheckpointName = 'best'): string {
+  if (which === 'last') {
+    const last = findCheckpoint(runDir, 'last');
+    if (last === null) throw new Error(`${runDir}: no last checkpoint (last.json is missing)`);
+    return last;
+  }
   const dir = findCheckpoint(runDir, 'best') ?? findCheckpoint(runDir, 'last');
   if (dir === null) throw new Error(`${runDir}: no checkpoint yet (neither best.json nor last.json exists)`);
   return dir;

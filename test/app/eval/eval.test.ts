@@ -1,7 +1,7 @@
 // `unet eval` as a user runs it: the JSON report's fields, its figures recomputed with
 // src/metrics from the masks it scored, the same figures through the exported ONNX file,
 // and exit code 1 with a clear message for bad input.
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrainingData } from '../../../src/data/source.ts';
@@ -110,6 +110,38 @@ describe('unet eval --json', () => {
     expect([a.tta, b.tta]).toEqual(['d4', 'd4']);
     expect(b.summary.pixelError).toBeCloseTo(a.summary.pixelError, 2);
     expect(b.summary.dice[1]).toBeCloseTo(a.summary.dice[1], 2);
+  });
+
+  it('--checkpoint last scores the weights training ended with, best (the default) the best ones', async () => {
+    // A copy of the run whose last checkpoint (a later one) has all-zero weights: it calls
+    // every pixel background, so its boundary Dice is 0, unlike the trained best checkpoint.
+    const copy = join(dir, 'two-checkpoints');
+    cpSync(run, copy, { recursive: true });
+    const [first] = readdirSync(join(copy, 'checkpoints')).sort();
+    const later = join(copy, 'checkpoints', '999999');
+    cpSync(join(copy, 'checkpoints', first), later, { recursive: true });
+    writeFileSync(join(later, 'tensors.bin'), new Uint8Array(statSync(join(later, 'tensors.bin')).size));
+    writeFileSync(join(copy, 'best.json'), JSON.stringify({ checkpoint: `checkpoints/${first}` }));
+    writeFileSync(join(copy, 'last.json'), JSON.stringify({ checkpoint: 'checkpoints/999999' }));
+    const [best, last] = await Promise.all(
+      [[], ['--checkpoint', 'last']].map((extra) => unet('eval', copy, '--data', DATA, '--split', 'all', '--json', ...extra)),
+    );
+    expect(best.code, best.stderr).toBe(0);
+    expect(last.code, last.stderr).toBe(0);
+    const [b, l] = [best, last].map((r) => JSON.parse(r.stdout) as EvalReport);
+    expect(b.model).toContain(first);
+    expect(l.model).toContain('999999');
+    expect(b.summary.dice[1]).toBeCloseTo(report.summary.dice[1], 6);
+    expect(l.summary.dice[1]).toBe(0);
+    expect(readFileSync(join(copy, 'last.json'), 'utf8')).toContain('999999'); // eval changed nothing
+  });
+
+  it('--checkpoint last on an .onnx file is refused (it holds one set of weights)', async () => {
+    const onnx = join(dir, 'one.onnx');
+    expect((await unet('export', run, '--onnx', onnx)).code).toBe(0);
+    const result = await unet('eval', onnx, '--data', DATA, '--checkpoint', 'last');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--checkpoint last .*one set of weights/);
   });
 
   it('prints a table with a row per image and the mean', async () => {
