@@ -112,6 +112,7 @@ def main():
     parser.add_argument('--crop', type=int, default=256)
     parser.add_argument('--batch', type=int, default=4)
     parser.add_argument('--base', type=int, default=16)
+    parser.add_argument('--threads', type=int, default=0, help='torch threads (0: torch\'s default, one per core)')
     args = parser.parse_args()
 
     names = sorted(f for f in os.listdir(os.path.join(args.data, 'images')) if f.endswith('.png'))
@@ -124,6 +125,8 @@ def main():
     train = [n for n in names if os.path.splitext(n)[0] not in val]
     images, masks = load(args.data, train)
 
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     net = UNet(base=args.base)

@@ -88,9 +88,10 @@ function onStep(info: StepInfo): void {
 
 function onEpoch(record: EpochRecord): void {
   state.epochs.push(record);
-  state.chart.dice.push({ step: state.chart.losses.length, dice: record.valDice });
+  // The page trains by epochs, so every epoch is validated; a null (budgeted runs) draws no point.
+  if (record.valDice !== null) state.chart.dice.push({ step: state.chart.losses.length, dice: record.valDice });
   $('chart').innerHTML = chartSvg(state.chart);
-  say('train-status', `epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, validation Dice ${record.valDice.toFixed(4)}`);
+  say('train-status', `epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, validation Dice ${record.valDice === null ? '-' : record.valDice.toFixed(4)}`);
 }
 
 function trainingButtons(running: boolean, finished = false): void {

@@ -19,8 +19,11 @@ export interface ProgressOptions {
 /** The per-epoch summary line, the same with and without a TTY; epochs null: training for a time budget. */
 export function epochLine(record: EpochRecord, epochs: number | null, unit: ProgressOptions['unit'] = 'img/s'): string {
   return (
-    `epoch ${record.epoch}${epochs === null ? '' : `/${epochs}`}  loss ${record.loss.toFixed(4)}  val loss ${record.valLoss.toFixed(4)}  ` +
-    `val Dice ${record.valDice.toFixed(4)}  val IoU ${record.valIoU.toFixed(4)}  lr ${record.lr.toPrecision(3)}  ` +
+    `epoch ${record.epoch}${epochs === null ? '' : `/${epochs}`}  loss ${record.loss.toFixed(4)}  ` +
+    (record.valDice === null
+      ? '(not validated: a budgeted run validates when due)  '
+      : `val loss ${record.valLoss!.toFixed(4)}  val Dice ${record.valDice.toFixed(4)}  val IoU ${record.valIoU!.toFixed(4)}  `) +
+    `lr ${record.lr.toPrecision(3)}  ` +
     `${record.imagesPerSecond.toFixed(1)} ${unit}  ${record.seconds.toFixed(1)} s`
   );
 }

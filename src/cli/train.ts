@@ -51,7 +51,7 @@ function durationFlag(value: string): number {
 
 /** Where the training time went, for the end of a run (the rest of the wall time: start-up, checkpoints, progress). */
 function timeSpentLine(spent: TimeSpent): string {
-  const parts = [`data preparation ${spent.prepare.toFixed(1)} s`, `steps ${spent.step.toFixed(1)} s`, `validation ${spent.validation.toFixed(1)} s`];
+  const parts = [`data preparation ${spent.prepare.toFixed(1)} s`, `steps ${spent.step.toFixed(1)} s`, `validation ${spent.validation.toFixed(1)} s`, `checkpoints ${spent.checkpoint.toFixed(1)} s`];
   return `time: ${parts.join(', ')}\n`;
 }
 
@@ -140,10 +140,11 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
   }
   if (budgetReached) process.stdout.write(`time budget reached: checkpoint in ${out} (last.json; --resume --time T trains on to a longer budget)\n`);
   process.stdout.write(timeSpentLine(spent));
-  const best = history.reduce((a, b) => (b.valDice > a.valDice ? b : a), history[0]);
+  const validated = history.filter((r) => r.valDice !== null);
+  const best = validated.reduce((a, b) => (b.valDice! > a.valDice! ? b : a), validated[0]);
   const seconds = history.reduce((s, r) => s + r.seconds, 0);
   process.stdout.write(
-    `done: best val Dice ${best.valDice.toFixed(4)} (epoch ${best.epoch}), training ${seconds.toFixed(0)} s; run in ${out}\n`,
+    `done: best val Dice ${best ? `${best.valDice!.toFixed(4)} (epoch ${best.epoch})` : '- (no epoch validated)'}, training ${seconds.toFixed(0)} s; run in ${out}\n`,
   );
 }
 

@@ -67,7 +67,8 @@ const textWidth = (s: string) => s.length * 4 * SCALE;
 interface Series {
   label: string;
   color: Color;
-  values: number[];
+  /** One value per epoch; null where the epoch was not validated (a budgeted run validates when due). */
+  values: (number | null)[];
 }
 
 /**
@@ -88,9 +89,12 @@ function panel(c: Canvas, x0: number, y0: number, w: number, h: number, series: 
   const px = (i: number) => x0 + (epochs === 1 ? w / 2 : (i * w) / (epochs - 1));
   const py = (v: number) => y0 + h - (Math.min(Math.max(v, 0), yMax) / yMax) * h;
   series.forEach((s, k) => {
+    let previous = -1;
     s.values.forEach((v, i) => {
+      if (v === null) return;
       c.rect(px(i) - 2, py(v) - 2, 5, 5, s.color);
-      if (i > 0) c.line(px(i - 1), py(s.values[i - 1]), px(i), py(v), s.color);
+      if (previous >= 0) c.line(px(previous), py(s.values[previous]!), px(i), py(v), s.color);
+      previous = i;
     });
     const ly = legendAt === 'top' ? y0 + 8 + k * 16 : y0 + h - 20 - (series.length - 1 - k) * 16;
     c.line(x0 + w - 110, ly + 4, x0 + w - 92, ly + 4, s.color, 3);
@@ -103,7 +107,7 @@ export async function drawChart(history: EpochRecord[]): Promise<Buffer> {
   const c = new Canvas(800, 320);
   const loss = history.map((r) => r.loss);
   const valLoss = history.map((r) => r.valLoss);
-  const lossMax = Math.max(...loss, ...valLoss, 1e-6);
+  const lossMax = Math.max(...loss, ...valLoss.filter((v) => v !== null), 1e-6);
   panel(c, 60, 30, 300, 240, [
     { label: 'train loss', color: BLUE, values: loss },
     { label: 'val loss', color: ORANGE, values: valLoss },

@@ -209,7 +209,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   const paths = runPaths(options.out);
   const state = saved ? await loadCheckpoint(checkpointDir(options.out, 'last'), model) : null;
   const preparers = preparersFor(ir, normalizer);
-  let best = Math.max(-1, ...(state?.history ?? []).map((r) => r.valDice));
+  let best = Math.max(-1, ...(state?.history ?? []).flatMap((r) => (r.valDice === null ? [] : [r.valDice])));
   // Replica 0 is `model` itself: its weights, optimizer state and batch-norm statistics are
   // the ones checkpointed and saved; the worker replicas start as copies of it (after a
   // resume, of the checkpoint).
@@ -225,6 +225,12 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       prepare: preparers.train,
       onStep: options.onStep,
       onEpoch: async (record, s) => {
+        // A budgeted run validates (and so checkpoints) when due (TrainingLoop.validationDue);
+        // an interruption in between still ends with a checkpoint of the last step.
+        if (record.valDice === null) {
+          options.onEpoch?.(record);
+          return;
+        }
         const improved = record.valDice > best;
         // One checkpoint folder; both pointers move to it when it is the best so far.
         await saveCheckpoint(options.out, model, s, improved ? ['last', 'best'] : ['last']);

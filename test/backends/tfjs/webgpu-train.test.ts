@@ -48,8 +48,8 @@ describe.skipIf(!hasWebGpu)(`training on webgpu${noWebGpu ? ` (skipped: ${noWebG
     expect(gpu.records).toHaveLength(3);
     gpu.records.forEach((r, i) => {
       expect(r.loss).toBeCloseTo(cpu.records[i].loss, 4);
-      expect(r.valLoss).toBeCloseTo(cpu.records[i].valLoss, 4);
-      expect(r.valDice).toBeCloseTo(cpu.records[i].valDice, 3);
+      expect(r.valLoss).toBeCloseTo(cpu.records[i].valLoss!, 4);
+      expect(r.valDice).toBeCloseTo(cpu.records[i].valDice!, 3);
     });
     // Once the pools are warm (after epoch 1), the counts at the same step of each epoch
     // (the same number of losses in flight) are equal: nothing grows from step to step.

@@ -9,11 +9,13 @@ export interface TimeSpent {
   /** Forward, backward and optimizer steps (data-parallel: including the workers' exchange). */
   step: number;
   validation: number;
+  /** The end of an epoch after validation: checkpoint, history, chart, progress (onEpoch). */
+  checkpoint: number;
 }
 
 export class TrainClock {
   private readonly start = performance.now();
-  readonly spent: TimeSpent = { prepare: 0, step: 0, validation: 0 };
+  readonly spent: TimeSpent = { prepare: 0, step: 0, validation: 0, checkpoint: 0 };
 
   /** `budget`: seconds of wall time to train, or null for none; `before`: seconds spent by earlier runs of the same training. */
   constructor(
@@ -29,6 +31,12 @@ export class TrainClock {
   /** The elapsed fraction of the budget (0 without one), which budgeted schedules follow. */
   fraction(): number {
     return this.budget === null ? 0 : this.elapsed() / this.budget;
+  }
+
+  /** The share of this process's training time spent validating and checkpointing. */
+  epochEndShare(): number {
+    const seconds = (performance.now() - this.start) / 1000;
+    return seconds > 0 ? (this.spent.validation + this.spent.checkpoint) / seconds : 0;
   }
 
   budgetSpent(): boolean {

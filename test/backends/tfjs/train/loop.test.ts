@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../../../src/backends/tfjs/train/checkpoint.ts';
-import { TrainingLoop, type EpochRecord, type LoopOptions } from '../../../../src/backends/tfjs/train/loop.ts';
+import { EPOCH_END_SHARE, TrainingLoop, type EpochRecord, type LoopOptions } from '../../../../src/backends/tfjs/train/loop.ts';
 import { asIs, flatWeights, tinyConfig, tinyData, tinyModel } from './helpers.ts';
 import { checkpointDir } from '../../../../src/io/checkpoints.ts';
 
@@ -100,6 +100,42 @@ describe('training loop', () => {
     expect(spent.step).toBeGreaterThan(0);
     expect(spent.validation).toBeGreaterThan(0);
     expect(spent.prepare + spent.step + spent.validation).toBeLessThanOrEqual(elapsed);
+  });
+
+  it('with a time budget, validates (and checkpoints) only when due: the first and last epoch, and at most 5 % of the time', async () => {
+    const records: EpochRecord[] = [];
+    // As `unet train` does, a validated epoch ends with a checkpoint: here a slow one (200 ms,
+    // a large net on a slow disk) against epochs of milliseconds. After the first, the
+    // validation share stays above 5 % for the whole 2.5 s budget: no other epoch is validated
+    // before the last (each validation would cost 200 ms of at most 125 ms allowed).
+    const onEpoch = async (r: EpochRecord) => {
+      records.push(r);
+      if (r.valDice !== null) await new Promise((done) => setTimeout(done, 200));
+    };
+    const loop = new TrainingLoop(options({ config: tinyConfig({ time: 2.5 }), onEpoch }));
+    expect(await loop.run()).toEqual({ stopped: false, budgetReached: true });
+    expect(records.length).toBeGreaterThan(2);
+    expect(records.map((r) => r.valDice !== null)).toEqual(records.map((_, i) => i === 0 || i === records.length - 1));
+    for (const r of records.slice(1, -1)) expect([r.valLoss, r.valDice, r.valIoU]).toEqual([null, null, null]);
+    const spent = loop.timeSpent();
+    expect(spent.checkpoint).toBeGreaterThanOrEqual(0.4);
+    expect(EPOCH_END_SHARE).toBe(0.05);
+  });
+
+  it('with a time budget and cheap epoch ends, validates every so often, keeping them near 5 % of the time', async () => {
+    const records: EpochRecord[] = [];
+    const onEpoch = async (r: EpochRecord) => {
+      records.push(r);
+      if (r.valDice !== null) await new Promise((done) => setTimeout(done, 20));
+    };
+    const loop = new TrainingLoop(options({ config: tinyConfig({ time: 2 }), onEpoch }));
+    await loop.run();
+    const validated = records.filter((r) => r.valDice !== null);
+    const spent = loop.timeSpent();
+    const oneEnd = (spent.validation + spent.checkpoint) / validated.length;
+    expect(validated.length).toBeGreaterThan(2);
+    // The share is checked before each epoch end, so it is exceeded by at most one end (and the final one).
+    expect(spent.validation + spent.checkpoint).toBeLessThanOrEqual(EPOCH_END_SHARE * loop.getState().elapsed! + 2 * oneEnd);
   });
 
   it('a resumed budgeted run counts the time spent before: with its budget spent, it ends at once', async () => {
