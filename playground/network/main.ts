@@ -73,7 +73,7 @@ async function segment(): Promise<void> {
 async function openFiles(files: File[]): Promise<void> {
   say('model-status', 'opening...');
   const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
-  useModel(await (onnx ? openOnnxFile(onnx) : openRunFiles(files)));
+  useModel(await (onnx ? openOnnxFile(onnx, new URLSearchParams(location.search).get('onnx')) : openRunFiles(files)));
 }
 
 // Training --------------------------------------------------------------------------------

@@ -80,17 +80,17 @@ describe.skipIf(!hasChromium)('playground network page with an .onnx file and TI
     await server?.close();
   });
 
-  const pageResult = () => page.evaluate(() => {
+  const pageResult = (on: Page = page) => on.evaluate(() => {
     const { result } = (window as unknown as { unetPlayground: { result: { mask: Uint8Array; probabilities: Float32Array } | null } }).unetPlayground;
     return result && { mask: [...result.mask], probabilities: [...result.probabilities] };
   });
 
-  async function segmentInPage(tta: TtaMode) {
-    await page.evaluate(() => ((window as unknown as { unetPlayground: { result: unknown } }).unetPlayground.result = null));
-    await page.selectOption('#tta', tta);
-    await page.locator('#segment').click();
-    await expect.poll(pageResult, { timeout: 60_000 }).not.toBeNull();
-    return (await pageResult())!;
+  async function segmentInPage(tta: TtaMode, on: Page = page) {
+    await on.evaluate(() => ((window as unknown as { unetPlayground: { result: unknown } }).unetPlayground.result = null));
+    await on.selectOption('#tta', tta);
+    await on.locator('#segment').click();
+    await expect.poll(() => pageResult(on), { timeout: 60_000 }).not.toBeNull();
+    return (await pageResult(on))!;
   }
 
   /** `unet predict model.onnx IMAGE`'s mask (0/255 PNG) as classes, and the probabilities of its code path (onnxruntime-node) in this process. */
@@ -106,8 +106,8 @@ describe.skipIf(!hasChromium)('playground network page with an .onnx file and TI
     return { mask, probabilities: probabilities.data };
   }
 
-  async function expectSameAsCli(image: string, tta: TtaMode) {
-    const [inPage, cli] = [await segmentInPage(tta), await segmentWithCli(image, tta)];
+  async function expectSameAsCli(image: string, tta: TtaMode, on: Page = page) {
+    const [inPage, cli] = [await segmentInPage(tta, on), await segmentWithCli(image, tta)];
     expect(inPage.mask.length).toBe(72 * 72);
     expect(inPage.mask, `${image}, tta ${tta}`).toEqual(cli.mask);
     // A mask of both classes, so equal masks say something.
@@ -133,6 +133,28 @@ describe.skipIf(!hasChromium)('playground network page with an .onnx file and TI
     await expect.poll(() => page.locator('#image-status').innerText()).toContain('ellipses16.tif: 72 x 72, 1 channel');
     await expectSameAsCli(tif, 'none');
     expect(errors).toEqual([]);
+  });
+
+  // WebGPU on SwiftShader (--enable-unsafe-webgpu, as test/backends/tfjs/webgpu-browser.test.ts):
+  // a software adapter, which the page takes only when ?onnx=webgpu asks for it.
+  it('runs the .onnx file on onnxruntime-web\'s WebGPU provider with ?onnx=webgpu, with the same result', async () => {
+    const { chromium } = await import('playwright-core');
+    const gpuBrowser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu'] });
+    try {
+      const gpuPage = await gpuBrowser.newPage();
+      const gpuErrors: string[] = [];
+      collectErrors(gpuPage, gpuErrors);
+      await gpuPage.goto(`${server.url}site/network.html?onnx=webgpu`, { waitUntil: 'load' });
+      await gpuPage.waitForSelector('body[data-ready="true"]');
+      await gpuPage.setInputFiles('#run-files', onnx);
+      await expect.poll(() => gpuPage.locator('#model-status').innerText(), { timeout: 60_000 }).toMatch(/on onnxruntime-web 1\.30\.0, WebGPU, vendor /);
+      await gpuPage.setInputFiles('#image-file', png);
+      await expect.poll(() => gpuPage.locator('#image-status').innerText()).toContain('ellipses.png: 72 x 72');
+      await expectSameAsCli(png, 'none', gpuPage);
+      expect(gpuErrors).toEqual([]);
+    } finally {
+      await gpuBrowser.close();
+    }
   });
 
   it('refuses a file that is not ONNX, and an image it cannot read, by name', async () => {
