@@ -157,11 +157,15 @@ describe.skipIf(!hasChromium)('playground network page with an .onnx file and TI
     }
   });
 
-  it('refuses a file that is not ONNX, and an image it cannot read, by name', async () => {
+  it('refuses a file that is not ONNX, an image it cannot read, and an unknown ?onnx= provider, by name', async () => {
     await page.setInputFiles('#run-files', { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
     await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/^broken\.onnx: not a readable ONNX file \(truncated, or not ONNX\)/);
     await page.setInputFiles('#image-file', { name: 'cut.tif', mimeType: 'image/tiff', buffer: Buffer.from([0x49, 0x49, 42, 0, 99, 0, 0, 0]) });
     await expect.poll(() => page.locator('#image-status').innerText()).toMatch(/^cut\.tif: unreadable TIFF/);
+    await page.goto(`${server.url}site/network.html?onnx=webgl`, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.setInputFiles('#run-files', onnx);
+    await expect.poll(() => page.locator('#model-status').innerText()).toBe('?onnx=webgl: the page runs .onnx files on webgpu or wasm');
     expect(errors).toEqual([]);
   });
 });
