@@ -1,12 +1,15 @@
 // Bundles the playground with esbuild into two pages: the editor (playground/main.ts, the
 // front end it imports and CodeMirror: app.js) and the network page (playground/network/
-// main.ts, with tfjs, the data code and the training loop: network.js), specs as text. The
-// result is a static site: `npm run build:site` writes it, `unet serve` serves it.
+// main.ts, with tfjs, onnxruntime-web, the data code and the training loop: network.js), specs
+// as text, and the one .wasm of onnxruntime-web the network page loads for .onnx files (26.8 MB,
+// ort-files.ts). The result is a static site: `npm run build:site` writes it, `unet serve` serves it.
 // The language layer is browser-safe (test/architecture/layers.test.ts), so nothing needs a shim.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ORT_WASM } from './network/ort-files.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -16,13 +19,14 @@ export interface PlaygroundFiles {
   'app.js': string;
   'network.html': string;
   'network.js': string;
+  [ORT_WASM]: Uint8Array;
 }
 
 /** Writes the site into `dir` (created if needed) and returns the paths written: the build's own dist/playground. */
 export function writeSite(files: PlaygroundFiles, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  return Object.entries(files).map(([name, text]) => {
-    writeFileSync(join(dir, name), text);
+  return Object.entries(files).map(([name, content]) => {
+    writeFileSync(join(dir, name), content);
     return join(dir, name);
   });
 }
@@ -46,7 +50,11 @@ async function bundle(entry: string): Promise<string> {
 export async function buildPlayground(): Promise<PlaygroundFiles> {
   const [app, network] = await Promise.all([bundle('./main.ts'), bundle('./network/main.ts')]);
   const page = (name: string) => readFileSync(here(name), 'utf8');
-  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network };
+  // Only this .wasm of the package's 140 MB (other builds: jsep, jspi, plain): what network.js's onnxruntime-web loads.
+  // The package exports no package.json; its CommonJS entry lies in dist/ beside the .wasm files.
+  const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
+  const ortWasm = new Uint8Array(readFileSync(join(ortDist, ORT_WASM)));
+  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network, [ORT_WASM]: ortWasm };
 }
 
 // `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`

@@ -13,6 +13,7 @@ import { formatDiagnostics } from '../../src/language/diagnostics.ts';
 import { editorSpec } from '../spec-store.ts';
 import { chartSvg, type ChartData } from './chart.ts';
 import { pickEngine } from './engine.ts';
+import { openOnnxFile } from './onnx.ts';
 import { openRunFiles, type OpenedModel } from './open-run.ts';
 import { decodeImage, drawImage, drawMask } from './picture.ts';
 import { PageTrainer } from './train.ts';
@@ -41,7 +42,7 @@ const failed = (id: string) => (error: unknown) => say(id, error instanceof Erro
 function useModel(model: OpenedModel): void {
   state.model = model;
   const { ir, window } = model;
-  say('model-status', `${model.description}: ${ir.input.channels} x ${window.join(' x ')} window, ${Math.max(ir.classes, 2)} classes, ${ir.padding} padding, on ${state.engine}`);
+  say('model-status', `${model.description}: ${ir.input.channels} x ${window.join(' x ')} window, ${Math.max(ir.classes, 2)} classes, ${ir.padding} padding, on ${model.engine ?? state.engine}`);
   button('segment').disabled = state.image === null;
 }
 
@@ -71,7 +72,8 @@ async function segment(): Promise<void> {
 
 async function openFiles(files: File[]): Promise<void> {
   say('model-status', 'opening...');
-  useModel(await openRunFiles(files));
+  const onnx = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
+  useModel(await (onnx ? openOnnxFile(onnx, new URLSearchParams(location.search).get('onnx')) : openRunFiles(files)));
 }
 
 // Training --------------------------------------------------------------------------------

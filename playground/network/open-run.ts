@@ -18,6 +18,8 @@ export interface OpenedModel {
   window: number[];
   predictor: Predictor;
   description: string;
+  /** What runs it, when not the page's tfjs engine (onnxruntime-web for an .onnx file). */
+  engine?: string;
 }
 
 const NEEDED = 'a run\'s model/model.json, its weights (.bin), ir.json and config.json';

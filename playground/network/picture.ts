@@ -1,13 +1,16 @@
-// Images in and out of the page: a PNG or JPEG decoded by the browser into the CLI's Image2D
-// (values in [0, 1], as `unet predict` reads them with sharp), and Image2D or a mask drawn
-// onto a canvas. TIFF is not decoded (the browser cannot; see docs/playground.md).
+// Images in and out of the page: a PNG or JPEG decoded by the browser, a TIFF by tiff.ts, into
+// the CLI's Image2D (values in [0, 1], as `unet predict` reads them with sharp), and Image2D or
+// a mask drawn onto a canvas.
 import type { Image2D, Mask2D } from '../../src/data/types.ts';
+import { decodeTiff, isTiff } from './tiff.ts';
 
 /**
  * The file's pixels: one channel when every pixel is gray (R = G = B), as sharp reads a gray
  * PNG, else three. Colour management is off so the bytes are the file's, not a display's.
  */
-export async function decodeImage(file: Blob): Promise<Image2D> {
+export async function decodeImage(file: File): Promise<Image2D> {
+  // By content, not by name: a .tif renamed .png is still a TIFF to sharp.
+  if (isTiff(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return decodeTiff(new Uint8Array(await file.arrayBuffer()), file.name);
   const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d')!;

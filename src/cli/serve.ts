@@ -3,36 +3,32 @@
 // which `npm run build` writes to dist/playground (playground/build.ts), and only to this
 // machine unless --host says otherwise. The CLI does not bundle at run time, so the package
 // needs no esbuild and imports nothing of playground/.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { writeSite } from '../app/site.ts';
 
-export interface PlaygroundFiles {
-  'index.html': string;
-  'app.js': string;
-  'network.html': string;
-  'network.js': string;
-}
+/** The site's files by name: the two pages and their scripts, and what the build put beside them (onnxruntime-web's .wasm). */
+export type PlaygroundFiles = Record<'index.html' | 'app.js' | 'network.html' | 'network.js', string | Uint8Array> & Record<string, string | Uint8Array>;
 
-const HTML = 'text/html; charset=utf-8';
-const SCRIPT = 'text/javascript; charset=utf-8';
-const TYPES: Record<keyof PlaygroundFiles, string> = { 'index.html': HTML, 'app.js': SCRIPT, 'network.html': HTML, 'network.js': SCRIPT };
-const NAMES = Object.keys(TYPES) as (keyof PlaygroundFiles)[];
+const PAGES = ['index.html', 'app.js', 'network.html', 'network.js'] as const;
+// application/wasm lets the browser compile while it downloads (WebAssembly.instantiateStreaming).
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 
 // Two levels below the package root both in src/cli and in dist/cli (which the bundled CLI's
 // import.meta.url also means: scripts/bundle-cli.mjs).
 const BUILT = new URL('../../dist/playground/', import.meta.url);
 
-/** The bundled page from dist/playground; says how to build it when it is missing. */
+/** The bundled site from dist/playground (every file there); says how to build it when a page is missing. */
 export function builtPlayground(folder: URL = BUILT): PlaygroundFiles {
-  const read = (name: keyof PlaygroundFiles) => readFileSync(new URL(name, folder), 'utf8');
-  const missing = NAMES.find((name) => !existsSync(new URL(name, folder)));
+  const missing = PAGES.find((name) => !existsSync(new URL(name, folder)));
   if (missing) {
     throw new Error(`the playground is not built (no ${new URL(missing, folder).pathname}): run \`npm run build\` in the unet-dsl checkout`);
   }
-  return Object.fromEntries(NAMES.map((name) => [name, read(name)])) as unknown as PlaygroundFiles;
+  const names = readdirSync(folder).filter((name) => extname(name) in TYPES);
+  return Object.fromEntries(names.map((name) => [name, readFileSync(new URL(name, folder))])) as unknown as PlaygroundFiles;
 }
 
 /** Loopback only: a server on every interface would be reachable from the whole network. */
@@ -62,8 +58,8 @@ export async function servePlayground(opts: { port: number; host?: string; files
   const files = opts.files ?? builtPlayground();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const name = path === '/' ? 'index.html' : NAMES.find((n) => path === `/${n}`);
-    if (name) res.writeHead(200, { 'content-type': TYPES[name] }).end(files[name]);
+    const name = path === '/' ? 'index.html' : Object.keys(files).find((n) => path === `/${n}`);
+    if (name) res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(files[name]);
     // The page has no icon; answer the browser's request for one without an error in its console.
     else if (path === '/favicon.ico') res.writeHead(204).end();
     else res.writeHead(404).end('not found');

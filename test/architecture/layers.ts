@@ -30,8 +30,9 @@ export const LAYERS: Layer[] = [
   { name: 'app', folder: 'src/app', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch'] },
   { name: 'node', folder: 'src/node', uses: ['api', 'language', 'io', 'data', 'metrics', 'tfjs', 'onnx', 'torch', 'app'] },
   // The editor uses the language; the network page (playground/network/) segments and trains
-  // with the browser-safe data code and tfjs backend, as the CLI does.
-  { name: 'playground', folder: 'playground', uses: ['language', 'data', 'metrics', 'tfjs'], browser: true },
+  // with the browser-safe data code and tfjs backend, and reads .onnx files with the onnx
+  // backend's browser-safe modules, as the CLI does.
+  { name: 'playground', folder: 'playground', uses: ['language', 'data', 'metrics', 'tfjs', 'onnx'], browser: true },
   { name: 'cli', folder: 'src/cli', uses: ['language', 'io', 'data', 'metrics', 'backends-common', 'tfjs', 'onnx', 'torch', 'app', 'node'] },
   { name: 'bin', folder: 'bin', uses: ['cli'] },
 ];
@@ -70,6 +71,10 @@ export const BROWSER_ENTRIES = [
   'src/backends/tfjs/train/loop.ts',
   'src/backends/tfjs/train/prepare.ts',
   'src/backends/tfjs/kernels/fixes.ts',
+  'src/backends/onnx/decode.ts',
+  'src/backends/onnx/metadata.ts',
+  'src/backends/onnx/predictor.ts',
+  'src/data/raw-pixels.ts',
 ];
 
 export function layerOf(file: string, layers: Layer[] = LAYERS): Layer | undefined {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
+import { ORT_WASM } from '../../playground/network/ort-files.ts';
 import { builtPlayground, exposureWarning, servePlayground } from '../../src/cli/serve.ts';
 import { UNET } from '../helpers/cli.ts';
 
@@ -49,12 +50,16 @@ describe('playground bundle', () => {
     expect(files['network.js']).toContain('UnetBatchNormTrain');
     expect(files['network.js']).toContain('unet Ellipses');
     expect(files['network.html']).toContain('<script type="module" src="network.js">');
+    // onnxruntime-web with its wasm beside the page, never the Node runtime of the CLI.
+    expect(files['network.js']).toContain(ORT_WASM);
+    expect(files['network.js']).not.toContain('onnxruntime-node');
+    expect(files[ORT_WASM].subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d])); // "\0asm"
   });
 
   it('is a static site for any host: relative URLs only, nothing asked of a server', { timeout: 30_000 }, async () => {
     const files = await buildPlayground();
     const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'site');
-    const names = ['index.html', 'app.js', 'network.html', 'network.js'];
+    const names = ['index.html', 'app.js', 'network.html', 'network.js', ORT_WASM];
     expect(writeSite(files, dir)).toEqual(names.map((name) => join(dir, name)));
     expect(readdirSync(dir).sort()).toEqual([...names].sort());
     const urls = (page: string) => [...readFileSync(join(dir, page), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
@@ -130,6 +135,9 @@ describe('unet serve', () => {
       expect(network.headers.get('content-type')).toContain('text/html');
       expect(await network.text()).toContain('id="segment"');
       expect((await fetch(`${url}/network.js`)).headers.get('content-type')).toContain('javascript');
+      const wasm = await fetch(`${url}/${ORT_WASM}`);
+      expect(wasm.headers.get('content-type')).toBe('application/wasm');
+      expect((await wasm.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
       expect((await fetch(`${url}/secret`)).status).toBe(404);
     } finally {
       child.kill();

@@ -10,7 +10,6 @@ import { compileSource } from '../../language/compile.ts';
 import { readTextFile } from '../../io/read-file.ts';
 import type { Normalizer } from '../../data/normalize.ts';
 import type { Model } from '../../language/ir/types.ts';
-import { legalExtents } from '../../language/shapes/legal.ts';
 import { openOnnxModel } from './onnx-predictor.ts';
 
 export interface EvalModel {
@@ -29,15 +28,6 @@ export interface EvalModel {
    * builtin:ellipses gets the image size training drew (not the crop's).
    */
   dataIr: Model;
-}
-
-/** Tile window when an ONNX file does not fix one: the training crop, else the first legal size from 256 up. */
-function defaultWindow(ir: Model): number[] {
-  const fixed = ir.input.size;
-  if (fixed.every((s) => s !== null)) return fixed as number[];
-  if (ir.train.crop !== null) return ir.train.crop;
-  const [s] = legalExtents(ir.legalSizes, 1, 256);
-  return fixed.map(() => s!);
 }
 
 /**
@@ -70,7 +60,7 @@ export async function openEvalModel(path: string, engine: EngineRequest, checkpo
   if (!path.toLowerCase().endsWith('.onnx')) throw new Error(`${path}: expected a run directory of \`unet train\` or an .onnx file`);
   if (engine !== 'auto') throw new Error(`--engine ${engine} selects a TensorFlow.js engine; an .onnx file runs in onnxruntime`);
   if (checkpointName !== 'best') throw new Error(`--checkpoint ${checkpointName} picks a run directory's checkpoint; ${path} holds one set of weights (export the run's last checkpoint instead)`);
-  const { ir, specIr, normalizer, predictor } = await openOnnxModel(path);
+  const { ir, specIr, normalizer, window, predictor } = await openOnnxModel(path);
   const dataIr = specIr ? { ...specIr, train: ir.train } : ir;
-  return { ir, normalizer, window: defaultWindow(ir), predictor, description: path, engine: 'onnxruntime', trainedOn: null, dataIr };
+  return { ir, normalizer, window, predictor, description: path, engine: 'onnxruntime', trainedOn: null, dataIr };
 }

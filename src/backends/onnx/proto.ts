@@ -131,6 +131,4 @@ export function encodeModel(model: ModelProto): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-export function decodeModel(bytes: Uint8Array): ModelProto {
-  return onnx.ModelProto.decode(bytes);
-}
+export { decodeModel } from './decode.ts';

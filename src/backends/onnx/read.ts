@@ -1,8 +1,7 @@
 // Reading an .onnx file from disk: a missing file, or bytes that do not decode as an ONNX
-// model (truncated, or another kind of file), are refused naming the file, instead of a raw
-// ENOENT or protobuf's "invalid wire type 6 at offset 227".
+// model, are refused naming the file (decode.ts), instead of a raw ENOENT.
 import { readBinaryFile } from '../../io/read-file.ts';
-import { decodeModel, type ModelProto } from './proto.ts';
+import { decodeOnnx, type ModelProto } from './decode.ts';
 
 export interface OnnxFile {
   bytes: Uint8Array;
@@ -11,9 +10,5 @@ export interface OnnxFile {
 
 export async function readOnnxFile(path: string): Promise<OnnxFile> {
   const bytes = new Uint8Array(await readBinaryFile(path, 'an ONNX file'));
-  try {
-    return { bytes, model: decodeModel(bytes) };
-  } catch (error) {
-    throw new Error(`${path}: not a readable ONNX file (truncated, or not ONNX): ${(error as Error).message}`);
-  }
+  return { bytes, model: decodeOnnx(bytes, path) };
 }

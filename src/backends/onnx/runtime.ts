@@ -1,12 +1,9 @@
 // Inference of an exported file in onnxruntime-node (CPU binaries shipped in the npm package).
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { runOnnx, type DenseTensor } from './predictor.ts';
 
-/** A float32 NCHW (NCDHW) array with its dims. */
-export interface DenseTensor {
-  data: Float32Array;
-  dims: number[];
-}
+export type { DenseTensor } from './predictor.ts';
 
 export type Session = ort.InferenceSession;
 
@@ -24,11 +21,6 @@ export function createSession(model: Uint8Array | string): Promise<Session> {
 }
 
 /** Runs the session's single input to its single output. */
-export async function runSession(session: Session, input: DenseTensor): Promise<DenseTensor> {
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.dims) };
-  const results = await session.run(feeds);
-  const output = results[session.outputNames[0]];
-  const result = { data: output.data as Float32Array, dims: output.dims.slice() };
-  for (const tensor of Object.values(results)) if (tensor !== output) tensor.dispose();
-  return result;
+export function runSession(session: Session, input: DenseTensor): Promise<DenseTensor> {
+  return runOnnx(session, input, (data, dims) => new ort.Tensor('float32', data, dims));
 }
