@@ -3,16 +3,10 @@
 import sharp from 'sharp';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { DataError } from './errors.ts';
+import { grayMaskValues, rawToImage, type RawPixels } from './raw-pixels.ts';
 import type { Image2D, Mask2D } from './types.ts';
 
-/** Raw pixel values of one image file or page: HWC, alpha dropped, at the file's bit depth. */
-export interface RawPixels {
-  height: number;
-  width: number;
-  channels: number;
-  bitDepth: 8 | 16;
-  data: Uint8Array | Uint16Array;
-}
+export type { RawPixels } from './raw-pixels.ts';
 
 /** Number of pages in an image file (1 for ordinary PNGs). */
 export async function countPages(path: string): Promise<number> {
@@ -53,11 +47,7 @@ export async function readRaw(path: string, page = 0): Promise<RawPixels> {
 
 /** Reads an image (one page) scaled to [0, 1] by its bit depth (255 or 65535). */
 export async function readImage(path: string, page = 0): Promise<Image2D> {
-  const raw = await readRaw(path, page);
-  const scale = 1 / (raw.bitDepth === 16 ? 65535 : 255);
-  const data = new Float32Array(raw.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = raw.data[i] * scale;
-  return { height: raw.height, width: raw.width, channels: raw.channels, data };
+  return rawToImage(await readRaw(path, page));
 }
 
 /**
@@ -65,20 +55,7 @@ export async function readImage(path: string, page = 0): Promise<Image2D> {
  * all equal is accepted as gray; a truly coloured mask is an error (no palette mapping).
  */
 export async function readMaskValues(path: string, page = 0): Promise<RawPixels> {
-  const raw = await readRaw(path, page);
-  if (raw.channels === 1) return raw;
-  const n = raw.height * raw.width;
-  const out = raw.bitDepth === 16 ? new Uint16Array(n) : new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = raw.data[i * raw.channels];
-    for (let c = 1; c < raw.channels; c++) {
-      if (raw.data[i * raw.channels + c] !== v) {
-        throw new DataError(path, `mask has ${raw.channels} differing colour channels; a gray mask of class values is expected`);
-      }
-    }
-    out[i] = v;
-  }
-  return { ...raw, channels: 1, data: out };
+  return grayMaskValues(await readRaw(path, page), path);
 }
 
 /** Reads every page of a multi-page TIFF (an ISBI 2012 style stack) as images in [0, 1]. */
