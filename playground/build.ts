@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { NO_EM_SAMPLE, SAMPLES_FILE } from '../src/data/sample-manifest.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -16,6 +17,8 @@ export interface PlaygroundFiles {
   'app.js': string;
   'network.html': string;
   'network.js': string;
+  /** Which bundled samples the site has: none here; `unet serve --sample-data` adds the EM sample. */
+  'samples.json': string;
 }
 
 /** Writes the site into `dir` (created if needed) and returns the paths written: the build's own dist/playground. */
@@ -46,7 +49,8 @@ async function bundle(entry: string): Promise<string> {
 export async function buildPlayground(): Promise<PlaygroundFiles> {
   const [app, network] = await Promise.all([bundle('./main.ts'), bundle('./network/main.ts')]);
   const page = (name: string) => readFileSync(here(name), 'utf8');
-  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network };
+  const samples = JSON.stringify(NO_EM_SAMPLE, null, 2) + '\n';
+  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network, [SAMPLES_FILE]: samples };
 }
 
 // `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`

@@ -67,7 +67,7 @@ export async function readImageStack(path: string): Promise<Image2D[]> {
 }
 
 /** Encodes 8-bit HWC pixels (1 or 3 channels) as PNG bytes. */
-async function encodePng(pixels: Uint8Array, height: number, width: number, channels: number): Promise<Buffer> {
+export async function encodePng(pixels: Uint8Array, height: number, width: number, channels: number): Promise<Buffer> {
   if (channels !== 1 && channels !== 3) {
     throw new Error(`PNG output needs 1 or 3 channels, got ${channels}`);
   }

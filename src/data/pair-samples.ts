@@ -2,6 +2,7 @@
 // values to classes (the spec's mask_values, or the sorted distinct values) that `--data DIR`
 // applies (dataset.ts) and the playground's page applies to dropped files, in one place.
 import { DataError } from './errors.ts';
+import type { Model } from '../language/ir/types.ts';
 import type { RawPixels } from './raw-pixels.ts';
 import type { Image2D, Mask2D, Sample } from './types.ts';
 
@@ -15,6 +16,11 @@ export interface FolderDatasetOptions {
   maskValues?: readonly number[];
   /** Expected number of classes; more distinct mask values than this is an error. */
   numClasses?: number;
+}
+
+/** The mask mapping a network asks for: its spec's mask_values, and its number of classes. */
+export function maskOptions(ir: Model): FolderDatasetOptions {
+  return { maskValues: ir.train.maskValues ?? undefined, numClasses: Math.max(ir.classes, 2) };
 }
 
 /** Where a mask came from, for messages: its file, and its page in a stack. */
