@@ -8,8 +8,6 @@ import { samplesFromPairs, type FolderDatasetOptions, type ReadPair } from './pa
 import { planPairs, type FolderListing } from './pairing.ts';
 import type { Sample } from './types.ts';
 
-export { classTable, toMask, type FolderDatasetOptions } from './pair-samples.ts';
-
 /** One image file (or stack page) and its mask, before reading. */
 export interface PairRef {
   name: string;

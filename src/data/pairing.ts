@@ -45,8 +45,8 @@ function imagesByStem(root: string, folder: string, names: readonly string[]): M
   return byStem;
 }
 
-/** Matches images to masks; maskStem maps an image stem to the stem its mask must have. */
-function matchStems(root: string, images: Map<string, string>, masks: Map<string, string>, maskStem: (stem: string) => string, maskFolder: string): NamedPair[] {
+/** Matches images to masks; maskStem maps an image stem to the stem its mask must have. Folders '' are the root (flat). */
+function matchStems(root: string, images: Map<string, string>, masks: Map<string, string>, maskStem: (stem: string) => string, imageFolder: string, maskFolder: string): NamedPair[] {
   const pairs: NamedPair[] = [];
   const used = new Set<string>();
   for (const [stem, image] of images) {
@@ -56,7 +56,9 @@ function matchStems(root: string, images: Map<string, string>, masks: Map<string
     pairs.push({ name: stem, image, mask });
   }
   for (const [stem, mask] of masks) {
-    if (!used.has(stem)) throw new DataError(under(root, mask), `mask has no image${maskFolder === '' ? ` (expected ${stem.slice(0, -MASK_SUFFIX.length)}.<ext>)` : ''}`);
+    if (used.has(stem)) continue;
+    const where = imageFolder === '' ? `(expected ${stem.slice(0, -MASK_SUFFIX.length)}.<ext>)` : `in ${under(root, imageFolder)}`;
+    throw new DataError(under(root, mask), `mask has no image ${where}`);
   }
   return pairs;
 }
@@ -67,7 +69,7 @@ function pairFolders(root: string, listing: FolderListing, imageFolder: string, 
   const masks = imagesByStem(root, maskFolder, listing.folders[maskFolder]!);
   if (images.size === 0) throw new DataError(under(root, imageFolder), 'folder contains no images (.png, .tif, .jpg, .webp, .gif)');
   if (masks.size === 0) throw new DataError(under(root, maskFolder), 'folder contains no masks');
-  return matchStems(root, images, masks, maskStem, maskFolder);
+  return matchStems(root, images, masks, maskStem, imageFolder, maskFolder);
 }
 
 /** An ISBI 2012 style pair of stacks among the folder's files: *volume*.tif and *label*.tif. */
@@ -84,7 +86,7 @@ function pairFlat(root: string, files: readonly string[]): NamedPair[] | null {
   const masks = new Map([...all].filter(([stem]) => stem.endsWith(MASK_SUFFIX)));
   if (masks.size === 0) return null;
   const images = new Map([...all].filter(([stem]) => !stem.endsWith(MASK_SUFFIX)));
-  return matchStems(root, images, masks, (s) => s + MASK_SUFFIX, '');
+  return matchStems(root, images, masks, (s) => s + MASK_SUFFIX, '', '');
 }
 
 export const LAYOUTS =

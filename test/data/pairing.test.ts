@@ -33,6 +33,7 @@ describe('planPairs', () => {
     [['a.png', 'a_mask.png', 'b.png'], 'b.png: image has no mask (expected b_mask.<ext>)'],
     [['a.png', 'a_mask.png', 'c_mask.png'], 'c_mask.png: mask has no image (expected c.<ext>)'],
     [['images/a.png', 'masks/b.png'], 'images/a.png: image has no mask (expected masks/a.<ext>)'],
+    [['images/a.png', 'masks/a.png', 'masks/b.png'], 'masks/b.png: mask has no image in images'],
     [['a.png', 'a.jpg', 'a_mask.png'], "a.png: two files share the stem 'a' (a.jpg and a.png)"],
     [['a.png', 'b.png'], 'the files: no data found: expected images/ with masks/ or labels/'],
   ])('%j: %s', (paths, message) => {
