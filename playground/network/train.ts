@@ -1,8 +1,8 @@
 // Training in the page, with the CLI's code: a spec (the bundled ellipses one or the editor's)
 // compiled by the language, samples from train-data.ts (builtin ellipses, dropped image/mask
 // pairs, the EM sample), the input size, split, normaliser and sample preparation of
-// `unet train` (src/app/train/session.ts does the same steps), and the tfjs TrainingLoop. Stop and continue resume the loop from its state, as
-// `unet train --resume` does from a checkpoint.
+// `unet train` (src/app/train/session.ts does the same steps), and the tfjs TrainingLoop.
+// Stop and continue resume the loop from its state, as `unet train --resume` does from a checkpoint.
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src/backends/tfjs/build.ts';
 import { modelPredictor } from '../../src/backends/tfjs/predictor.ts';
