@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ORT_WASM } from './network/ort-files.ts';
+import { NO_EM_SAMPLE, SAMPLES_FILE } from '../src/data/sample-manifest.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -20,6 +21,8 @@ export interface PlaygroundFiles {
   'network.html': string;
   'network.js': string;
   [ORT_WASM]: Uint8Array;
+  /** Which bundled samples the site has: none here; `unet serve --sample-data` adds the EM sample. */
+  'samples.json': string;
 }
 
 /** Writes the site into `dir` (created if needed) and returns the paths written: the build's own dist/playground. */
@@ -54,7 +57,8 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
   // The package exports no package.json; its CommonJS entry lies in dist/ beside the .wasm files.
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
   const ortWasm = new Uint8Array(readFileSync(join(ortDist, ORT_WASM)));
-  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network, [ORT_WASM]: ortWasm };
+  const samples = JSON.stringify(NO_EM_SAMPLE, null, 2) + '\n';
+  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network, [ORT_WASM]: ortWasm, [SAMPLES_FILE]: samples };
 }
 
 // `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`

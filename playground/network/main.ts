@@ -17,6 +17,7 @@ import { openOnnxFile } from './onnx.ts';
 import { openRunFiles, type OpenedModel } from './open-run.ts';
 import { decodeImage, drawImage, drawMask } from './picture.ts';
 import { PageTrainer } from './train.ts';
+import { TrainingData } from './train-data.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const button = (id: string) => $<HTMLButtonElement>(id);
@@ -81,6 +82,9 @@ async function openFiles(files: File[]): Promise<void> {
 let trainer: PageTrainer | null = null;
 /** The spec file the trainer was built from, for the downloaded config.json. */
 let trainedFile = '';
+/** What it was trained on, for config.json's `data`. */
+let trainedData = '';
+const trainingData = new TrainingData(useImage);
 
 function onStep(info: StepInfo): void {
   state.chart.losses.push(info.loss);
@@ -126,7 +130,9 @@ async function train(): Promise<void> {
   if (!compiled.model) throw new Error(formatDiagnostics(compiled.diagnostics, compiled.sources));
   state.chart = { losses: [], dice: [] };
   state.epochs = [];
-  trainer = new PageTrainer(compiled.model, Number($<HTMLInputElement>('count').value), { onStep, onEpoch });
+  const data = trainingData.samples(compiled.model);
+  trainedData = data.name;
+  trainer = new PageTrainer(compiled.model, data, { onStep, onEpoch });
   say('train-status', `training ${compiled.model.name} on ${state.engine}...`);
   await runTrainer();
 }
@@ -135,7 +141,7 @@ async function train(): Promise<void> {
 async function download(): Promise<void> {
   const t = trainer!;
   await t.model.save('downloads://model');
-  const config = { spec: trainedFile, data: `builtin:ellipses:${$<HTMLInputElement>('count').value}`, engine: state.engine, inputSize: t.ir.input.size, normalizer: t.normalizer, train: t.ir.train };
+  const config = { spec: trainedFile, data: trainedData, engine: state.engine, inputSize: t.ir.input.size, normalizer: t.normalizer, train: t.ir.train };
   for (const [name, value] of [['ir.json', t.ir], ['config.json', config]] as const) {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2) + '\n'], { type: 'application/json' }));
@@ -186,4 +192,5 @@ try {
 } catch (error) {
   failed('engine')(error);
 }
+await trainingData.init().catch(failed('em-note'));
 document.body.dataset['ready'] = 'true';

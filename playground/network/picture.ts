@@ -8,9 +8,9 @@ import { decodeTiff, isTiff } from './tiff.ts';
  * The file's pixels: one channel when every pixel is gray (R = G = B), as sharp reads a gray
  * PNG, else three. Colour management is off so the bytes are the file's, not a display's.
  */
-export async function decodeImage(file: File): Promise<Image2D> {
+export async function decodeImage(file: Blob, name = file instanceof File ? file.name : 'image'): Promise<Image2D> {
   // By content, not by name: a .tif renamed .png is still a TIFF to sharp.
-  if (isTiff(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return decodeTiff(new Uint8Array(await file.arrayBuffer()), file.name);
+  if (isTiff(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return decodeTiff(new Uint8Array(await file.arrayBuffer()), name);
   const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d')!;

@@ -4,7 +4,7 @@
 // alpha and other extra samples dropped; WhiteIsZero comes inverted from the decoder, as
 // libvips reads it. test/playground/tiff.test.ts checks the values against readImage.
 import { decode, type TiffIfd } from 'tiff';
-import { unitImage, type RawPixels } from '../../src/data/raw-pixels.ts';
+import { rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
 import type { Image2D } from '../../src/data/types.ts';
 
 // TIFF 6.0, PhotometricInterpretation: 0 WhiteIsZero, 1 BlackIsZero, 2 RGB, 3 palette.
@@ -46,5 +46,5 @@ export function decodeTiff(bytes: Uint8Array, name: string): Image2D {
     throw new Error(`${name}: unreadable TIFF (${(error as Error).message})`);
   }
   if (!page) throw new Error(`${name}: a TIFF without pages`);
-  return unitImage(rawPixels(page, name));
+  return rawToImage(rawPixels(page, name));
 }

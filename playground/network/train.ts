@@ -1,17 +1,19 @@
 // Training in the page, with the CLI's code: a spec (the bundled ellipses one or the editor's)
-// compiled by the language, builtin ellipses data (src/data/ellipses.ts), the split,
-// normaliser and sample preparation of `unet train` (src/app/train/session.ts does the same
-// steps), and the tfjs TrainingLoop. Stop and continue resume the loop from its state, as
-// `unet train --resume` does from a checkpoint.
+// compiled by the language, samples from train-data.ts (builtin ellipses, dropped image/mask
+// pairs, the EM sample), the input size, split, normaliser and sample preparation of
+// `unet train` (src/app/train/session.ts does the same steps), and the tfjs TrainingLoop.
+// Stop and continue resume the loop from its state, as `unet train --resume` does from a checkpoint.
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src/backends/tfjs/build.ts';
 import { modelPredictor } from '../../src/backends/tfjs/predictor.ts';
 import { TrainingLoop, type EpochRecord, type LoopOptions, type StepInfo } from '../../src/backends/tfjs/train/loop.ts';
 import { makePreparers } from '../../src/backends/tfjs/train/prepare.ts';
-import { makeEllipses } from '../../src/data/ellipses.ts';
+import { trainingInputSize } from '../../src/data/input-size.ts';
 import { fitNormalizer, type Normalizer } from '../../src/data/normalize.ts';
 import { splitDataset } from '../../src/data/split.ts';
+import type { Sample } from '../../src/data/types.ts';
 import type { Model } from '../../src/language/ir/types.ts';
+import { withInputSize } from '../../src/language/shapes/infer.ts';
 import type { OpenedModel } from './open-run.ts';
 
 /** The largest input the page trains: a browser tab, often on the CPU, is no place for a 572 px U-Net. */
@@ -28,20 +30,27 @@ export class PageTrainer {
   readonly normalizer: Normalizer;
   readonly model: tf.LayersModel;
 
-  /** `ir`: a compiled 2D spec with a fixed input size; `count`: images of builtin ellipses at that size. */
-  constructor(readonly ir: Model, count: number, events: TrainerEvents) {
-    const [height, width] = ir.input.size;
-    if (ir.dims !== 2 || height === null || width === null || height !== width) {
-      throw new Error(`${ir.name}: the page trains 2D networks with a square fixed input (input C x N x N) on builtin ellipses`);
+  /** The network at the size it trains at (the crop, or the images' size, as `unet train` picks). */
+  readonly ir: Model;
+
+  /** `spec`: a compiled 2D spec; `data`: its training samples and what they are (for messages). */
+  constructor(spec: Model, data: { samples: Sample[]; name: string }, events: TrainerEvents) {
+    if (spec.dims !== 2) throw new Error(`${spec.name}: the page trains 2D networks (input C x H x W); train it with \`unet train\``);
+    const { train } = spec;
+    const { samples, name } = data;
+    const channels = samples[0]!.image.channels;
+    if (channels !== spec.input.channels) throw new Error(`${name}: images have ${channels} channel(s), ${spec.name} takes ${spec.input.channels} (input ${spec.input.channels} x ...)`);
+    const size = trainingInputSize(train, samples);
+    if (size.some((s) => s > MAX_SIZE)) {
+      throw new Error(`${spec.name}: input ${size.join(' x ')} is too large to train in a page (at most ${MAX_SIZE} x ${MAX_SIZE}: set a smaller \`crop\` in the spec's train section); train it with \`unet train\``);
     }
-    if (height > MAX_SIZE) throw new Error(`${ir.name}: input ${height} x ${width} is too large to train in a page (at most ${MAX_SIZE} x ${MAX_SIZE}); train it with \`unet train\``);
-    if (ir.input.channels !== 1) throw new Error(`${ir.name}: builtin ellipses are gray images, the network takes ${ir.input.channels} channels (input 1 x ...)`);
-    const { train } = ir;
-    const split = splitDataset(makeEllipses({ count, size: height, seed: train.seed }), train.valSplit, train.seed);
-    if (split.train.length === 0 || split.val.length === 0) throw new Error(`${count} images give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit}): take more`);
+    const split = splitDataset(samples, train.valSplit, train.seed);
+    if (split.train.length === 0 || split.val.length === 0) throw new Error(`${name}: ${samples.length} images give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit}): take more`);
+    this.ir = withInputSize(spec, size);
+    const ir = this.ir;
     this.normalizer = fitNormalizer(train.normalize, split.train.map((s) => s.image));
     const preparers = makePreparers(ir, this.normalizer);
-    this.model = buildModel(ir, { seed: train.seed });
+    this.model = buildModel(spec, { inputSize: size, seed: train.seed });
     this.options = {
       model: this.model,
       config: train,

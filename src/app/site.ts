@@ -1,4 +1,4 @@
-// `unet serve --out DIR`: the playground's static site (its pages, scripts and .wasm) copied into a
+// `unet serve --out DIR`: the playground's static site (its pages, scripts, .wasm and samples) copied into a
 // folder a user names, under the output-directory policy (src/io/out-dir.ts): a new or empty
 // folder, or one an earlier `unet serve --out` wrote; a folder of the user's is refused.
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// `unet serve [--port N] [--host H] [--out DIR]`: the playground, static pages that parse,
+// `unet serve [--port N] [--host H] [--out DIR] [--sample-data DATA]`: the playground, static pages that parse,
 // check and draw specs, and segment and train, in the browser. The server only hands out the bundled files,
 // which `npm run build` writes to dist/playground (playground/build.ts), and only to this
 // machine unless --host says otherwise. The CLI does not bundle at run time, so the package
@@ -8,14 +8,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { emSampleFiles } from '../app/sample-data.ts';
 import { writeSite } from '../app/site.ts';
 
-/** The site's files by name: the two pages and their scripts, and what the build put beside them (onnxruntime-web's .wasm). */
-export type PlaygroundFiles = Record<'index.html' | 'app.js' | 'network.html' | 'network.js', string | Uint8Array> & Record<string, string | Uint8Array>;
+/** The site: its pages and what the build or --sample-data put beside them (onnxruntime-web's .wasm, the EM sample's PNGs). */
+export type SiteFiles = Record<string, string | Uint8Array>;
 
-const PAGES = ['index.html', 'app.js', 'network.html', 'network.js'] as const;
+/** The built site's files by name: the two pages, their scripts and samples.json, and the rest of dist/playground. */
+export type PlaygroundFiles = Record<'index.html' | 'app.js' | 'network.html' | 'network.js' | 'samples.json', string | Uint8Array> & SiteFiles;
+
+const PAGES = ['index.html', 'app.js', 'network.html', 'network.js', 'samples.json'] as const;
 // application/wasm lets the browser compile while it downloads (WebAssembly.instantiateStreaming).
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.png': 'image/png',
+};
+const typeOf = (name: string) => TYPES[extname(name)] ?? 'application/octet-stream';
 
 // Two levels below the package root both in src/cli and in dist/cli (which the bundled CLI's
 // import.meta.url also means: scripts/bundle-cli.mjs).
@@ -53,13 +64,13 @@ export interface Playground {
 }
 
 /** Serves the bundled page on host:port (port 0 picks a free one; host 127.0.0.1 by default) and resolves once listening. */
-export async function servePlayground(opts: { port: number; host?: string; files?: PlaygroundFiles }): Promise<Playground> {
+export async function servePlayground(opts: { port: number; host?: string; files?: SiteFiles }): Promise<Playground> {
   const listenHost = opts.host ?? DEFAULT_HOST;
-  const files = opts.files ?? builtPlayground();
+  const files: SiteFiles = opts.files ?? builtPlayground();
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     const name = path === '/' ? 'index.html' : Object.keys(files).find((n) => path === `/${n}`);
-    if (name) res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(files[name]);
+    if (name) res.writeHead(200, { 'content-type': typeOf(name) }).end(files[name]);
     // The page has no icon; answer the browser's request for one without an error in its console.
     else if (path === '/favicon.ico') res.writeHead(204).end();
     else res.writeHead(404).end('not found');
@@ -88,9 +99,10 @@ export function register(program: Command): void {
     .option('--port <N>', 'port to listen on', (v) => Number.parseInt(v, 10), 5173)
     .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}: this machine only; 0.0.0.0 exposes it to the network)`)
     .option('--out <dir>', 'write the static page to a folder instead of serving it')
-    .addHelpText('after', `\nExample:\n  unet serve --port 5173   (then open http://${DEFAULT_HOST}:5173)`)
-    .action(async (opts: { port: number; host?: string; out?: string }) => {
-      const files = builtPlayground();
+    .option('--sample-data <DATA>', 'a labelled data folder (a --data DIR layout, e.g. ISBI 2012): a few crops of it become the page\'s EM sample')
+    .addHelpText('after', `\nExamples:\n  unet serve --port 5173   (then open http://${DEFAULT_HOST}:5173)\n  unet serve --out site --sample-data ../shared/data/isbi2012`)
+    .action(async (opts: { port: number; host?: string; out?: string; sampleData?: string }) => {
+      const files: SiteFiles = { ...builtPlayground(), ...(opts.sampleData === undefined ? {} : await emSampleFiles(opts.sampleData)) };
       if (opts.out) {
         process.stdout.write(`wrote ${writeSite({ ...files }, opts.out).join(', ')}\n`);
         return;

@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { DataError } from './errors.ts';
-import { unitImage, type RawPixels } from './raw-pixels.ts';
+import { grayMaskValues, rawToImage, type RawPixels } from './raw-pixels.ts';
 import type { Image2D, Mask2D } from './types.ts';
 
 export type { RawPixels } from './raw-pixels.ts';
@@ -47,7 +47,7 @@ export async function readRaw(path: string, page = 0): Promise<RawPixels> {
 
 /** Reads an image (one page) scaled to [0, 1] by its bit depth (255 or 65535). */
 export async function readImage(path: string, page = 0): Promise<Image2D> {
-  return unitImage(await readRaw(path, page));
+  return rawToImage(await readRaw(path, page));
 }
 
 /**
@@ -55,20 +55,7 @@ export async function readImage(path: string, page = 0): Promise<Image2D> {
  * all equal is accepted as gray; a truly coloured mask is an error (no palette mapping).
  */
 export async function readMaskValues(path: string, page = 0): Promise<RawPixels> {
-  const raw = await readRaw(path, page);
-  if (raw.channels === 1) return raw;
-  const n = raw.height * raw.width;
-  const out = raw.bitDepth === 16 ? new Uint16Array(n) : new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = raw.data[i * raw.channels];
-    for (let c = 1; c < raw.channels; c++) {
-      if (raw.data[i * raw.channels + c] !== v) {
-        throw new DataError(path, `mask has ${raw.channels} differing colour channels; a gray mask of class values is expected`);
-      }
-    }
-    out[i] = v;
-  }
-  return { ...raw, channels: 1, data: out };
+  return grayMaskValues(await readRaw(path, page), path);
 }
 
 /** Reads every page of a multi-page TIFF (an ISBI 2012 style stack) as images in [0, 1]. */
@@ -80,7 +67,7 @@ export async function readImageStack(path: string): Promise<Image2D[]> {
 }
 
 /** Encodes 8-bit HWC pixels (1 or 3 channels) as PNG bytes. */
-async function encodePng(pixels: Uint8Array, height: number, width: number, channels: number): Promise<Buffer> {
+export async function encodePng(pixels: Uint8Array, height: number, width: number, channels: number): Promise<Buffer> {
   if (channels !== 1 && channels !== 3) {
     throw new Error(`PNG output needs 1 or 3 channels, got ${channels}`);
   }

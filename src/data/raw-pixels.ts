@@ -1,6 +1,8 @@
-// Raw integer pixels -> an Image2D in [0, 1]: the one conversion every image reader shares
-// (src/data/image-io.ts with sharp in the CLI, the playground's TIFF decoder in the browser),
-// so the same file gives the network the same input values everywhere. Browser-safe.
+// Decoded pixels before they become an image or a mask: what sharp gives the CLI (image-io.ts)
+// and a canvas or the TIFF decoder gives the playground's page, turned into Image2D and mask
+// values by the same two functions, so the same file gives the network the same input values
+// everywhere. Browser-safe.
+import { DataError } from './errors.ts';
 import type { Image2D } from './types.ts';
 
 /** Raw pixel values of one image file or page: HWC, alpha dropped, at the file's bit depth. */
@@ -12,10 +14,30 @@ export interface RawPixels {
   data: Uint8Array | Uint16Array;
 }
 
-/** The pixels scaled to [0, 1] by their bit depth (255 or 65535). */
-export function unitImage(raw: RawPixels): Image2D {
+/** The image scaled to [0, 1] by its bit depth (255 or 65535). */
+export function rawToImage(raw: RawPixels): Image2D {
   const scale = 1 / (raw.bitDepth === 16 ? 65535 : 255);
   const data = new Float32Array(raw.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = raw.data[i] * scale;
+  for (let i = 0; i < data.length; i++) data[i] = raw.data[i]! * scale;
   return { height: raw.height, width: raw.width, channels: raw.channels, data };
+}
+
+/**
+ * A mask's values, one per pixel. A colour file whose channels are all equal is accepted as
+ * gray; a truly coloured mask is an error naming `path` (no palette mapping).
+ */
+export function grayMaskValues(raw: RawPixels, path: string): RawPixels {
+  if (raw.channels === 1) return raw;
+  const n = raw.height * raw.width;
+  const out = raw.bitDepth === 16 ? new Uint16Array(n) : new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = raw.data[i * raw.channels]!;
+    for (let c = 1; c < raw.channels; c++) {
+      if (raw.data[i * raw.channels + c] !== v) {
+        throw new DataError(path, `mask has ${raw.channels} differing colour channels; a gray mask of class values is expected`);
+      }
+    }
+    out[i] = v;
+  }
+  return { ...raw, channels: 1, data: out };
 }

@@ -5,6 +5,7 @@
 import { loadFolderDataset } from './dataset.ts';
 import { makeEllipses } from './ellipses.ts';
 import { makeEllipsoids } from './ellipsoids.ts';
+import { maskOptions } from './pair-samples.ts';
 import type { Sample, VolumeSample } from './types.ts';
 import { loadVolumeDataset } from './volume-dataset.ts';
 import type { Model } from '../language/ir/types.ts';
@@ -34,8 +35,6 @@ function wrongDims(name: string, ir: Model): Error {
   return new Error(`${name} holds ${kind}, but ${ir.name} is a ${ir.dims}D network: use ${other}`);
 }
 
-const folderOptions = (ir: Model) => ({ maskValues: ir.train.maskValues ?? undefined, numClasses: Math.max(ir.classes, 2) });
-
 /**
  * Loads the training data of a 2D network; folder problems throw DataError naming the file.
  * `builtin:ellipses:N` asks for N images instead of ELLIPSES_COUNT (quick experiments, tests).
@@ -47,7 +46,7 @@ export async function loadTrainingData(data: string, ir: Model): Promise<Sample[
     const size = ir.input.size[0] ?? ELLIPSES_SIZE;
     return makeEllipses({ count: count ?? ELLIPSES_COUNT, size, seed: ir.train.seed });
   }
-  return loadFolderDataset(data, folderOptions(ir));
+  return loadFolderDataset(data, maskOptions(ir));
 }
 
 /**
@@ -62,7 +61,7 @@ export async function loadVolumeData(data: string, ir: Model): Promise<VolumeSam
     const size = fixed.length > 0 ? Math.max(...fixed) : ELLIPSOIDS_SIZE;
     return makeEllipsoids({ count: count ?? ELLIPSOIDS_COUNT, size, seed: ir.train.seed });
   }
-  return loadVolumeDataset(data, folderOptions(ir));
+  return loadVolumeDataset(data, maskOptions(ir));
 }
 
 /** The training data of a network of either dimensionality: images for 2D, volumes for 3D. */

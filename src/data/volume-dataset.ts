@@ -3,9 +3,10 @@
 // being slice k, with matching stems. A pair of ISBI-style stacks (*volume*.tif,
 // *labels*.tif) is one volume here; a 2D network reads the same pair as many 2D slices.
 import { basename, extname } from 'node:path';
-import { classTable, discoverPairs, toMask, type FolderDatasetOptions, type PairRef } from './dataset.ts';
+import { discoverPairs, type PairRef } from './dataset.ts';
+import { classTable, toMask, type FolderDatasetOptions } from './pair-samples.ts';
 import { DataError } from './errors.ts';
-import type { RawPixels } from './image-io.ts';
+import type { RawPixels } from './raw-pixels.ts';
 import type { Volume, VolumeSample } from './types.ts';
 import { readMaskVolumePages, readVolume } from './volume-io.ts';
 import { stackMasks } from './volume.ts';

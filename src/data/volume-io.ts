@@ -3,7 +3,8 @@
 // colour are handled exactly as for 2D images. Written as 8-bit LZW TIFFs (lossless).
 import sharp from 'sharp';
 import { DataError } from './errors.ts';
-import { countPages, readImage, readMaskValues, type RawPixels } from './image-io.ts';
+import { countPages, readImage, readMaskValues } from './image-io.ts';
+import type { RawPixels } from './raw-pixels.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import type { Volume, VolumeMask } from './types.ts';
 import { stackSlices } from './volume.ts';

@@ -67,6 +67,10 @@ export const BROWSER_ENTRIES = [
   'playground/network/main.ts',
   // What the playground's network page shares with `unet predict` and `unet train`.
   'src/data/segment.ts',
+  // ... and the pairing, checks and class mapping of `--data DIR`, and the training input size.
+  'src/data/pairing.ts',
+  'src/data/pair-samples.ts',
+  'src/data/input-size.ts',
   'src/backends/tfjs/predictor.ts',
   'src/backends/tfjs/train/loop.ts',
   'src/backends/tfjs/train/prepare.ts',

@@ -50,6 +50,19 @@ describe('loadFolderDataset layouts', () => {
     expect(Array.from(samples[1].mask.data)).toEqual(PATTERN);
   });
 
+  it('images beside their masks in one folder (<stem>.png and <stem>_mask.png), the layout of files dropped into the playground', async () => {
+    const dir = tempDir();
+    for (const stem of ['a', 'b']) {
+      await writeGray(join(dir, `${stem}.png`), 3, 2, [0, 50, 100, 150, 200, 250]);
+      await writeBinary(join(dir, `${stem}_mask.png`), 3, 2, PATTERN);
+    }
+    const samples = await loadFolderDataset(dir);
+    expect(samples.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(Array.from(samples[1].mask.data)).toEqual(PATTERN);
+    await writeGray(join(dir, 'c.png'), 3, 2, [0, 0, 0, 0, 0, 0]);
+    await expectDataError(loadFolderDataset(dir), join(dir, 'c.png'), /image has no mask \(expected .*c_mask\.<ext>\)/);
+  });
+
   it('palette GIF masks as in Carvana (<stem>_mask.gif)', async () => {
     const dir = await folderLayout('masks', (s) => `${s}_mask`);
     for (const stem of ['a', 'b']) {

@@ -10,6 +10,9 @@ import { view } from '../../playground/app.ts';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
 import { ORT_WASM } from '../../playground/network/ort-files.ts';
 import { builtPlayground, exposureWarning, servePlayground } from '../../src/cli/serve.ts';
+import { EM_SAMPLE_SIZE } from '../../src/app/sample-data.ts';
+import { NO_EM_SAMPLE, type SampleManifest } from '../../src/data/sample-manifest.ts';
+import { writeGray } from '../data/helpers.ts';
 import { UNET } from '../helpers/cli.ts';
 
 describe('playground view', () => {
@@ -59,7 +62,7 @@ describe('playground bundle', () => {
   it('is a static site for any host: relative URLs only, nothing asked of a server', { timeout: 30_000 }, async () => {
     const files = await buildPlayground();
     const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'site');
-    const names = ['index.html', 'app.js', 'network.html', 'network.js', ORT_WASM];
+    const names = ['index.html', 'app.js', 'network.html', 'network.js', ORT_WASM, 'samples.json'];
     expect(writeSite(files, dir)).toEqual(names.map((name) => join(dir, name)));
     expect(readdirSync(dir).sort()).toEqual([...names].sort());
     const urls = (page: string) => [...readFileSync(join(dir, page), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
@@ -67,6 +70,8 @@ describe('playground bundle', () => {
     expect(urls('index.html')).toEqual(['data:,', 'network.html', 'app.js']);
     expect(urls('network.html')).toEqual(['data:,', './', 'network.js']);
     expect(files['app.js']).not.toMatch(/\bfetch\(|XMLHttpRequest/);
+    // Built without a data folder: the page says the EM sample is absent (and fetches no file that is not there).
+    expect(JSON.parse(files['samples.json'])).toEqual(NO_EM_SAMPLE);
   });
 });
 
@@ -89,6 +94,29 @@ describe('unet serve --out (what npm run build:site runs)', () => {
     expect(refused.stderr).toContain('was not written by `unet serve --out`');
     expect(readFileSync(join(mine, 'index.html'), 'utf8')).toBe('my page');
   });
+
+  it('--sample-data DATA adds the EM sample from a data folder; without it the sample is gone again; a bad folder exits 1', { timeout: 60_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'unet-site-'));
+    const data = join(root, 'data');
+    const side = EM_SAMPLE_SIZE;
+    for (const stem of ['a', 'b']) {
+      await writeGray(join(data, 'images', `${stem}.png`), side, side, Array.from({ length: side * side }, (_, i) => i % 251));
+      await writeGray(join(data, 'masks', `${stem}.png`), side, side, Array.from({ length: side * side }, (_, i) => (i % 3 === 0 ? 255 : 0)));
+    }
+    const dir = join(root, 'site');
+    const serveOut = (...flags: string[]) => spawnSync(process.execPath, [UNET, 'serve', '--out', dir, ...flags], { encoding: 'utf8' });
+    const manifest = () => JSON.parse(readFileSync(join(dir, 'samples.json'), 'utf8')) as SampleManifest;
+    const withSample = serveOut('--sample-data', data);
+    expect(withSample.status, withSample.stderr).toBe(0);
+    expect(manifest().em!.files).toEqual(['em-a.png', 'em-a_mask.png', 'em-b.png', 'em-b_mask.png']);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(manifest().em!.files));
+    expect(serveOut().status).toBe(0);
+    expect(manifest()).toEqual(NO_EM_SAMPLE);
+    expect(readdirSync(dir).filter((f) => f.startsWith('em-'))).toEqual([]);
+    const missing = serveOut('--sample-data', join(root, 'nope'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`${join(root, 'nope')}: data folder does not exist`);
+  });
 });
 
 describe('unet serve', () => {
@@ -98,7 +126,7 @@ describe('unet serve', () => {
   });
 
   it('listens on 127.0.0.1 unless a host is given', async () => {
-    const playground = await servePlayground({ port: 0, files: { 'index.html': '', 'app.js': '', 'network.html': '', 'network.js': '' } });
+    const playground = await servePlayground({ port: 0, files: { 'index.html': '', 'app.js': '', 'network.html': '', 'network.js': '', 'samples.json': '' } });
     try {
       expect((playground.server.address() as AddressInfo).address).toBe('127.0.0.1');
       expect(playground.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

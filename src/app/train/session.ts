@@ -11,7 +11,7 @@ import { unsupportedIn3d } from '../../data/augment-volume.ts';
 import type { Random } from '../../data/random.ts';
 import type { Normalizer } from '../../data/normalize.ts';
 import type { Sample, VolumeSample } from '../../data/types.ts';
-import { spatialSize } from '../../data/volume.ts';
+import { trainingInputSize } from '../../data/input-size.ts';
 import type { Model, TrainConfig } from '../../language/ir/types.ts';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { knownGaps } from '../../backends/tfjs/gaps.ts';
@@ -75,22 +75,6 @@ export interface Session {
   /** budgetReached: the time budget (train.time) ended training, with a checkpoint; spent: where this process's time went. */
   run(): Promise<{ stopped: boolean; budgetReached?: true; history: EpochRecord[]; spent: TimeSpent }>;
   stop(): void;
-}
-
-/** The training input size: the crop, or the (common) size of the images (volumes). */
-function inputSize(train: TrainConfig, samples: readonly AnySample[]): number[] {
-  // `crop S` means S on every axis (src/language/spec/resolve.ts expands it); `crop HxW` is a rectangle.
-  if (train.crop !== null) return train.crop;
-  const size = spatialSize(samples[0].image);
-  const other = samples.find((s) => spatialSize(s.image).join() !== size.join());
-  if (other) {
-    // Sizes as W x H (x D), the way image tools print them.
-    const wh = (s: AnySample) => spatialSize(s.image).reverse().join('x');
-    throw new Error(
-      `${size.length === 3 ? 'volumes' : 'images'} differ in size (${samples[0].name} is ${wh(samples[0])}, ${other.name} is ${wh(other)}): set a training crop (train { crop ... }) in the spec`,
-    );
-  }
-  return size;
 }
 
 /**
@@ -185,7 +169,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   if (split.train.length === 0 || split.val.length === 0) {
     throw new Error(`${options.data}: ${samples.length} samples give ${split.train.length} for training and ${split.val.length} for validation (val split ${train.valSplit})`);
   }
-  const size = saved?.config.inputSize ?? inputSize(train, samples);
+  const size = saved?.config.inputSize ?? trainingInputSize(train, samples);
   // Data-parallel replicas use one core each: then the main engine stays single-threaded too.
   const engine = await selectEngine(options.engine, { wasmThreads: (options.workers ?? 1) === 1 ? undefined : 1 });
   // What tfjs cannot train (src/backends/tfjs/gaps.ts) stops here, located, before anything is written.

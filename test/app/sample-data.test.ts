@@ -1,0 +1,43 @@
+// The playground site's EM sample: centred crops of a labelled data folder (any --data layout),
+// as <stem>.png + <stem>_mask.png that pair by the --data rule, with the class values kept.
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { EM_SAMPLE_COUNT, EM_SAMPLE_SIZE, emSampleFiles } from '../../src/app/sample-data.ts';
+import { listingOf, planPairs } from '../../src/data/pairing.ts';
+import type { SampleManifest } from '../../src/data/sample-manifest.ts';
+import { tempDir, writeGray, writeStack } from '../data/helpers.ts';
+
+const SIDE = EM_SAMPLE_SIZE + 2;
+/** Pixel (y, x) of page p: a value that says where it came from. */
+const at = (p: number, y: number, x: number) => (p * 7 + y * 3 + x) % 256;
+
+describe('emSampleFiles', () => {
+  it('takes the first pairs of an ISBI-style stack folder, centre crops with their mask values', async () => {
+    const dir = tempDir();
+    const pages = EM_SAMPLE_COUNT + 1;
+    const grid = (f: (p: number, i: number) => number) => Array.from({ length: pages }, (_, p) => Array.from({ length: SIDE * SIDE }, (_, i) => f(p, i)));
+    await writeStack(join(dir, 'train-volume.tif'), SIDE, SIDE, grid((p, i) => at(p, Math.floor(i / SIDE), i % SIDE)));
+    await writeStack(join(dir, 'train-labels.tif'), SIDE, SIDE, grid((_, i) => (i % 2 === 0 ? 255 : 0)));
+    const files = await emSampleFiles(dir);
+    const manifest = JSON.parse(files['samples.json'] as string) as SampleManifest;
+    expect(manifest.em!.files).toEqual(['em-0.png', 'em-0_mask.png', 'em-1.png', 'em-1_mask.png', 'em-2.png', 'em-2_mask.png', 'em-3.png', 'em-3_mask.png']);
+    expect(manifest.note).toMatch(/^4 crops of 128 x 128 from .* \(0, 1, 2, 3\)/);
+    // The page pairs them by the --data rule.
+    expect(planPairs('', listingOf(manifest.em!.files).listing)).toMatchObject({ kind: 'pairs', pairs: [{ name: 'em-0', mask: 'em-0_mask.png' }, {}, {}, {}] });
+    const raw = async (name: string) => sharp(files[name] as Uint8Array).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const meta = await sharp(files['em-2.png'] as Uint8Array).metadata();
+    expect([meta.width, meta.height, meta.channels]).toEqual([EM_SAMPLE_SIZE, EM_SAMPLE_SIZE, 1]);
+    const image = await raw('em-2.png');
+    expect([image.data[0], image.data[5 * EM_SAMPLE_SIZE + 9]]).toEqual([at(2, 1, 1), at(2, 6, 10)]);
+    const mask = await raw('em-2_mask.png');
+    expect(new Set(mask.data)).toEqual(new Set([0, 255]));
+  });
+
+  it('refuses images smaller than a crop, naming the file', async () => {
+    const dir = tempDir();
+    await writeGray(join(dir, 'a.png'), 4, 1, [0, 1, 2, 3]);
+    await writeGray(join(dir, 'a_mask.png'), 4, 1, [0, 0, 1, 1]);
+    await expect(emSampleFiles(dir)).rejects.toThrow(`${join(dir, 'a.png')}: is 4x1; the EM sample takes 128x128 crops`);
+  });
+});
