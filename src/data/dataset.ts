@@ -164,7 +164,15 @@ export function toMask(raw: RawPixels, table: Map<number, number>): Mask2D {
 
 /** Loads a folder data set (images/+masks|labels/, imgs/+masks/<stem>_mask, or two TIFF stacks). */
 export async function loadFolderDataset(dir: string, options: FolderDatasetOptions = {}): Promise<Sample[]> {
-  return loadPairs(await discoverPairs(dir), options);
+  return (await loadPairs(await discoverPairs(dir), options)).samples;
+}
+
+/**
+ * A folder data set with every distinct mask value as its own class (sorted), and the raw
+ * value of each class: what `unet plan` needs to write `mask_values` for the data.
+ */
+export async function loadFolderDatasetWithValues(dir: string): Promise<{ samples: Sample[]; values: number[] }> {
+  return loadPairs(await discoverPairs(dir), {});
 }
 
 /** Loads a pair of multi-page TIFF stacks (one of images, one of labels) given by path. */
@@ -173,7 +181,7 @@ export async function loadStackDataset(
   labelsPath: string,
   options: FolderDatasetOptions = {},
 ): Promise<Sample[]> {
-  return loadPairs(await stackPairs(imagesPath, labelsPath), options);
+  return (await loadPairs(await stackPairs(imagesPath, labelsPath), options)).samples;
 }
 
 /**
@@ -191,8 +199,8 @@ async function refuseVolume(path: string): Promise<void> {
   }
 }
 
-/** Reads every pair, checks sizes and channel counts, and maps mask values to classes. */
-async function loadPairs(pairs: PairRef[], options: FolderDatasetOptions): Promise<Sample[]> {
+/** Reads every pair, checks sizes and channel counts, and maps mask values to classes (values[k]: the raw value of class k). */
+async function loadPairs(pairs: PairRef[], options: FolderDatasetOptions): Promise<{ samples: Sample[]; values: number[] }> {
   const images: Image2D[] = [];
   const masks: RawPixels[] = [];
   for (const pair of pairs) {
@@ -215,7 +223,8 @@ async function loadPairs(pairs: PairRef[], options: FolderDatasetOptions): Promi
     masks.push(mask);
   }
   const table = classTable(masks, pairs, options);
-  return pairs.map((pair, i) => ({ name: pair.name, image: images[i], mask: toMask(masks[i], table) }));
+  const values = [...table].sort((a, b) => a[1] - b[1]).map(([value]) => value);
+  return { samples: pairs.map((pair, i) => ({ name: pair.name, image: images[i], mask: toMask(masks[i], table) })), values };
 }
 
 export { splitDataset } from './split.ts';
