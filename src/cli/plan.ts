@@ -60,6 +60,7 @@ async function plan(flags: PlanFlags): Promise<void> {
     data: flags.data,
     budget: flags.time,
     probeSeconds: flags.probe,
+    specPath: flags.out,
     timer: (setting) => engineStepTimer({ engine: flags.engine, workers: flags.workers, ...setting }),
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });

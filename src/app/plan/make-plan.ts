@@ -18,6 +18,8 @@ export interface PlanRequest {
   probeSeconds: number;
   /** Times candidates; gets the loss training will use (weighted_ce steps also take weights). */
   timer: (setting: { channels: number; classes: number; loss: Plan['loss']['value'] }) => Promise<EngineTimer>;
+  /** Where the spec will be written (--out), for the train command in its header. */
+  specPath?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -57,14 +59,19 @@ export function describeTimed(t: Timed): string {
   return `depth ${c.depth} ${c.padding}, ${c.filters} filters, ${c.size} x ${c.size} x batch ${c.batch}: ${t.seconds.toFixed(3)} s a step${t.measured ? '' : ' (scaled by FLOPs)'}`;
 }
 
+/** Loads --data, fingerprints it and plans (planFromFingerprint). */
 export async function makePlan(request: PlanRequest): Promise<PlanResult> {
-  const progress = request.onProgress ?? (() => {});
   const { samples, values } = await loadDataForPlanning(request.data);
-  const fp = fingerprint(samples, values);
+  return planFromFingerprint(fingerprint(samples, values), request);
+}
+
+/** The plan for a fingerprint: data choices, the probe, the choice within the budget, the spec text (compiled). */
+export async function planFromFingerprint(fp: Fingerprint, request: PlanRequest): Promise<PlanResult> {
+  const progress = request.onProgress ?? (() => {});
   for (const line of describeFingerprint(fp)) progress(`fingerprint: ${line}`);
   const data = dataChoices(fp);
   const timer = await request.timer({ channels: fp.channels, classes: fp.classes, loss: data.loss.value });
-  progress(`probe: timing training steps on ${timer.label} for up to ${formatDuration(request.probeSeconds)}`);
+  progress(`probe: timing training steps on ${timer.label} for up to ${formatDuration(request.probeSeconds)}${timer.load ? ` (${timer.load})` : ''}`);
   const limits = { probeSeconds: request.probeSeconds, allowedSeconds: allowedStepSeconds(request.budget) };
   const timed = await timeCandidates(candidates(fp, data, timer.workers), timer.time, limits, (list) => chooseCandidate(list, request.budget).chosen.candidate, (t) => progress(`probe: ${describeTimed(t)}`));
   const plan = finishPlan(fp, data, timed, request.budget, planName(request.data));
@@ -73,10 +80,10 @@ export async function makePlan(request: PlanRequest): Promise<PlanResult> {
     `measured step times (${timer.label}) made every choice below; each says why (src/app/plan/rules.ts).`,
     '',
     ...describeFingerprint(fp),
-    `probe (${timer.label}${timer.workers > 1 ? `: train with --workers ${timer.workers}` : ''}):`,
+    `probe (${timer.label}${timer.workers > 1 ? `: train with --workers ${timer.workers}` : ''}${timer.load ? `; ${timer.load}` : ''}):`,
     ...timed.map((t) => `  ${describeTimed(t)}`),
     '',
-    `unet train THIS.unet --data ${request.data}${timer.workers > 1 ? ` --workers ${timer.workers}` : ''}`,
+    `unet train ${request.specPath ?? 'SPEC.unet'} --data ${request.data}${timer.workers > 1 ? ` --workers ${timer.workers}` : ''}`,
   ];
   const text = planText(plan, header);
   compilePlanText(text);

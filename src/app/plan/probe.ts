@@ -2,6 +2,7 @@
 // machine, with the engine and data-parallel workers training would use, within a bounded
 // probe time. The timer is injectable (StepTimer), so the rules can be tested with fake,
 // deterministic timings; engineStepTimer is the real one.
+import { cpus, loadavg } from 'node:os';
 import type { EngineRequest } from '../../backends/tfjs/engines.ts';
 import type { LossKind } from '../../language/ir/types.ts';
 import { withInputSize } from '../../language/shapes/infer.ts';
@@ -18,6 +19,8 @@ export interface EngineTimer {
   time: StepTimer;
   label: string;
   workers: number;
+  /** What else ran on the machine when the probe started (its timings are only as good as that). */
+  load?: string;
 }
 
 /** Steps timed per candidate after the warm-up: at least this many, or one second's worth. */
@@ -27,13 +30,14 @@ const TIMED_SECONDS = 1;
 /**
  * Times the candidates that matter, within the probe time. At one width (base filters) a
  * step costs about the same per FLOP at every window (the batch keeps the pixels a step
- * about equal), so: first the cheapest window of each width, narrowest first, until a width
- * is over `allowedSeconds` a step (wider ones would be too); then the candidate the planner
- * would choose (`choose`), measured if it was only estimated, until the choice is measured
- * or the probe time is spent. Unmeasured candidates get the step time of a measured one of
- * their width (else the nearest by FLOPs) scaled by their FLOP ratio. A measurement is
- * skipped when its 1 + TIMED_STEPS steps, so estimated, would overrun the probe time; the
- * first always runs.
+ * about equal), so: first the cheapest window of each width, narrowest first, while probe
+ * time is left and until a width is over `allowedSeconds` a step (wider ones would be too);
+ * then the candidate the planner would choose (`choose`), measured if it was only
+ * estimated, while its 1 + TIMED_STEPS steps (estimated from its width) fit the time left.
+ * Unmeasured candidates get the step time of a measured one of their width (else the
+ * nearest by FLOPs) scaled by their FLOP ratio. Across widths FLOPs overstate the cost
+ * (narrow nets use a core less well), so the width walk does not skip on such estimates:
+ * its last measurement may overrun the probe time by one candidate's steps.
  */
 export async function timeCandidates(
   candidates: readonly Candidate[],
@@ -50,7 +54,8 @@ export async function timeCandidates(
     const near = pool.reduce((a, b) => (Math.abs(Math.log(b.candidate.flops / c.flops)) < Math.abs(Math.log(a.candidate.flops / c.flops)) ? b : a));
     return (near.seconds * c.flops) / near.candidate.flops;
   };
-  const affordable = (c: Candidate) => measured.size === 0 || (performance.now() - started) / 1000 + (1 + TIMED_STEPS) * estimate(c) <= limits.probeSeconds;
+  const spent = () => (performance.now() - started) / 1000;
+  const affordable = (c: Candidate) => spent() + (1 + TIMED_STEPS) * estimate(c) <= limits.probeSeconds;
   const measure = async (c: Candidate): Promise<Timed> => {
     const t = { candidate: c, seconds: await timer(c), measured: true };
     measured.set(c, t);
@@ -60,7 +65,7 @@ export async function timeCandidates(
   const widths = [...new Set(candidates.map((c) => c.filters))].sort((a, b) => a - b);
   for (const width of widths) {
     const cheapest = candidates.filter((c) => c.filters === width).sort((a, b) => a.flops - b.flops)[0];
-    if (!affordable(cheapest)) break;
+    if (measured.size > 0 && spent() >= limits.probeSeconds) break;
     if ((await measure(cheapest)).seconds > limits.allowedSeconds) break;
   }
   const all = () => candidates.map((c) => measured.get(c) ?? { candidate: c, seconds: estimate(c), measured: false });
@@ -119,5 +124,11 @@ export async function engineStepTimer(setting: ProbeSetting): Promise<EngineTime
       model.dispose();
     }
   };
-  return { time, label: `${engine.label}${workers > 1 ? ` x${workers} workers` : ''}`, workers };
+  const [load] = loadavg();
+  return {
+    time,
+    label: `${engine.label}${workers > 1 ? ` x${workers} workers` : ''}`,
+    workers,
+    load: `load average ${load.toFixed(1)} on ${cpus().length} cores${load > cpus().length / 2 ? ': other work is running, so these timings are slower than an idle machine\'s; plan again when it is idle' : ''}`,
+  };
 }
