@@ -84,7 +84,7 @@ function targetChoices(fp: Fingerprint): Pick<DataChoices, 'labels' | 'maskValue
     const why = `${pct(share)} of the objects have a neighbour within ${px(RULES.touchGapPx)} across a separator ${px(sep)} thick`;
     return {
       labels: cellClass === 0 ? ['object', 'separator'] : ['separator', 'object'],
-      maskValues: { value: maskValues, why: `the thin separating class (mask value ${values?.[other]}) is the target, class 1, as in the U-Net paper's ISBI membranes` },
+      maskValues: { value: maskValues, why: values ? `the thin separating class (mask value ${values[other]}) is the target, class 1, as in the U-Net paper's ISBI membranes` : '' },
       loss: { value: 'weighted_ce', why: `${why}: the paper's border weight map makes the net learn the gaps` },
       weightMap: { value: { ...ISBI_RECIPE.weightMap, cellClass }, why: `U-Net paper, sec. 3; the objects (class ${cellClass}) are the cells` },
     };

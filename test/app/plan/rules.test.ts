@@ -5,7 +5,7 @@ import { fingerprint, type Fingerprint } from '../../../src/app/plan/fingerprint
 import { planFromFingerprint } from '../../../src/app/plan/make-plan.ts';
 import type { Candidate } from '../../../src/app/plan/plan.ts';
 import { timeCandidates } from '../../../src/app/plan/probe.ts';
-import { RULES, batchFor, chooseCandidate } from '../../../src/app/plan/rules.ts';
+import { RULES, batchFor, chooseCandidate, dataChoices } from '../../../src/app/plan/rules.ts';
 import { compilePlanText } from '../../../src/app/plan/write.ts';
 import { makeEllipses } from '../../../src/data/ellipses.ts';
 import { cellSheets, discs } from './generate.ts';
@@ -67,6 +67,11 @@ describe('unet plan rules', () => {
     expect(many.normalize.value).toBe('dataset');
     const varying = (await plan({ ...sheets, intensity: { ...sheets.intensity, imageMeanStd: sheets.intensity.std } })).plan;
     expect(varying.normalize.value).toBe('image');
+  });
+
+  it('refuses images too small for any U-Net depth, saying how large they must be', () => {
+    const tiny = fingerprint(discs({ count: 2, size: 24, rMin: 2, rMax: 3 }), null);
+    expect(() => dataChoices(tiny)).toThrow(/the images are 24 px on their short side: too small for a U-Net of depth 2 \(at least 32 px\)/);
   });
 
   it('the batch keeps about 4 crops of 252 px a step, a multiple of the workers', () => {
