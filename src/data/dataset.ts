@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from './errors.ts';
 import { countPages, readImage, readMaskValues } from './image-io.ts';
-import { samplesFromPairs, type FolderDatasetOptions, type ReadPair } from './pair-samples.ts';
+import { samplesAndValues, type FolderDatasetOptions, type ReadPair } from './pair-samples.ts';
 import { planPairs, type FolderListing } from './pairing.ts';
 import type { Sample } from './types.ts';
 
@@ -52,7 +52,15 @@ async function stackPairs(imagesPath: string, labelsPath: string): Promise<PairR
 
 /** Loads a folder data set (images/+masks|labels/, imgs/+masks/<stem>_mask, or two TIFF stacks). */
 export async function loadFolderDataset(dir: string, options: FolderDatasetOptions = {}): Promise<Sample[]> {
-  return loadPairs(await discoverPairs(dir), options);
+  return (await loadPairs(await discoverPairs(dir), options)).samples;
+}
+
+/**
+ * A folder data set with every distinct mask value as its own class (sorted), and the raw
+ * value of each class: what `unet plan` needs to write `mask_values` for the data.
+ */
+export async function loadFolderDatasetWithValues(dir: string): Promise<{ samples: Sample[]; values: number[] }> {
+  return loadPairs(await discoverPairs(dir), {});
 }
 
 /** Loads a pair of multi-page TIFF stacks (one of images, one of labels) given by path. */
@@ -61,7 +69,7 @@ export async function loadStackDataset(
   labelsPath: string,
   options: FolderDatasetOptions = {},
 ): Promise<Sample[]> {
-  return loadPairs(await stackPairs(imagesPath, labelsPath), options);
+  return (await loadPairs(await stackPairs(imagesPath, labelsPath), options)).samples;
 }
 
 /**
@@ -79,14 +87,14 @@ async function refuseVolume(path: string): Promise<void> {
   }
 }
 
-/** Reads every pair, checks sizes and channel counts, and maps mask values to classes. */
-async function loadPairs(pairs: PairRef[], options: FolderDatasetOptions): Promise<Sample[]> {
+/** Reads every pair, checks sizes and channel counts, and maps mask values to classes (values[k]: the raw value of class k). */
+async function loadPairs(pairs: PairRef[], options: FolderDatasetOptions): Promise<{ samples: Sample[]; values: number[] }> {
   const read: ReadPair[] = [];
   for (const pair of pairs) {
     if (pair.page === undefined) await refuseVolume(pair.imagePath);
     read.push({ ...pair, image: await readImage(pair.imagePath, pair.page), mask: await readMaskValues(pair.maskPath, pair.page) });
   }
-  return samplesFromPairs(read, options);
+  return samplesAndValues(read, options);
 }
 
 export { splitDataset } from './split.ts';

@@ -104,7 +104,13 @@ export function checkPair(pair: ReadPair, first: ReadPair | undefined): void {
 
 /** The samples of read pairs, each checked, with one class table over all masks. */
 export function samplesFromPairs(pairs: readonly ReadPair[], options: FolderDatasetOptions): Sample[] {
+  return samplesAndValues(pairs, options).samples;
+}
+
+/** samplesFromPairs, with the raw mask value of each class (values[k]: class k), which `unet plan` writes as mask_values. */
+export function samplesAndValues(pairs: readonly ReadPair[], options: FolderDatasetOptions): { samples: Sample[]; values: number[] } {
   pairs.forEach((pair) => checkPair(pair, pairs[0]));
   const table = classTable(pairs.map((p) => p.mask), pairs, options);
-  return pairs.map((pair) => ({ name: pair.name, image: pair.image, mask: toMask(pair.mask, table) }));
+  const values = [...table].sort((a, b) => a[1] - b[1]).map(([value]) => value);
+  return { samples: pairs.map((pair) => ({ name: pair.name, image: pair.image, mask: toMask(pair.mask, table) })), values };
 }

@@ -2,7 +2,7 @@
 // backend: `builtin:ellipses` (synthetic images, ellipses.ts) or a folder in one of the
 // layouts of dataset.ts for 2D networks; `builtin:ellipsoids` (synthetic volumes,
 // ellipsoids.ts) or a folder of volumes (volume-dataset.ts) for 3D networks.
-import { loadFolderDataset } from './dataset.ts';
+import { loadFolderDataset, loadFolderDatasetWithValues } from './dataset.ts';
 import { makeEllipses } from './ellipses.ts';
 import { makeEllipsoids } from './ellipsoids.ts';
 import { maskOptions } from './pair-samples.ts';
@@ -62,6 +62,21 @@ export async function loadVolumeData(data: string, ir: Model): Promise<VolumeSam
     return makeEllipsoids({ count: count ?? ELLIPSOIDS_COUNT, size, seed: ir.train.seed });
   }
   return loadVolumeDataset(data, maskOptions(ir));
+}
+
+/**
+ * The 2D data of --data before any spec exists (`unet plan`): every distinct mask value its
+ * own class, with the raw value of each class (null for built-in sets, whose masks are
+ * class indices already).
+ */
+export async function loadDataForPlanning(data: string): Promise<{ samples: Sample[]; values: number[] | null }> {
+  if (data.startsWith('builtin:')) {
+    const { name, count } = builtin(data);
+    if (name !== BUILTIN_ELLIPSES) throw new Error(`${name} holds 3D volumes; unet plan plans 2D networks: use ${BUILTIN_ELLIPSES} or a folder of 2D images`);
+    // Seed 1: the seed `unet plan` writes into the spec, so the plan sees the images training will.
+    return { samples: makeEllipses({ count: count ?? ELLIPSES_COUNT, size: ELLIPSES_SIZE, seed: 1 }), values: null };
+  }
+  return loadFolderDatasetWithValues(data);
 }
 
 /** The training data of a network of either dimensionality: images for 2D, volumes for 3D. */

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSamples, loadTrainingData, loadVolumeData } from '../../src/data/source.ts';
+import { loadDataForPlanning, loadSamples, loadTrainingData, loadVolumeData } from '../../src/data/source.ts';
+import { tempDir, writeGray } from './helpers.ts';
 import { compile } from '../language/helpers.ts';
 
 const images = compile('specs/ellipses.unet');
@@ -50,4 +51,22 @@ it('the loader imports no backend and no tfjs', () => {
   const { modules, packages } = importGraph('src/data/source.ts');
   expect([...modules].filter((m) => !m.startsWith('src'))).toEqual([]);
   expect([...packages].filter((p) => p.startsWith('@tensorflow'))).toEqual([]);
+});
+
+describe('loadDataForPlanning (unet plan: no spec yet)', () => {
+  it('a folder: every mask value its own class, sorted, with the raw value of each', async () => {
+    const dir = tempDir();
+    await writeGray(join(dir, 'images', 'a.png'), 2, 2, [10, 20, 30, 40]);
+    await writeGray(join(dir, 'masks', 'a.png'), 2, 2, [255, 0, 128, 255]);
+    const { samples, values } = await loadDataForPlanning(dir);
+    expect(values).toEqual([0, 128, 255]);
+    expect(Array.from(samples[0].mask.data)).toEqual([2, 0, 1, 2]);
+  });
+
+  it('builtin:ellipses:N: class indices already (no raw values); builtin:ellipsoids refused as 3D', async () => {
+    const { samples, values } = await loadDataForPlanning('builtin:ellipses:2');
+    expect(values).toBeNull();
+    expect(samples).toHaveLength(2);
+    await expect(loadDataForPlanning('builtin:ellipsoids')).rejects.toThrow(/unet plan plans 2D networks/);
+  });
 });
