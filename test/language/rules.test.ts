@@ -16,10 +16,12 @@ test('a weight map without the weighted loss is computed for nothing', () => {
       'a.unet:6:5: warning: the weight map has no effect with loss ce',
       '  6 |     weight_map w0 10 sigma 5',
       '    |     ^^^^^^^^^^^^^^^^^^^^^^^^',
-      '  hint: use `loss weighted_ce`, or remove `weight_map`',
+      '  hint: use `loss weighted_ce` or `loss ce_dice`, or remove `weight_map`',
     ].join('\n'),
   );
   expect(warningsOf('  train {\n    loss weighted_ce\n    weight_map w0 10 sigma 5\n  }')).toBe('');
+  // ce_dice weights its cross-entropy term with the map.
+  expect(warningsOf('  train {\n    loss ce_dice\n    weight_map w0 10 sigma 5\n  }')).toBe('');
 });
 
 test('a conv bias before batch norm is cancelled by the norm', () => {

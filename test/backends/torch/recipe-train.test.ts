@@ -111,3 +111,24 @@ test.skipIf(!hasImageReader)('--resume after 2 of 4 epochs ends with the weights
   expect(same.keys).toBeGreaterThan(0);
   expect(same.equal).toBe(true);
 }, 60_000);
+
+const CE_DICE = `
+import json, torch, train
+p1 = torch.tensor([0.9, 0.2, 0.6, 0.1]).reshape(1, 1, 2, 2)
+p = torch.cat([1 - p1, p1], dim=1)
+target = train.one_hot(torch.tensor([1, 0, 1, 0]).reshape(1, 2, 2), 2)
+w = torch.tensor([1.0, 2.0, 3.0, 0.5]).reshape(1, 2, 2)
+print(json.dumps({"weighted": train.LOSSES["ce_dice"](p, target, w).item(), "plain": train.LOSSES["ce_dice"](p, target).item(),
+                  "map": train.weight_map_of(train.TRAIN) is not None}))
+`;
+
+test.skipIf(!hasTorch || !hasScipy)('ce_dice with a weight_map: the weighted cross-entropy (eq. 1) plus the Dice loss, as on tfjs', () => {
+  const pkg = emit('ce-dice-weighted', tinySame(), { loss: 'ce_dice', weightMap: { w0: 10, sigma: 5, cellClass: 1 } });
+  const r = runPython<{ weighted: number; plain: number; map: boolean }>(CE_DICE, pkg);
+  const ce = (w: number[]) => -(w[0]! * Math.log(0.9) + w[1]! * Math.log(0.8) + w[2]! * Math.log(0.6) + w[3]! * Math.log(0.9)) / 4;
+  // train.py's Dice smooths by 1: class 0 (2 * 1.7 + 1) / (4.2 + 1), class 1 (2 * 1.5 + 1) / (3.8 + 1).
+  const dice = 1 - (4.4 / 5.2 + 4 / 4.8) / 2;
+  expect(r.weighted).toBeCloseTo(ce([1, 2, 3, 0.5]) + dice, 5);
+  expect(r.plain).toBeCloseTo(ce([1, 1, 1, 1]) + dice, 5);
+  expect(r.map).toBe(true);
+});

@@ -11,7 +11,8 @@ const DICE_SMOOTH = 1e-6;
 
 /**
  * A loss: probs [N, H, W, C] (C = 1 for a sigmoid head, else softmax over C classes),
- * labels [N, H, W] int32 class indices, weights [N, H, W] (per-pixel, weighted_ce only);
+ * labels [N, H, W] int32 class indices, weights [N, H, W] (the U-Net weight map: weighted_ce,
+ * and ce_dice when the spec has a weight_map);
  * volumes have one more spatial axis ([N, D, H, W, C]): the class axis is always the last.
  */
 export type LossFn = (probs: tf.Tensor, labels: tf.Tensor, weights?: tf.Tensor) => tf.Scalar;
@@ -73,9 +74,14 @@ export function diceLoss(probs: tf.Tensor, labels: tf.Tensor): tf.Scalar {
   return tf.sub(1, softDice(probs, labels));
 }
 
-/** milesial/Pytorch-UNet train.py: cross-entropy + (1 - Dice of the probabilities over one-hot). */
-export function crossEntropyDice(probs: tf.Tensor, labels: tf.Tensor): tf.Scalar {
-  return tf.add(crossEntropy(probs, labels), diceLoss(probs, labels));
+/**
+ * milesial/Pytorch-UNet train.py: cross-entropy + (1 - Dice of the probabilities over one-hot).
+ * With a weight map (the spec's `weight_map`), the cross-entropy term is the paper's weighted
+ * one (eq. 1), as nnU-Net-style CE + Dice losses weight their CE term.
+ */
+export function crossEntropyDice(probs: tf.Tensor, labels: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
+  const ce = weights ? weightedCrossEntropy(probs, labels, weights) : crossEntropy(probs, labels);
+  return tf.add(ce, diceLoss(probs, labels));
 }
 
 /**

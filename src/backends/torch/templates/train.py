@@ -74,8 +74,8 @@ def output_sizes(model, sizes):
 
 
 def weight_map_of(train):
-    """The weight map of weighted_ce (weight_map.py, needs scipy), or None for the other losses."""
-    if train["loss"] != "weighted_ce":
+    """The weight map of weighted_ce, and of ce_dice with a weight_map (weight_map.py, needs scipy), else None."""
+    if train["loss"] != "weighted_ce" and not (train["loss"] == "ce_dice" and train["weightMap"]):
         return None
     try:
         from weight_map import unet_weight_map
@@ -131,7 +131,8 @@ LOSSES = {
     "bce": cross_entropy,
     "ce": cross_entropy,
     "dice": dice_loss,
-    "ce_dice": lambda p, t, w=None: cross_entropy(p, t) + dice_loss(p, t),
+    # With a weight map (the spec's weight_map), the CE term is the paper's weighted one.
+    "ce_dice": lambda p, t, w=None: (cross_entropy(p, t) if w is None else weighted_cross_entropy(p, t, w)) + dice_loss(p, t),
     "weighted_ce": weighted_cross_entropy,
 }
 

@@ -62,6 +62,13 @@ describe('losses', () => {
     expect(value(crossEntropyDice(softmax(), labels()))).toBeCloseTo(bce + 1 - (dice0 + dice1) / 2, 6);
   });
 
+  it('CE + Dice with a weight map: the weighted cross-entropy plus the (unweighted) Dice loss', () => {
+    const w = tf.tensor3d([1, 2, 3, 0.5], [1, 2, 2]);
+    const weightedCe = -(1 * Math.log(0.9) + 2 * Math.log(0.8) + 3 * Math.log(0.6) + 0.5 * Math.log(0.9)) / 4;
+    const dice = (3.4 / 4.2 + 3 / 3.8) / 2;
+    expect(value(crossEntropyDice(softmax(), labels(), w))).toBeCloseTo(weightedCe + 1 - dice, 6);
+  });
+
   it('weighted cross-entropy: mean of w(x) times the pixel cross-entropy', () => {
     const w = tf.tensor3d([1, 2, 3, 0.5], [1, 2, 2]);
     const hand = -(1 * Math.log(0.9) + 2 * Math.log(0.8) + 3 * Math.log(0.6) + 0.5 * Math.log(0.9)) / 4;
