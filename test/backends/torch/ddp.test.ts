@@ -18,7 +18,7 @@ if (!hasTorch) console.warn("skipping the torchrun test: install Debian's python
 const SAME_PARAMETERS = `
 import json, sys
 import torch
-a, b = (torch.load(p) for p in sys.argv[1:3])
+a, b = (torch.load(p)["model"] for p in sys.argv[1:3])
 keys = [k for k in a if not k.endswith(("running_mean", "running_var", "num_batches_tracked"))]
 print(json.dumps({"keys": len(keys), "maxDiff": max((a[k] - b[k]).abs().max().item() for k in keys),
                   "changed": any(True for k in keys if not torch.equal(a[k], torch.load(sys.argv[3])[k]))}))
