@@ -1,6 +1,6 @@
 // The PyTorch package of `unet emit torch`: model.py (the nn.Module), train.py (single
 // process or torchrun/DistributedDataParallel) with its data pipeline (data.py, augment.py,
-// weight_map.py: the same recipe as `unet train`), README.md, ir.json, and optionally the
+// weight_map.py: the same recipe as `unet train`) and time budget (budget.py), README.md, ir.json, and optionally the
 // weights (weights.json + weights.bin, PyTorch layouts) and a run's normalisation
 // (normalizer.json). Written under the output-directory policy (src/io/out-dir.ts): into a
 // new or empty folder or an earlier package, replacing only the package's own files, each
@@ -12,12 +12,13 @@ import { writeFileAtomic } from '../../io/atomic.ts';
 import { claimOutDir } from '../../io/out-dir.ts';
 import type { Model, TrainConfig } from '../../language/ir/types.ts';
 import type { ModelWeights, NodeWeights } from '../../language/ir/weights.ts';
+import { formatDuration } from '../../language/spec/duration.ts';
 import { markdownCode } from './escape.ts';
 import { lowerModule } from './lower.ts';
 import { modelSource } from './module.ts';
 
 /** The fixed Python files of every package: the training script and its data pipeline. */
-const TEMPLATES = ['train.py', 'data.py', 'augment.py', 'weight_map.py'].map(
+const TEMPLATES = ['train.py', 'data.py', 'augment.py', 'weight_map.py', 'budget.py'].map(
   (name) => [name, readFileSync(new URL(`./templates/${name}`, import.meta.url), 'utf8')] as const,
 );
 
@@ -120,6 +121,7 @@ function readme(model: Model, options: EmitOptions): string {
   const loss = t.loss === 'weighted_ce'
     ? `\`weighted_ce\` with the U-Net paper's weight map (w0 ${map.w0}, sigma ${map.sigma} px, cells of class ${map.cellClass})`
     : `\`${t.loss}\``;
+  const length = t.time === undefined ? `${t.epochs} epochs` : `for ${formatDuration(t.time)} of wall time (\`time\`; epochs are then no limit)`;
   const normalizer = options.normalizer
     ? `- \`normalizer.json\`: the input normalisation of the run it was emitted from (\`${options.normalizer.mode}\`), which train.py uses instead of fitting its own.\n`
     : '';
@@ -133,11 +135,12 @@ sizes per spatial axis: at least ${model.legalSizes.min} and size % ${model.lega
 - \`train.py\`: training on \`DIR/images\` + \`DIR/masks\` (matching file stems; PNG/TIFF/JPEG read with
   Pillow, else torchvision) with the spec's recipe, as \`unet train\` trains it:
   - loss ${loss};
-  - optimizer \`${t.optimizer.kind}\` (lr ${t.optimizer.lr}), schedule \`${t.schedule.kind}\`, ${t.epochs} epochs, batch ${t.batch} per process;
+  - optimizer \`${t.optimizer.kind}\` (lr ${t.optimizer.lr}), schedule \`${t.schedule.kind}\`, ${length}, batch ${t.batch} per process;
   - crop ${t.crop ? t.crop.join('x') : 'none (whole images)'}, normalisation \`${t.normalize}\`, validation ${t.valSplit} of the images;
   - augmentation: ${augmentSummary(t.augment)}.
 - \`data.py\`, \`augment.py\`, \`weight_map.py\`: its data pipeline, the same definitions as unet-dsl's
   src/data (augmentation, crops, normalisation, weight map).
+- \`budget.py\`: the rules of a time budget (below), the same as \`unet train --time\`'s.
 ${normalizer}- \`ir.json\`: the IR the model was generated from.
 
 Requirements: Python 3.8+, PyTorch >= 1.13, Pillow and numpy (or torchvision), and scipy for
@@ -159,6 +162,20 @@ continues from \`last.pt\`: a run resumed after epoch k ends with the same weigh
 straight run (same seed, same machine). Each sample's augmentation and crop are drawn from
 a generator seeded by (seed, epoch, image), so they do not depend on \`--workers\` or ranks.
 Augmentation and weight maps are CPU work: \`--workers N\` prepares samples in N processes.
+
+## A time budget
+
+    python train.py --data DIR --time 20m
+
+trains for 20 minutes of wall time (seconds, or a duration such as 90s, 20m, 1h30m; the default is
+the spec's \`time\`, else none) whatever \`--epochs\` says: the run ends after the first optimizer
+step that ends past the budget, validates and writes \`last.pt\` as after an epoch, and exits 0.
+\`cosine\` and \`poly\` set the rate before every step from the elapsed fraction of the budget (the
+formulas of \`unet train\`), \`plateau\` steps after each validation, \`constant\` stays. Epochs
+validate when due: the first and the last, and in between while validation and checkpoints have
+taken at most 5 % of the time. \`last.pt\` holds the seconds spent (\`elapsed\`), so
+\`--resume --time 30m\` trains on until 30 minutes in all. Under torchrun, rank 0's clock decides
+for every rank (one broadcast per step): all ranks use the same rate and stop at the same step.
 
 ## How a sample is prepared (as \`unet train\` does)
 

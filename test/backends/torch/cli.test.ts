@@ -56,9 +56,9 @@ test('a spec: model.py, train.py and its data pipeline, README.md, ir.json and n
   const out = join(root, 'plain');
   const r = unet('emit', 'torch', 'specs/ellipses.unet', '--out', out);
   expect(r.status, r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/wrote .*plain: model\.py, train\.py, data\.py, augment\.py, weight_map\.py, README\.md, ir\.json \(\d+ parameters, no weights\)/);
+  expect(r.stdout).toMatch(/wrote .*plain: model\.py, train\.py, data\.py, augment\.py, weight_map\.py, budget\.py, README\.md, ir\.json \(\d+ parameters, no weights\)/);
   // .unet-emit.json: the marker that lets a later emit replace these files (src/io/out-dir.ts).
-  expect(readdirSync(out).sort()).toEqual(['.unet-emit.json', 'README.md', 'augment.py', 'data.py', 'ir.json', 'model.py', 'train.py', 'weight_map.py']);
+  expect(readdirSync(out).sort()).toEqual(['.unet-emit.json', 'README.md', 'augment.py', 'budget.py', 'data.py', 'ir.json', 'model.py', 'train.py', 'weight_map.py']);
 });
 
 test('an unknown target or a broken spec fails with a message and exit code 1', () => {

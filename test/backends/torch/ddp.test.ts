@@ -8,22 +8,17 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { compileFile } from '../../../src/node/compile-file.ts';
 import { emitTorch } from '../../../src/backends/torch/emit.ts';
-import { hasImageReader, hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN } from './python.ts';
+import { hasImageReader, hasTorch, hasTorchrun, PYTHON, runPython, TORCHRUN, torchrunLocal } from './python.ts';
 import { TRAIN } from './train-config.ts';
 import { writeData } from './data.ts';
 
 if (hasTorch && !hasTorchrun) console.warn(`skipping the torchrun test: ${TORCHRUN} is missing (it comes with Debian's python3-torch)`);
 if (!hasTorch) console.warn("skipping the torchrun test: install Debian's python3-torch");
 
-// torchrun of PyTorch 1.13 under Python 3.11 (Debian 12) parses its default '--redirects 0' and
-// '--tee 0' as None (IntFlag no longer iterates the zero member) and fails in to_map: pass
-// nonzero values (stdout teed to the console and log files).
-const TORCHRUN_PY311_FIX = ['--redirects', '1', '--tee', '1'];
-
 const SAME_PARAMETERS = `
 import json, sys
 import torch
-a, b = (torch.load(p) for p in sys.argv[1:3])
+a, b = (torch.load(p)["model"] for p in sys.argv[1:3])
 keys = [k for k in a if not k.endswith(("running_mean", "running_var", "num_batches_tracked"))]
 print(json.dumps({"keys": len(keys), "maxDiff": max((a[k] - b[k]).abs().max().item() for k in keys),
                   "changed": any(True for k in keys if not torch.equal(a[k], torch.load(sys.argv[3])[k]))}))
@@ -42,7 +37,7 @@ test.skipIf(!hasTorchrun || !hasImageReader)('torchrun --nproc_per_node 2: two s
   execFileSync(PYTHON, ['-c', 'import torch, model; torch.manual_seed(7); torch.save(model.build_model().state_dict(), "initial.pt")'], { cwd: pkg, env });
   const log = execFileSync(
     TORCHRUN,
-    ['--standalone', '--nproc_per_node', '2', ...TORCHRUN_PY311_FIX, 'train.py', '--data', join(root, 'data'), '--out', out, '--epochs', '2', '--steps', '2', '--batch', '2', '--backend', 'gloo', '--cpu', '--save-every-rank', '--export-onnx', join(root, 'model.onnx')],
+    [...torchrunLocal(2), 'train.py', '--data', join(root, 'data'), '--out', out, '--epochs', '2', '--steps', '2', '--batch', '2', '--backend', 'gloo', '--cpu', '--save-every-rank', '--export-onnx', join(root, 'model.onnx')],
     { cwd: pkg, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   expect(log).toMatch(/2 process\(es\)/);

@@ -41,7 +41,7 @@ test('deterministic: the same IR and weights give the same bytes', () => {
   for (const m of MODELS) {
     const a = packageFiles(m, { origin: 'x', weights: randomWeights(m) });
     const b = packageFiles(structuredClone(m), { origin: 'x', weights: randomWeights(m) });
-    expect([...a.keys()]).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
+    expect([...a.keys()]).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'budget.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
     for (const [name, content] of a) expect(b.get(name), `${m.name}/${name}`).toEqual(content);
   }
 });
@@ -169,7 +169,7 @@ describe('the package', () => {
     const root = mkdtempSync(join(tmpdir(), 'unet-torch-emit-'));
     const dir = join(root, 'pkg');
     const m = find('tiny-valid');
-    expect(emitTorch(m, dir, { origin: 'a', weights: randomWeights(m) })).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
+    expect(emitTorch(m, dir, { origin: 'a', weights: randomWeights(m) })).toEqual(['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'budget.py', 'README.md', 'ir.json', 'weights.json', 'weights.bin']);
     const index = JSON.parse(readFileSync(join(dir, 'weights.json'), 'utf8'));
     expect(index.tensors['enc1_conv1.weight']).toEqual({ shape: [4, 1, 3, 3], offset: 0 });
     expect(readFileSync(join(dir, 'weights.bin')).length / 4).toBe(m.nodes.reduce((a, n) => a + n.params, 0));
@@ -177,7 +177,7 @@ describe('the package', () => {
     emitTorch(m, dir, { origin: 'b' });
     expect(readdirSync(root)).toEqual(['pkg']);
     // The weights were this command's own files and are no longer generated: gone. The user's notes stay.
-    expect(readdirSync(dir).sort()).toEqual(['.unet-emit.json', 'README.md', 'augment.py', 'data.py', 'ir.json', 'model.py', 'notes.txt', 'train.py', 'weight_map.py']);
+    expect(readdirSync(dir).sort()).toEqual(['.unet-emit.json', 'README.md', 'augment.py', 'budget.py', 'data.py', 'ir.json', 'model.py', 'notes.txt', 'train.py', 'weight_map.py']);
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
     expect(readFileSync(join(dir, 'model.py'), 'utf8')).toContain('from b.');
   });
@@ -188,7 +188,7 @@ describe('the package', () => {
     for (const m of MODELS) {
       const dir = join(root, pythonName(m.name));
       emitTorch(m, dir, { origin: m.name });
-      const files = ['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py'];
+      const files = ['model.py', 'train.py', 'data.py', 'augment.py', 'weight_map.py', 'budget.py'];
       execFileSync(PYTHON, ['-m', 'py_compile', ...files.map((f) => join(dir, f))]);
     }
   });
@@ -199,5 +199,15 @@ describe('the package', () => {
     expect(readme).toContain('torchrun --nproc_per_node 4 train.py --data DIR');
     expect(readme).toMatch(/torchrun --nnodes 2 --nproc_per_node 4 --node_rank/);
     expect(readme).toContain('--export-onnx');
+  });
+
+  test('README gives the spec\'s time budget and says how a budget is spent', () => {
+    const m = find('unet3d');
+    const budgeted = packageFiles({ ...m, train: { ...m.train, time: 5400 } }, { origin: 'specs/x.unet' }).get('README.md') as string;
+    expect(budgeted).toContain('for 1h30m of wall time (`time`; epochs are then no limit)');
+    expect(budgeted).toContain('python train.py --data DIR --time 20m');
+    expect(budgeted).toMatch(/`--resume --time 30m` trains on until 30 minutes in all/);
+    const plain = packageFiles(m, { origin: 'specs/x.unet' }).get('README.md') as string;
+    expect(plain).toContain(`, ${m.train.epochs} epochs, batch`);
   });
 });

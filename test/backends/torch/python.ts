@@ -6,6 +6,18 @@ import { existsSync } from 'node:fs';
 export const PYTHON = '/usr/bin/python3';
 export const TORCHRUN = '/usr/bin/torchrun';
 
+/**
+ * torchrun's flags for N processes on this machine, before the script. Not `--standalone`: its
+ * rendezvous store listens on the fixed port 29400, so two runs at once (vitest runs test files
+ * in parallel) fail to connect; port 0 lets the store take a free one. And torchrun of PyTorch
+ * 1.13 under Python 3.11 (Debian 12) parses its default '--redirects 0' and '--tee 0' as None
+ * (IntFlag no longer iterates the zero member) and fails in to_map: pass nonzero values (stdout
+ * teed to the console and log files).
+ */
+export function torchrunLocal(processes: number): string[] {
+  return ['--rdzv_backend', 'c10d', '--rdzv_endpoint', 'localhost:0', '--nnodes', '1', '--nproc_per_node', String(processes), '--redirects', '1', '--tee', '1'];
+}
+
 export const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 export const hasTorchrun = hasTorch && existsSync(TORCHRUN);
 /** train.py reads images with Pillow (Debian's python3-pil), else torchvision. */

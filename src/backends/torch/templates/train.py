@@ -6,15 +6,19 @@
 #   python train.py --data DIR                          one GPU, or the CPU
 #   torchrun --nproc_per_node N train.py --data DIR     N processes (DistributedDataParallel)
 #   python train.py --data DIR --resume                 continue from --out/last.pt
+#   python train.py --data DIR --time 20m               train for 20 minutes, whatever the epochs
 #
 # Written by `unet emit torch`; needs torch, PIL (Pillow) + numpy for PNG/TIFF/JPEG images, and
-# scipy for weighted_ce. data.py, augment.py and weight_map.py hold the data pipeline.
+# scipy for weighted_ce. data.py, augment.py and weight_map.py hold the data pipeline; budget.py
+# the rules of a time budget.
 import argparse
 import copy
 import functools
+import itertools
 import json
 import math
 import os
+import time
 
 import torch
 import torch.distributed as dist
@@ -23,6 +27,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 from torch.utils.data.distributed import DistributedSampler
 
+from budget import TIMED_SCHEDULES, Clock, lr_at, parse_duration
 from data import Normalizer, Segmentation, list_pairs, load_dataset, split_indices
 from model import (CLASSES, DIMS, INPUT_CHANNELS, LEGAL_SIZES, OUTPUT_ACTIVATION, OUTPUT_CHANNELS, TRAIN,
                    build_model, load_weights)
@@ -31,11 +36,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EPS = 1e-7
 
 
+def duration(text):
+    """--time: seconds, or a duration such as 20m, 90s, 1h30m."""
+    seconds = parse_duration(text)
+    if seconds is None:
+        raise argparse.ArgumentTypeError(f"expected seconds or a duration such as 20m, 90s or 1h30m (hours, minutes, "
+                                         f"seconds in that order), got '{text}'")
+    return seconds
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--data", required=True, help="folder with images/ and masks/ (matching file stems)")
     p.add_argument("--out", default="checkpoints", help="where rank 0 writes last.pt and best.pt")
-    p.add_argument("--epochs", type=int, default=TRAIN["epochs"])
+    p.add_argument("--epochs", type=int, default=TRAIN["epochs"], help="no limit with a time budget (--time)")
+    p.add_argument("--time", type=duration, default=TRAIN.get("time"), metavar="DURATION",
+                   help="train for this wall time (seconds, or e.g. 90s, 20m, 1h30m; default: the spec's `time`, "
+                        "else none): epochs are then no limit, the run ends after the first optimizer step past it, "
+                        "validated and checkpointed; cosine and poly follow the elapsed fraction of it; with --resume "
+                        "the time already spent counts")
     p.add_argument("--batch", type=int, default=TRAIN["batch"], help="per process")
     p.add_argument("--lr", type=float, default=TRAIN["optimizer"]["lr"])
     p.add_argument("--seed", type=int, default=TRAIN["seed"])
@@ -52,7 +71,8 @@ def parse_args():
     p.add_argument("--sync-bn", action="store_true", help="synchronise batch-norm statistics across processes")
     p.add_argument("--cpu", action="store_true", help="do not use CUDA even when present")
     p.add_argument("--save-every-rank", action="store_true",
-                   help="every rank writes final-rank<r>.pt to --out (to check that the replicas agree)")
+                   help="every rank writes final-rank<r>.pt (its weights and step count) to --out "
+                        "(to check that the replicas agree)")
     p.add_argument("--export-onnx", default=None, metavar="FILE",
                    help="after training, rank 0 exports the weights with torch.onnx.export (opset 17)")
     return p.parse_args()
@@ -147,9 +167,12 @@ def make_optimizer(params, lr):
     return torch.optim.Adam(params, lr=lr, weight_decay=o["weightDecay"])
 
 
-def make_schedule(optimizer, epochs):
-    """TRAIN.schedule, stepped once per epoch (plateau: on the validation loss)."""
+def make_schedule(optimizer, epochs, budget):
+    """TRAIN.schedule, stepped once per epoch (plateau: on the validation loss). None for constant,
+    and for cosine and poly under a time budget: train.py sets their rate before every step."""
     s = TRAIN["schedule"]
+    if budget is not None and s["kind"] in TIMED_SCHEDULES:
+        return None
     if s["kind"] == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=s["factor"], patience=s["patience"],
                                                           min_lr=s["minLr"])
@@ -200,6 +223,21 @@ def reduce_sum(values, device, world):
     if world > 1:
         dist.all_reduce(t)
     return t.tolist()
+
+
+def from_rank0(values, device, world):
+    """Rank 0's values on every rank: what all ranks must decide alike (a time budget's learning
+    rate, the step that ends it, whether an epoch validates), since their clocks differ."""
+    if world == 1:
+        return values
+    t = torch.tensor(values, dtype=torch.float64, device=device)
+    dist.broadcast(t, 0)
+    return t.tolist()
+
+
+def set_lr(optimizer, lr):
+    for group in optimizer.param_groups:
+        group["lr"] = lr
 
 
 def fitted_normalizer(mode, train_images, say):
@@ -284,13 +322,13 @@ def main():
     model.to(device)
     net = DistributedDataParallel(model, device_ids=[local] if cuda else None) if world > 1 else model
     optimizer = make_optimizer(net.parameters(), args.lr)
-    schedule = make_schedule(optimizer, args.epochs)
+    schedule = make_schedule(optimizer, args.epochs, args.time)
     scaler = torch.cuda.amp.GradScaler(enabled=cuda)
     criterion = LOSSES[t["loss"]]
     steps, best, start = 0, -1.0, 0
     if resumed is not None:
         optimizer.load_state_dict(resumed["optimizer"])
-        if schedule is not None:
+        if schedule is not None and resumed["schedule"] is not None:  # None: saved under a time budget
             schedule.load_state_dict(resumed["schedule"])
         if resumed["scaler"]:  # empty when saved without CUDA
             scaler.load_state_dict(resumed["scaler"])
@@ -312,7 +350,21 @@ def main():
         weight = batch["weight"].to(device) if "weight" in batch else None
         return criterion(p, target, weight), p, target
 
-    for epoch in range(start, args.epochs):
+    # The clock of a time budget: rank 0's elapsed seconds, broadcast after every step, set the
+    # rate of cosine and poly and end the run, so every rank uses the same rate and stops at the
+    # same step (their own clocks differ).
+    clock = Clock(args.time, resumed.get("elapsed", 0.0) if resumed is not None else 0.0)
+    timed_lr = clock.budget is not None and t["schedule"]["kind"] in TIMED_SCHEDULES
+    elapsed = from_rank0([clock.elapsed()], device, world)[0]
+    out_of_time = clock.spent(elapsed)
+    if out_of_time:
+        say(f"time budget {clock.budget:g} s already spent ({elapsed:.1f} s in {last_path}): nothing to train; "
+            "pass a longer --time to train on")
+    elif clock.budget is not None:
+        say(f"time budget {clock.budget:g} s ({elapsed:.1f} s spent before): epochs are no limit")
+    epochs = range(0) if out_of_time else itertools.count(start) if clock.budget is not None else range(start, args.epochs)
+
+    for epoch in epochs:
         # The shuffle order of an epoch depends on (seed, epoch) alone, so a resumed run repeats it.
         shuffle_generator.manual_seed(args.seed + epoch)
         train_loader.dataset.epoch = epoch
@@ -321,6 +373,8 @@ def main():
         net.train()
         total, count = 0.0, 0
         for batch in train_loader:
+            if timed_lr:
+                set_lr(optimizer, lr_at(t["schedule"], args.lr, elapsed / clock.budget))
             loss, _, _ = step_loss(batch)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
@@ -331,12 +385,19 @@ def main():
             scaler.update()
             n = len(batch["image"])
             total, count, steps = total + loss.item() * n, count + n, steps + 1
-            if args.steps and steps >= args.steps:
+            if clock.budget is not None:
+                elapsed = from_rank0([clock.elapsed()], device, world)[0]
+                out_of_time = clock.spent(elapsed)
+            if out_of_time or (args.steps and steps >= args.steps):
                 break
+        # A budget spent mid-epoch ends the epoch there, validated and checkpointed as any.
+        epoch_ended = time.monotonic()
         train_loss, seen = reduce_sum([total, count], device, world)
         train_loss /= max(seen, 1)
+        due = from_rank0([float(clock.validation_due(first=epoch == 0, last=out_of_time))], device, world)[0] > 0
+        validated = due and val_loader is not None
         val_loss, dice = train_loss, float("nan")
-        if val_loader is not None:
+        if validated:
             net.eval()
             sums = [0.0, 0.0, 0.0, 0.0]
             with torch.no_grad():
@@ -350,27 +411,34 @@ def main():
             loss_sum, n, inter, union = reduce_sum(sums, device, world)
             val_loss, dice = loss_sum / max(n, 1), inter / max(union, EPS)
         if isinstance(schedule, torch.optim.lr_scheduler.ReduceLROnPlateau):
-            schedule.step(val_loss)
+            if due:  # under a time budget: per validation
+                schedule.step(val_loss)
         elif schedule is not None:
             schedule.step()
-        say(f"epoch {epoch + 1}/{args.epochs}: loss {train_loss:.4f}, val loss {val_loss:.4f}, val Dice {dice:.4f}, "
-            f"lr {optimizer.param_groups[0]['lr']:.3g}")
+        position = f"{epoch + 1}/{args.epochs}" if clock.budget is None else f"{epoch + 1} ({elapsed:.2f} of {clock.budget:g} s)"
+        figures = f"val loss {val_loss:.4f}, val Dice {dice:.4f}" if due or val_loader is None else "validation not due"
+        say(f"epoch {position}: loss {train_loss:.4f}, {figures}, lr {optimizer.param_groups[0]['lr']:.3g}")
         improved = not math.isnan(dice) and dice > best
         best = dice if improved else best
         if rank == 0:
             state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                      "schedule": schedule.state_dict() if schedule is not None else None,
                      "scaler": scaler.state_dict(), "epoch": epoch + 1, "steps": steps, "best": best,
-                     "normalizer": normalize.state(), "rng": rng_state(cuda)}
+                     "elapsed": clock.elapsed(), "normalizer": normalize.state(), "rng": rng_state(cuda)}
             save_atomically(state, last_path)
             if improved:
                 save_atomically(state, os.path.join(args.out, "best.pt"))
+        clock.epoch_end += time.monotonic() - epoch_ended
+        if out_of_time:
+            say(f"time budget reached: {elapsed:.2f} s of {clock.budget:g} s after step {steps} (epoch {epoch + 1}); "
+                f"checkpoint in {last_path} (--resume --time T trains on to a longer budget)")
+            break
         if args.steps and steps >= args.steps:
             break
 
     if args.save_every_rank:
         os.makedirs(args.out, exist_ok=True)
-        torch.save(model.state_dict(), os.path.join(args.out, f"final-rank{rank}.pt"))
+        torch.save({"model": model.state_dict(), "steps": steps}, os.path.join(args.out, f"final-rank{rank}.pt"))
     if args.export_onnx and rank == 0:
         export_onnx(model, size, args.export_onnx)
         say(f"wrote {args.export_onnx} (opset 17)")
