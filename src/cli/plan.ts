@@ -2,15 +2,15 @@
 // machine's throughput (src/app/plan/), every choice with its reason as a comment. Progress
 // goes to stderr, the spec to stdout or, with --out, atomically to a file that is new or
 // was written by `unet plan` (its first line), never over a spec of the user's.
+import { durationFlag, workersFlag } from './flag-parsers.ts';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
 import { makePlan } from '../app/plan/make-plan.ts';
 import { engineStepTimer } from '../app/plan/probe.ts';
 import { PLAN_MARKER } from '../app/plan/write.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { parseDuration } from '../language/spec/duration.ts';
 
 interface PlanFlags {
   data: string;
@@ -19,18 +19,6 @@ interface PlanFlags {
   probe: number;
   engine: EngineRequest;
   workers: number | 'auto';
-}
-
-function durationFlag(value: string): number {
-  const seconds = parseDuration(value);
-  if (seconds === null) throw new InvalidArgumentError(`expected a duration such as 20m, 90s or 1h30m (hours, minutes, seconds in that order), got '${value}'.`);
-  return seconds;
-}
-
-function workersFlag(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a positive integer or auto, got '${value}'.`);
-  return Number(value);
 }
 
 /** The first bytes of a file, enough for its first line. */

@@ -1,6 +1,7 @@
 // `unet train SPEC --data DATA`: trains the spec's network on the tfjs backend into a run
 // directory (src/app/train/run-dir.ts). Flags override the spec's train section.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { durationFlag, numberFlag, positiveInt, workersFlag } from './flag-parsers.ts';
+import { Option, type Command } from 'commander';
 import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
 import { runPaths } from '../app/train/run-dir.ts';
 import type { TimeSpent } from '../backends/tfjs/train/clock.ts';
@@ -28,26 +29,9 @@ interface TrainFlags {
   augment?: Partial<AugmentConfig>;
 }
 
-/** A commander parser that accepts a number passing `ok`, else repeats the value and says what was expected. */
-function numberFlag(expected: string, ok: (n: number) => boolean): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`expected ${expected}, got '${value}'.`);
-    return n;
-  };
-}
-
-const positiveInt = numberFlag('a positive integer', (n) => Number.isInteger(n) && n > 0);
-
 /** The signals that stop training cleanly, and the exit code of each (128 + its number). */
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as Record<NodeJS.Signals, number>;
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-
-function durationFlag(value: string): number {
-  const seconds = parseDuration(value);
-  if (seconds === null) throw new InvalidArgumentError(`expected a duration such as 20m, 90s or 1h30m (hours, minutes, seconds in that order), got '${value}'.`);
-  return seconds;
-}
 
 /** Where the training time went, for the end of a run (the rest of the wall time: start-up, checkpoints, progress). */
 function timeSpentLine(spent: TimeSpent): string {
@@ -165,7 +149,7 @@ export function register(program: Command): void {
     .option(
       '--workers <n>',
       'data-parallel replicas, each on its own thread and engine (batch split among them; batch norm uses per-replica statistics); auto: one per core on wasm',
-      (value: string) => (value === 'auto' ? 'auto' : positiveInt(value)),
+      workersFlag,
       1,
     )
     .option('--augment <statements>', 'augmentation in the spec language, over the spec\'s (e.g. "elastic grid 3 sigma 10; flip; rotate 15")', parseAugmentOption)
