@@ -55,6 +55,17 @@ describe('unet train: signals and kills', { timeout: 120_000 }, () => {
     expect(existsSync(join(run, LOCK_FILE))).toBe(false);
   });
 
+  it('with batches prepared ahead by worker threads, SIGTERM still exits 143 at once: the threads end with the run', async () => {
+    const run = join(dir, 'terminated-prefetch');
+    const started = performance.now();
+    const r = await trainInBackground(trainArgs(run, '--epochs', '500', '--augment', 'flip; rotate 10'), (child) => child.kill('SIGTERM'), { UNET_PREFETCH: '1' });
+    expect(r.stdout).toMatch(/batches prepared ahead by \d worker threads?:/);
+    expect(r.code).toBe(143);
+    // Far from the 500 epochs: nothing (a worker thread, a batch asked for ahead) kept it alive.
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(existsSync(join(run, LOCK_FILE))).toBe(false);
+  });
+
   it('a run killed with SIGKILL mid-training resumes, taking over its stale lock', async () => {
     const run = join(dir, 'killed');
     // Some time into epoch 2, wherever the writer happens to be.
