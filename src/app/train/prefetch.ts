@@ -1,6 +1,6 @@
 // Whether a run prepares its batches ahead in worker threads (prep-pool.ts), and with how many.
 // Prefetching pays when preparing a batch costs a noticeable share of a step (augmentation,
-// weight maps: ~110 ms a batch of 4 ISBI crops, docs/facts.md); for a few unaugmented images
+// weight maps: ~110 ms a batch of 4 ISBI crops, bench/RESULTS.md); for a few unaugmented images
 // it would only add the threads' start-up (about a second), so `auto` measures one batch first.
 import { cpus } from 'node:os';
 import type { Random } from '../../data/random.ts';

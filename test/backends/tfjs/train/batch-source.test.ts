@@ -81,4 +81,24 @@ describe('batch queue', () => {
     // 12 training samples in batches of 4: 3 steps an epoch, 3 epochs, each batch asked for once.
     expect(b.asked).toBe(9);
   });
+
+  it('stopped mid-epoch with batches asked for ahead, a resumed run ends where a straight one does', async () => {
+    const config = tinyConfig({ epochs: 2 });
+    const data = tinyData();
+    const late = (): SampleSource<Sample> => {
+      const here = synchronousSource(data.train, asIs, config.seed);
+      return { ahead: 2, prepare: (e, i) => new Promise((resolve) => setTimeout(() => resolve(here.prepare(e, i)), 5)) };
+    };
+    const straight = tinyModel();
+    await new TrainingLoop({ model: straight, config, classes: 2, ...data, prepare: asIs }).run();
+
+    const model = tinyModel();
+    let steps = 0;
+    const first: TrainingLoop = new TrainingLoop({ model, config, classes: 2, ...data, prepare: asIs, source: late(), onStep: () => void (++steps === 2 && first.stop()) });
+    expect(await first.run()).toEqual({ stopped: true });
+    const state = first.getState();
+    expect([state.epoch, state.step]).toEqual([0, 2]);
+    await new TrainingLoop({ model, config, classes: 2, ...data, prepare: asIs, source: late() }, state).run();
+    expect(flatWeights(model)).toEqual(flatWeights(straight));
+  });
 });
