@@ -9,7 +9,8 @@ import { augmentRng } from '../../../src/backends/tfjs/train/batch-source.ts';
 import { buildModel } from '../../../src/backends/tfjs/build.ts';
 import { TrainingLoop, type EpochRecord } from '../../../src/backends/tfjs/train/loop.ts';
 import { makeEllipses } from '../../../src/data/ellipses.ts';
-import type { Sample } from '../../../src/data/types.ts';
+import { makeEllipsoids } from '../../../src/data/ellipsoids.ts';
+import type { Sample, VolumeSample } from '../../../src/data/types.ts';
 import { compileSource } from '../../../src/language/compile.ts';
 import { withInputSize } from '../../../src/language/shapes/infer.ts';
 import { flatWeights, VALID_SPEC } from '../../backends/tfjs/train/helpers.ts';
@@ -35,6 +36,40 @@ describe('sample preparation in worker threads', { timeout: 60_000 }, () => {
         expect(prepared).toEqual(indices.map((i) => here.train(samples[i], augmentRng(train.seed, epoch, i))));
         expect(prepared[0].weights).toHaveLength(20 * 20);
       }
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('prepares volumes of a 3D network as the main thread does (crop, flips, quarter turns, gray values)', async () => {
+    const spec3d = `unet Tiny3D {
+  input 1 x 8 x 8 x 8
+  output 2 classes softmax
+  depth 1
+  filters 2 doubling
+  padding same
+  kernel 3x3x3
+  down maxpool 2x2x2
+  up transposed 2x2x2
+  skip concat
+  train {
+    crop 8
+    augment {
+      flip
+      rotate90
+      brightness 0.1
+    }
+  }
+}`;
+    const model3d = compileSource(spec3d, 'tiny3d.unet').model!;
+    const ir3d = withInputSize(model3d, [8, 8, 8]);
+    const volumes = makeEllipsoids({ count: 3, size: 12, seed: 4 });
+    const pool = new PrepPool<VolumeSample>({ ir: ir3d, normalizer, seed: 5, train: volumes, workers: 1 });
+    try {
+      const here = preparersFor(ir3d, normalizer);
+      const prepared = await pool.prepare(2, [2, 0, 1]);
+      expect(prepared).toEqual([2, 0, 1].map((i) => here.train(volumes[i], augmentRng(5, 2, i))));
+      expect(prepared[0].image.depth).toBe(8);
     } finally {
       await pool.dispose();
     }
