@@ -2,7 +2,7 @@
 // samples and rebuilds the run's preparers from the IR and the normaliser (preparers.ts), so
 // it prepares sample i of epoch e exactly as the main thread would (augmentRng).
 import { parentPort } from 'node:worker_threads';
-import { augmentRng } from '../../backends/tfjs/train/batch-source.ts';
+import { augmentRng } from '../../backends/tfjs/train/prepare.ts';
 import type { AnySample } from '../../backends/tfjs/train/batches.ts';
 import { preparersFor, type AnyPreparers } from './preparers.ts';
 import { ownArrays, sampleBuffers, type FromPrep, type ToPrep } from './prep-protocol.ts';

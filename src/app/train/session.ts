@@ -22,7 +22,7 @@ import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from '
 import { DataParallel } from '../../backends/tfjs/train/parallel/data-parallel.ts';
 import { preparersFor } from './preparers.ts';
 import { PrepPool } from './prep-pool.ts';
-import { batchCost, prepWorkers } from './prefetch.ts';
+import { batchCost, prepWorkers, stepCores } from './prefetch.ts';
 import { assertTrainingFits } from '../../backends/tfjs/train/memory-budget.ts';
 import { initWeights } from './init-weights.ts';
 import { createRunDir, holdsRun, openRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
@@ -52,7 +52,7 @@ export interface SessionOptions {
   workers?: number | 'auto';
   /**
    * Prepare the batches ahead of the step in worker threads (prep-pool.ts): true, false, or
-   * 'auto' (default): when a batch costs at least PREFETCH_MIN_MS to prepare and there are 2 cores.
+   * 'auto' (default): when a batch costs at least PREFETCH_MIN_MS to prepare and the step leaves a core (prefetch.ts).
    */
   prefetch?: boolean | 'auto';
   onStart?: (info: {
@@ -206,7 +206,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   // the ones checkpointed and saved; the worker replicas start as copies of it (after a
   // resume, of the checkpoint).
   const parallel = workers > 1 ? new DataParallel(workers, engine.name) : undefined;
-  const prepCount = prepWorkers(options.prefetch ?? 'auto', workers, () => batchCost(split.train, preparers.train, train.batch));
+  const prepCount = prepWorkers(options.prefetch ?? 'auto', stepCores(engine.name, workers), () => batchCost(split.train, preparers.train, train.batch));
   const pool = prepCount > 0 ? new PrepPool<AnySample>({ ir, normalizer, seed: train.seed, train: split.train, workers: prepCount }) : null;
   const loop = new TrainingLoop<AnySample>(
     {

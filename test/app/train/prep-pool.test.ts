@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { PrepPool } from '../../../src/app/train/prep-pool.ts';
 import { preparersFor } from '../../../src/app/train/preparers.ts';
-import { prepWorkers, prefetchRequest, PREFETCH_MIN_MS } from '../../../src/app/train/prefetch.ts';
-import { augmentRng } from '../../../src/backends/tfjs/train/batch-source.ts';
+import { prepWorkers, prefetchRequest, PREFETCH_MIN_MS, stepCores } from '../../../src/app/train/prefetch.ts';
+import { augmentRng } from '../../../src/backends/tfjs/train/prepare.ts';
 import { buildModel } from '../../../src/backends/tfjs/build.ts';
 import { TrainingLoop, type EpochRecord } from '../../../src/backends/tfjs/train/loop.ts';
 import { makeEllipses } from '../../../src/data/ellipses.ts';
@@ -128,15 +128,28 @@ describe('prefetch decision', () => {
     expect([prefetchRequest('1'), prefetchRequest('0'), prefetchRequest(undefined), prefetchRequest('yes')]).toEqual([true, false, 'auto', 'auto']);
   });
 
-  it('auto prefetches only on 2 cores or more and when a batch is costly; the workers are the cores the replicas leave, 1 to 4', () => {
+  it('auto prefetches only where the step leaves a core and a batch is costly; the workers are the cores left, 1 to 4', () => {
     const costly = () => PREFETCH_MIN_MS;
     const cheap = () => PREFETCH_MIN_MS - 1;
     expect(prepWorkers('auto', 1, costly, 2)).toBe(1);
-    expect(prepWorkers('auto', 2, costly, 2)).toBe(1);
+    expect(prepWorkers('auto', 2, costly, 2)).toBe(0);
     expect(prepWorkers('auto', 1, cheap, 2)).toBe(0);
     expect(prepWorkers('auto', 1, costly, 1)).toBe(0);
     expect(prepWorkers('auto', 2, costly, 16)).toBe(4);
-    expect(prepWorkers(true, 1, cheap, 1)).toBe(1);
+    expect(prepWorkers(true, 2, cheap, 2)).toBe(1);
     expect(prepWorkers(false, 1, costly, 16)).toBe(0);
+  });
+
+  it('the cores a step keeps busy: one feeding a GPU, all for tfjs-node, the replicas or the XNNPACK threads on wasm', () => {
+    expect([stepCores('webgpu', 1, 2), stepCores('gpu', 1, 8), stepCores('node', 1, 8), stepCores('cpu', 1, 8)]).toEqual([1, 1, 8, 1]);
+    expect(stepCores('wasm', 2, 2)).toBe(2);
+    const saved = process.env.UNET_WASM_THREADS;
+    process.env.UNET_WASM_THREADS = '3';
+    try {
+      expect(stepCores('wasm', 1, 8)).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.UNET_WASM_THREADS;
+      else process.env.UNET_WASM_THREADS = saved;
+    }
   });
 });

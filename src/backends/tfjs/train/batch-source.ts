@@ -3,9 +3,10 @@
 // prepared ahead (in a worker thread while the step runs: src/app/train/prep-pool.ts) equals
 // the one prepared on demand, and a resumed run sees exactly the batches of a straight one.
 // Browser-safe: the page prepares on its own thread (synchronousSource).
-import { Random } from '../../../data/random.ts';
+import type { Random } from '../../../data/random.ts';
 import type { TrainConfig } from '../../../language/ir/types.ts';
 import { chunks, epochOrder, type AnySample, type Prepared } from './batches.ts';
+import { augmentRng } from './prepare.ts';
 
 /** Prepares the training samples of one batch, here or elsewhere. */
 export interface SampleSource<S extends AnySample = AnySample> {
@@ -13,11 +14,6 @@ export interface SampleSource<S extends AnySample = AnySample> {
   prepare(epoch: number, indices: number[]): Promise<Prepared<S>[]>;
   /** Batches to ask for beyond the one the next step needs (0: only on demand). */
   readonly ahead: number;
-}
-
-/** The generator of training sample `index` in `epoch`: the same in every source. */
-export function augmentRng(seed: number, epoch: number, index: number): Random {
-  return new Random(seed).fork(`augment/${epoch}/${index}`);
 }
 
 /** Prepares on this thread when asked (the page; wherever no worker is available). */

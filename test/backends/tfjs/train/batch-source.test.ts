@@ -2,7 +2,8 @@
 // of a run without a budget), and a source that prepares ahead trains exactly as on demand.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { BatchQueue, augmentRng, synchronousSource, type SampleSource } from '../../../../src/backends/tfjs/train/batch-source.ts';
+import { BatchQueue, synchronousSource, type SampleSource } from '../../../../src/backends/tfjs/train/batch-source.ts';
+import { augmentRng } from '../../../../src/backends/tfjs/train/prepare.ts';
 import { epochOrder } from '../../../../src/backends/tfjs/train/batches.ts';
 import type { Prepared } from '../../../../src/backends/tfjs/train/batches.ts';
 import type { Sample } from '../../../../src/data/types.ts';
