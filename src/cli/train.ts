@@ -6,6 +6,7 @@ import { ENGINE_NAMES, type EngineRequest } from '../backends/tfjs/engines.ts';
 import { runPaths } from '../app/train/run-dir.ts';
 import type { TimeSpent } from '../backends/tfjs/train/clock.ts';
 import { prepareSession } from '../app/train/session.ts';
+import { prefetchRequest } from '../app/train/prefetch.ts';
 import { compileFile } from '../node/compile-file.ts';
 import { formatDiagnostics } from '../language/diagnostics.ts';
 import { formatDuration, parseDuration } from '../language/spec/duration.ts';
@@ -34,8 +35,14 @@ const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as Record<NodeJS.Signals, numbe
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** Where the training time went, for the end of a run (the rest of the wall time: start-up, checkpoints, progress). */
-function timeSpentLine(spent: TimeSpent): string {
-  const parts = [`data preparation ${spent.prepare.toFixed(1)} s`, `steps ${spent.step.toFixed(1)} s`, `validation ${spent.validation.toFixed(1)} s`, `checkpoints ${spent.checkpoint.toFixed(1)} s`];
+function timeSpentLine(spent: TimeSpent, preparedAhead: boolean): string {
+  // Prepared ahead in worker threads (prep-pool.ts), what the steps lost to preparation is the time they waited for a batch.
+  const parts = [
+    `${preparedAhead ? 'waiting for batches (prepared ahead)' : 'data preparation'} ${spent.prepare.toFixed(1)} s`,
+    `steps ${spent.step.toFixed(1)} s`,
+    `validation ${spent.validation.toFixed(1)} s`,
+    `checkpoints ${spent.checkpoint.toFixed(1)} s`,
+  ];
   return `time: ${parts.join(', ')}\n`;
 }
 
@@ -79,6 +86,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
   const out = flags.out ?? `runs/${ir.name}`;
   if (flags.resume) refuseFixedFlags(flags, out);
   let progress: Progress | null = null;
+  let preparedAhead = false;
   const session = await prepareSession({
     ir,
     specPath,
@@ -90,13 +98,16 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     time: flags.time,
     init: flags.init,
     workers: flags.workers,
+    // UNET_PREFETCH=0 prepares batches on the main thread, =1 always in worker threads (to compare; default auto).
+    prefetch: prefetchRequest(process.env.UNET_PREFETCH),
     onStaleLock: (message) => process.stderr.write(`${message}\n`),
-    onStart: ({ engine, workers, train: nTrain, val, steps, state, config, replaced }) => {
+    onStart: ({ engine, workers, prepWorkers, train: nTrain, val, steps, state, config, replaced }) => {
+      preparedAhead = prepWorkers > 0;
       if (replaced) process.stdout.write(`replacing the earlier run in ${out}\n`);
       const t = config.train;
       const from = state ? `, resuming after epoch ${state.epoch}${state.step ? ` step ${state.step}` : ''}` : '';
       process.stdout.write(
-        `training ${ir.name} on ${engine}${workers > 1 ? ` x${workers} data-parallel replicas` : ''}: ${nTrain} training and ${val} validation ${ir.dims === 3 ? 'volumes' : 'images'} of ${config.inputSize.join('x')}, ` +
+        `training ${ir.name} on ${engine}${workers > 1 ? ` x${workers} data-parallel replicas` : ''}${prepWorkers > 0 ? `, batches prepared ahead by ${prepWorkers} worker thread${prepWorkers > 1 ? 's' : ''}` : ''}: ${nTrain} training and ${val} validation ${ir.dims === 3 ? 'volumes' : 'images'} of ${config.inputSize.join('x')}, ` +
           `${t.time !== undefined ? `for ${formatDuration(t.time)} in epochs of ${steps} steps` : `${t.epochs} epochs of ${steps} steps`} (batch ${t.batch}), ${t.optimizer.kind} lr ${t.optimizer.lr}, loss ${t.loss}${from}\n`,
       );
       progress = createProgress(t.time !== undefined ? null : t.epochs, steps, state ? state.epoch * steps + state.step : 0, { unit: t.crop ? 'crops/s' : 'img/s' });
@@ -123,7 +134,7 @@ async function train(specPath: string, flags: TrainFlags): Promise<void> {
     return;
   }
   if (budgetReached) process.stdout.write(`time budget reached: checkpoint in ${out} (last.json; --resume --time T trains on to a longer budget)\n`);
-  process.stdout.write(timeSpentLine(spent));
+  process.stdout.write(timeSpentLine(spent, preparedAhead));
   const validated = history.filter((r) => r.valDice !== null);
   const best = validated.reduce((a, b) => (b.valDice! > a.valDice! ? b : a), validated[0]);
   const seconds = history.reduce((s, r) => s + r.seconds, 0);

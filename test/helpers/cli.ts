@@ -12,10 +12,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `unet ...args` in `cwd` (the repository by default); never throws on a non-zero exit. */
-export async function runUnet(args: string[], cwd: string = REPO): Promise<CliResult> {
+/** `unet ...args` in `cwd` (the repository by default), with `env` over this process's; never throws on a non-zero exit. */
+export async function runUnet(args: string[], cwd: string = REPO, env: Record<string, string> = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [UNET, ...args], { cwd, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [UNET, ...args], { cwd, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -33,10 +33,10 @@ export interface BackgroundResult {
  * `unet ...args`, a training that asks for `--epochs N`, in the background; `onEpoch1` gets the
  * process once its first epoch line is printed (to send it a signal); resolves when it exits.
  */
-export function trainInBackground(args: string[], onEpoch1: (child: ChildProcess) => void): Promise<BackgroundResult> {
+export function trainInBackground(args: string[], onEpoch1: (child: ChildProcess) => void, env: Record<string, string> = {}): Promise<BackgroundResult> {
   const epochs = args[args.indexOf('--epochs') + 1];
   if (!args.includes('--epochs') || epochs === undefined) throw new Error('trainInBackground: give --epochs N');
-  const child = spawn(process.execPath, [UNET, ...args]);
+  const child = spawn(process.execPath, [UNET, ...args], { env: { ...process.env, ...env } });
   const firstEpoch = `epoch 1/${epochs}`;
   let stdout = '';
   child.stdout.on('data', (d) => {

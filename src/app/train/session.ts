@@ -12,19 +12,21 @@ import type { Random } from '../../data/random.ts';
 import type { Normalizer } from '../../data/normalize.ts';
 import type { Sample, VolumeSample } from '../../data/types.ts';
 import { trainingInputSize } from '../../data/input-size.ts';
+import { spatialSize } from '../../data/volume.ts';
 import type { Model, TrainConfig } from '../../language/ir/types.ts';
 import { selectEngine, type EngineRequest } from '../../backends/tfjs/engines.ts';
 import { knownGaps } from '../../backends/tfjs/gaps.ts';
 import { buildModel } from '../../backends/tfjs/build.ts';
 import { saveModel } from '../../backends/tfjs/io.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../backends/tfjs/train/checkpoint.ts';
-import type { AnySample, Prepared } from '../../backends/tfjs/train/batches.ts';
+import type { AnySample } from '../../backends/tfjs/train/batches.ts';
 import { loadSamples } from '../../data/source.ts';
 import type { TimeSpent } from '../../backends/tfjs/train/clock.ts';
 import { TrainingLoop, type EpochRecord, type StepInfo, type TrainState } from '../../backends/tfjs/train/loop.ts';
 import { DataParallel } from '../../backends/tfjs/train/parallel/data-parallel.ts';
-import { makePreparers } from '../../backends/tfjs/train/prepare.ts';
-import { makeVolumePreparers } from './prepare-volume.ts';
+import { preparersFor } from './preparers.ts';
+import { PrepPool } from './prep-pool.ts';
+import { batchCost, prepWorkers, stepCores } from './prefetch.ts';
 import { assertTrainingFits } from '../../backends/tfjs/train/memory-budget.ts';
 import { initWeights } from './init-weights.ts';
 import { createRunDir, holdsRun, openRunDir, readRunDir, runPaths, writeHistory, type RunConfig } from './run-dir.ts';
@@ -52,10 +54,17 @@ export interface SessionOptions {
    * engine (single-threaded in Node), else 1. Default 1: everything on this thread.
    */
   workers?: number | 'auto';
+  /**
+   * Prepare the batches ahead of the step in worker threads (prep-pool.ts): true, false, or
+   * 'auto' (default): when a batch costs at least PREFETCH_MIN_MS to prepare and the step leaves a core (prefetch.ts).
+   */
+  prefetch?: boolean | 'auto';
   onStart?: (info: {
     engine: string;
     /** Data-parallel replicas (1: none). */
     workers: number;
+    /** Sample-preparation worker threads (0: batches prepared on the main thread). */
+    prepWorkers: number;
     train: number;
     val: number;
     steps: number;
@@ -89,19 +98,6 @@ function refuse3dGaps(ir: Model, specPath: string): void {
     ...unsupportedIn3d(ir.train.augment).map((k) => `augment ${k} (2D only): remove it; 3D training has flip (every axis), rotate90, rotate and shift (in-plane) and the gray-value changes`),
   ];
   if (problems.length > 0) throw new Error(`${specPath}: ${ir.name} is 3D; unet train cannot train it with\n${problems.map((p) => `  ${p}`).join('\n')}`);
-}
-
-/** Sample preparation for the network's dimensionality (the samples were loaded for it: loadSamples). */
-function preparersFor(ir: Model, normalizer: Normalizer): {
-  train: (sample: AnySample, rng: Random) => Prepared<AnySample>;
-  val: (sample: AnySample, index: number) => Prepared<AnySample>;
-} {
-  if (ir.dims === 3) {
-    const p = makeVolumePreparers(ir, normalizer);
-    return { train: (s, rng) => p.train(s as VolumeSample, rng), val: (s, i) => p.val(s as VolumeSample, i) };
-  }
-  const p = makePreparers(ir, normalizer);
-  return { train: (s, rng) => p.train(s as Sample, rng), val: (s, i) => p.val(s as Sample, i) };
 }
 
 /** A resumed run trains on its own data: another --data would change the split midway. */
@@ -198,6 +194,8 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
   // the ones checkpointed and saved; the worker replicas start as copies of it (after a
   // resume, of the checkpoint).
   const parallel = workers > 1 ? new DataParallel(workers, engine.name) : undefined;
+  const prepCount = prepWorkers(options.prefetch ?? 'auto', stepCores(engine.name, workers), () => batchCost(split.train, preparers.train, train.batch));
+  const pool = prepCount > 0 ? new PrepPool<AnySample>({ ir, normalizer, seed: train.seed, train: split.train, workers: prepCount }) : null;
   const loop = new TrainingLoop<AnySample>(
     {
       parallel,
@@ -207,6 +205,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       train: split.train,
       val: split.val.map(preparers.val),
       prepare: preparers.train,
+      ...(pool && { source: pool }),
       onStep: options.onStep,
       onEpoch: async (record, s) => {
         // A budgeted run validates (and so checkpoints) when due (TrainingLoop.validationDue);
@@ -228,7 +227,12 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
     },
     state ?? undefined,
   );
-  await parallel?.start(model, train, loop.getState());
+  try {
+    await Promise.all([pool?.ready(), parallel?.start(model, train, loop.getState())]);
+  } catch (error) {
+    await Promise.all([parallel?.dispose(), pool?.dispose()]);
+    throw error;
+  }
   return {
     stop: () => loop.stop(),
     run: async () => {
@@ -239,6 +243,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
           options.onStart?.({
             engine: engine.label,
             workers,
+            prepWorkers: prepCount,
             train: split.train.length,
             val: split.val.length,
             steps: Math.ceil(split.train.length / train.batch),
@@ -257,7 +262,7 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
           release();
         }
       } finally {
-        await parallel?.dispose();
+        await Promise.all([parallel?.dispose(), pool?.dispose()]);
       }
     },
   };

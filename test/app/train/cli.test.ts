@@ -151,6 +151,18 @@ describe('unet train and predict on a tiny network (wasm)', { timeout: 60_000 },
     expect(second.history.length).toBeGreaterThan(first.history.length);
   });
 
+  it('batches prepared ahead in worker threads (UNET_PREFETCH=1) train to the same weights as on the main thread (=0); the time line says what the steps waited', async () => {
+    const augmented = (run: string, prefetch: string) => runUnet(['train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--epochs', '2', '--augment', 'flip; rotate 10; brightness 0.1', '--out', join(dir, run)], dir, { UNET_PREFETCH: prefetch });
+    const [here, ahead] = [await augmented('prepared-here', '0'), await augmented('prepared-ahead', '1')];
+    expect(here.code, here.stderr).toBe(0);
+    expect(ahead.code, ahead.stderr).toBe(0);
+    expect(here.stdout).not.toContain('prepared ahead');
+    expect(ahead.stdout).toMatch(/batches prepared ahead by \d worker threads?:/);
+    expect(ahead.stdout).toMatch(/time: waiting for batches \(prepared ahead\) \d+\.\d s, steps \d+\.\d s, validation \d+\.\d s/);
+    const weights = (run: string) => readFileSync(join(checkpointDir(join(dir, run), 'last'), 'tensors.bin'));
+    expect(weights('prepared-ahead').equals(weights('prepared-here'))).toBe(true);
+  });
+
   it('Ctrl-C finishes the step, writes the last checkpoint and exits 130', async () => {
     const { code, stdout } = await trainInBackground(
       ['train', spec, '--data', 'builtin:ellipses:64', '--engine', 'wasm', '--epochs', '200', '--out', join(dir, 'interrupted')],

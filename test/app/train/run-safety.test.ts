@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkpointDir } from '../../../src/io/checkpoints.ts';
 import { LOCK_FILE } from '../../../src/io/lock.ts';
 import { claimOutDir } from '../../../src/io/out-dir.ts';
-import { runUnet, trainInBackground } from '../../helpers/cli.ts';
+import { REPO, runUnet, trainInBackground } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-run-safety-'));
 const spec = join(dir, 'tiny.unet');
@@ -53,6 +53,25 @@ describe('unet train: signals and kills', { timeout: 120_000 }, () => {
     const state = JSON.parse(readFileSync(join(checkpointDir(run, 'last'), 'checkpoint.json'), 'utf8')).state;
     expect(state.epoch).toBeGreaterThanOrEqual(1);
     expect(existsSync(join(run, LOCK_FILE))).toBe(false);
+  });
+
+  it('with batches prepared ahead by worker threads, SIGTERM still exits 143 at once: the threads end with the run', async () => {
+    const run = join(dir, 'terminated-prefetch');
+    const started = performance.now();
+    const r = await trainInBackground(trainArgs(run, '--epochs', '500', '--augment', 'flip; rotate 10'), (child) => child.kill('SIGTERM'), { UNET_PREFETCH: '1' });
+    expect(r.stdout).toMatch(/batches prepared ahead by \d worker threads?:/);
+    expect(r.code).toBe(143);
+    // Far from the 500 epochs: nothing (a worker thread, a batch asked for ahead) kept it alive.
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(existsSync(join(run, LOCK_FILE))).toBe(false);
+  });
+
+  it('with batches prepared ahead, a --time budget ends the run with exit 0: batches asked for ahead keep nothing alive', async () => {
+    const run = join(dir, 'budget-prefetch');
+    const r = await runUnet(trainArgs(run, '--time', '2s', '--augment', 'flip'), REPO, { UNET_PREFETCH: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('time budget reached');
+    expect(r.stdout).toMatch(/time: waiting for batches \(prepared ahead\)/);
   });
 
   it('a run killed with SIGKILL mid-training resumes, taking over its stale lock', async () => {

@@ -4,7 +4,10 @@
 
 /** Seconds spent per activity since this process began training. */
 export interface TimeSpent {
-  /** Cropping, augmentation, weight maps and batching of the training samples. */
+  /**
+   * Cropping, augmentation, weight maps and batching of the training samples; when they are
+   * prepared ahead (LoopOptions.source), the time the steps waited for them.
+   */
   prepare: number;
   /** Forward, backward and optimizer steps (data-parallel: including the workers' exchange). */
   step: number;

@@ -23,19 +23,29 @@ export function predictedClasses(probs: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Splits a batch of predicted classes [N, h, w] into masks; volumes [N, d, h, w] into flat
- * masks of d x h rows (flatMask), which is all the per-voxel metrics need.
+ * Splits a batch's predicted classes [N, h, w] (here as floats) into masks; volumes
+ * [N, d, h, w] into flat masks of d x h rows (flatMask), which is all the per-voxel metrics need.
  */
-async function toMasks(pred: tf.Tensor): Promise<Mask2D[]> {
-  const [n, ...size] = pred.shape;
+function toMasks(classes: Float32Array, shape: number[]): Mask2D[] {
+  const [n, ...size] = shape;
   const width = size[size.length - 1];
   const height = size.slice(0, -1).reduce((a, b) => a * b, 1);
-  const data = await pred.data();
   return Array.from({ length: n }, (_, i) => ({
     height,
     width,
-    data: Uint8Array.from(data.subarray(i * height * width, (i + 1) * height * width)),
+    data: Uint8Array.from(classes.subarray(i * height * width, (i + 1) * height * width)),
   }));
+}
+
+/**
+ * The batch's loss and predicted classes in one readback (issue 14: each readback makes the
+ * CPU wait for the GPU): [loss, class of every pixel...] as float32, exact for class indices.
+ */
+async function readLossAndClasses(loss: tf.Tensor, pred: tf.Tensor): Promise<{ loss: number; classes: Float32Array }> {
+  const both = tf.tidy(() => tf.concat([tf.reshape(loss, [1]), tf.cast(tf.reshape(pred, [-1]), 'float32')]));
+  const values = (await both.data()) as Float32Array;
+  both.dispose();
+  return { loss: values[0], classes: values.subarray(1) };
 }
 
 /** Mean over the foreground classes 1..k-1 of per-class scores. */
@@ -46,8 +56,8 @@ function foregroundMean(scores: number[]): number {
 
 /**
  * Evaluates the model on samples in batches: loss, and Dice and IoU of the foreground
- * classes (src/metrics) averaged over images. Reads with data(): the webgpu engine has no
- * synchronous read in Node.
+ * classes (src/metrics) averaged over images. Reads with data(), once a batch: the webgpu
+ * engine has no synchronous read in Node.
  */
 export async function evaluate(model: tf.LayersModel, samples: Prepared<AnySample>[], loss: LossFn, batch: number, classes: number): Promise<Evaluation> {
   const k = Math.max(classes, 2);
@@ -58,9 +68,10 @@ export async function evaluate(model: tf.LayersModel, samples: Prepared<AnySampl
     const b = toBatch(group.map((i) => samples[i]));
     const probs = model.predict(b.x) as tf.Tensor;
     const l = tf.tidy(() => loss(probs, b.labels, b.weights ?? undefined));
-    lossSum += (await l.data())[0] * b.size;
     const pred = predictedClasses(probs);
-    (await toMasks(pred)).forEach((mask, j) => {
+    const read = await readLossAndClasses(l, pred);
+    lossSum += read.loss * b.size;
+    toMasks(read.classes, pred.shape).forEach((mask, j) => {
       const truth = flatMask(samples[group[j]].mask);
       diceSum += foregroundMean(diceScores(mask, truth, k));
       iouSum += foregroundMean(iouScores(mask, truth, k));

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../../data/random.ts';
 import type { Sample } from '../../../data/types.ts';
 import type { TrainConfig } from '../../../language/ir/types.ts';
-import { chunks, disposeBatch, epochOrder, toBatch, type AnySample, type Batch, type Prepared } from './batches.ts';
+import { disposeBatch, toBatch, type AnySample, type Batch, type Prepared } from './batches.ts';
+import { BatchQueue, synchronousSource, type SampleSource } from './batch-source.ts';
 import { TrainClock, type TimeSpent } from './clock.ts';
 import { evaluate } from './evaluate.ts';
 import { lossFunction, type LossFn } from './losses.ts';
@@ -76,6 +77,12 @@ export interface LoopOptions<S extends AnySample = Sample> {
   val: Prepared<S>[];
   /** Crop, augment and weight-map one training sample; rng is seeded by (seed, epoch, index). */
   prepare: (sample: S, rng: Random) => Prepared<S>;
+  /**
+   * Prepares the training samples elsewhere and ahead of the step (worker threads in Node:
+   * src/app/train/prep-pool.ts); default: `prepare` on this thread, on demand. Either way
+   * sample i of epoch e uses the generator fork(`augment/${e}/${i}`), so the batches are the same.
+   */
+  source?: SampleSource<S>;
   onStep?: (info: StepInfo) => void;
   /** Called after each epoch's validation, e.g. to write checkpoints. */
   onEpoch?: (record: EpochRecord, state: TrainState) => Promise<void>;
@@ -125,9 +132,11 @@ export class TrainingLoop<S extends AnySample = Sample> {
   private state: TrainState;
   private stopRequested = false;
   private readonly clock: TrainClock;
+  private readonly batches: BatchQueue<S>;
 
   constructor(private readonly options: LoopOptions<S>, resume?: TrainState) {
     const { model, config } = options;
+    this.batches = new BatchQueue(options.source ?? synchronousSource(options.train, options.prepare, config.seed), options.train.length, config);
     this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.optimizer = makeOptimizer(config.optimizer, this.variables);
     this.schedule = new Schedule(config.schedule, config.optimizer.lr, config.epochs);
@@ -172,6 +181,15 @@ export class TrainingLoop<S extends AnySample = Sample> {
    * is spent, whatever the epochs; or until stop() is called.
    */
   async run(): Promise<{ stopped: boolean; budgetReached?: true }> {
+    try {
+      return await this.runEpochs();
+    } finally {
+      // Batches prepared ahead for steps that will not run.
+      this.batches.clear();
+    }
+  }
+
+  private async runEpochs(): Promise<{ stopped: boolean; budgetReached?: true }> {
     const { config } = this.options;
     while (this.clock.budget !== null || this.state.epoch < config.epochs) {
       // A budget spent at an epoch's end: that epoch was the last, validated and checkpointed.
@@ -193,10 +211,10 @@ export class TrainingLoop<S extends AnySample = Sample> {
    * is spent, the epoch ends early (validated and checkpointed as any) with 'budget'.
    */
   private async runEpoch(): Promise<EpochEnd> {
-    const { config, train, prepare, onStep, onEpoch, model, val, classes } = this.options;
+    const { config, onStep, onEpoch, model, val, classes } = this.options;
     const epoch = this.state.epoch;
     let lr = this.rate(epoch);
-    const groups = chunks(epochOrder(train.length, config.seed, epoch), config.batch);
+    const steps = this.batches.steps;
     const root = new Random(config.seed);
     // On webgpu the loop waits for a loss only when READ_LAG newer steps are queued, so the
     // GPU has work instead of idling while the CPU waits for a readback; the CPU engines
@@ -208,7 +226,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
       while (inFlight.length > keep) await inFlight.shift();
     };
     let lastRead = 0;
-    while (this.state.step < groups.length) {
+    while (this.state.step < steps) {
       if (this.stopRequested) {
         await drain(0);
         return 'stopped';
@@ -216,8 +234,9 @@ export class TrainingLoop<S extends AnySample = Sample> {
       if (this.clock.budgetSpent()) break;
       lr = this.rate(epoch);
       const started = performance.now();
-      const group = groups[this.state.step];
-      const batch = await this.clock.measure('prepare', () => toBatch(group.map((i) => prepare(train[i], root.fork(`augment/${epoch}/${i}`)))));
+      // With a source that prepares ahead, 'prepare' is the time this step waited for its batch.
+      const batch = await this.clock.measure('prepare', async () => toBatch(await this.batches.next(epoch, this.state.step)));
+      const size = batch.size;
       const dropout = root.fork(`dropout/${epoch}/${this.state.step}`);
       // Wrapped, so that measuring the step does not wait for its (lagged) loss readback.
       const { loss } = await this.clock.measure('step', async () => {
@@ -231,14 +250,14 @@ export class TrainingLoop<S extends AnySample = Sample> {
       inFlight.push(
         loss.then((value) => {
           const now = performance.now();
-          this.state.lossSum += value * group.length;
-          this.state.seen += group.length;
+          this.state.lossSum += value * size;
+          this.state.seen += size;
           this.state.seconds += (now - Math.max(started, lastRead)) / 1000;
           lastRead = now;
           onStep?.({
             epoch,
             step,
-            steps: groups.length,
+            steps,
             loss: this.state.lossSum / this.state.seen,
             imagesPerSecond: this.state.seen / this.state.seconds,
           });

@@ -16,6 +16,14 @@ export function augments(a: AugmentConfig): boolean {
   return a.elastic !== null || a.flip || a.rotate90 || a.rotate > 0 || a.shift > 0 || a.brightness > 0 || a.contrast > 0 || a.gamma > 0;
 }
 
+/**
+ * The generator training sample `index` of `epoch` is prepared with, wherever it is prepared
+ * (this thread, a worker: batch-source.ts), so batches do not depend on where they were made.
+ */
+export function augmentRng(seed: number, epoch: number, index: number): Random {
+  return new Random(seed).fork(`augment/${epoch}/${index}`);
+}
+
 export interface Preparers {
   train: (sample: Sample, rng: Random) => Prepared;
   val: (sample: Sample, index: number) => Prepared;
