@@ -3,7 +3,7 @@
 // weight maps: ~110 ms a batch of 4 ISBI crops against a ~450 ms step) and a core is left
 // to prepare on while the step runs; for a few unaugmented images it would only add the
 // threads' start-up, so `auto` measures one batch first.
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import type { Random } from '../../data/random.ts';
 import type { EngineName } from '../../backends/tfjs/engines.ts';
 import type { AnySample, Prepared } from '../../backends/tfjs/train/batches.ts';
@@ -29,11 +29,14 @@ export function batchCost<S extends AnySample>(train: S[], prepare: (sample: S, 
 }
 
 /**
+ * Cores are those this process may run on (availableParallelism: a run pinned with taskset
+ * or limited by its container counts only its own), not every core of the machine.
+ *
  * Cores a training step keeps busy: the main thread feeding a GPU; every core for tfjs-node;
  * on wasm one per data-parallel replica, or the engine's XNNPACK threads for one replica;
  * one per replica on cpu (JavaScript, one thread).
  */
-export function stepCores(engine: EngineName, replicas: number, cores = cpus().length): number {
+export function stepCores(engine: EngineName, replicas: number, cores = availableParallelism()): number {
   if (engine === 'webgpu' || engine === 'gpu') return 1;
   if (engine === 'node') return cores;
   if (engine === 'wasm' && replicas === 1) return wantedWasmThreads();
@@ -47,7 +50,7 @@ export function stepCores(engine: EngineName, replicas: number, cores = cpus().l
  * with every core busy in the step (2 replicas on 2 cores), a preparation thread only takes
  * its time from the step (bench/RESULTS.md, "Batches prepared ahead").
  */
-export function prepWorkers(request: boolean | 'auto', busy: number, cost: () => number, cores = cpus().length): number {
+export function prepWorkers(request: boolean | 'auto', busy: number, cost: () => number, cores = availableParallelism()): number {
   if (request === false) return 0;
   if (request === 'auto' && (cores <= busy || cost() < PREFETCH_MIN_MS)) return 0;
   return Math.max(1, Math.min(MAX_PREP_WORKERS, cores - busy));
