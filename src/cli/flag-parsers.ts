@@ -23,5 +23,7 @@ export function durationFlag(value: string): number {
 
 /** `--workers N|auto`: data-parallel replicas. */
 export function workersFlag(value: string): number | 'auto' {
-  return value === 'auto' ? 'auto' : positiveInt(value);
+  return value === 'auto' ? 'auto' : positiveIntOrAuto(value);
 }
+
+const positiveIntOrAuto = numberFlag('a positive integer or auto', (n) => Number.isInteger(n) && n > 0);

@@ -250,7 +250,7 @@ export const trainKeywords: Record<string, Keyword<TrainTarget>> = {
   crop: { syntax: 'crop S | crop HxW', doc: 'train on random crops of this input size (default: whole images)', read: (c, t) => (t.crop = c.size('a crop size')) },
   weight_map: {
     syntax: 'weight_map [w0 X] [sigma S] [cell_class K] | weight_map off',
-    doc: 'the paper\'s border weight map for weighted_ce (w0 10, sigma 5 px); cells are the connected regions of class K (default 1)',
+    doc: 'the paper\'s border weight map for weighted_ce, or for the cross-entropy term of ce_dice (w0 10, sigma 5 px); cells are the connected regions of class K (default 1)',
     read: (c, t) => {
       if (c.accept('off')) return void (t.weightMap = null);
       const w = { w0: 10, sigma: 5, cellClass: 1 };
