@@ -1,6 +1,8 @@
 // The network page: open a trained run (or train the ellipses spec here), segment an image
 // with the CLI's normalisation, overlap-tile inference and TTA (src/data/segment.ts), and
 // see the mask and the overlay. Everything runs in the browser (docs/playground.md).
+import { exportOnnx } from '../../src/backends/onnx/export.ts';
+import { weightsFromTfjs } from '../../src/backends/tfjs/weights.ts';
 import * as tf from '@tensorflow/tfjs';
 import ellipsesSpec from '../../specs/ellipses.unet';
 import type { EpochRecord, StepInfo } from '../../src/backends/tfjs/train/loop.ts';
@@ -137,14 +139,24 @@ async function train(): Promise<void> {
   await runTrainer();
 }
 
-/** The run's files a user can open here again: model.json and weights (tfjs' downloads://), ir.json, config.json. */
+/**
+ * The run's files a user can open here again: model.json and weights (tfjs' downloads://),
+ * ir.json, config.json; and model.onnx, written by the exporter of `unet export` with the
+ * run's normalisation in its metadata (`unet predict model.onnx`, onnxruntime, this page).
+ */
 async function download(): Promise<void> {
   const t = trainer!;
   await t.model.save('downloads://model');
   const config = { spec: trainedFile, data: trainedData, engine: state.engine, inputSize: t.ir.input.size, normalizer: t.normalizer, train: t.ir.train };
-  for (const [name, value] of [['ir.json', t.ir], ['config.json', config]] as const) {
+  const onnx = exportOnnx(t.ir, weightsFromTfjs(t.model, t.ir), { inputNormalization: t.normalizer });
+  const files: [string, Blob][] = [
+    ['ir.json', new Blob([JSON.stringify(t.ir, null, 2) + '\n'], { type: 'application/json' })],
+    ['config.json', new Blob([JSON.stringify(config, null, 2) + '\n'], { type: 'application/json' })],
+    ['model.onnx', new Blob([new Uint8Array(onnx)], { type: 'application/octet-stream' })],
+  ];
+  for (const [name, blob] of files) {
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2) + '\n'], { type: 'application/json' }));
+    link.href = URL.createObjectURL(blob);
     link.download = name;
     link.click();
     URL.revokeObjectURL(link.href);

@@ -76,6 +76,7 @@ export const BROWSER_ENTRIES = [
   'src/backends/tfjs/train/prepare.ts',
   'src/backends/tfjs/kernels/fixes.ts',
   'src/backends/onnx/decode.ts',
+  'src/backends/onnx/export.ts',
   'src/backends/onnx/metadata.ts',
   'src/backends/onnx/predictor.ts',
   'src/data/raw-pixels.ts',

@@ -173,16 +173,24 @@ describe.skipIf(!hasChromium)('playground network page in Chromium', { timeout: 
     const saves: Promise<void>[] = [];
     page.on('download', (d) => saves.push(d.saveAs(join(downloaded, d.suggestedFilename()))));
     await page.locator('#download').click();
-    await expect.poll(() => saves.length).toBe(4);
+    await expect.poll(() => saves.length).toBe(5);
     await Promise.all(saves);
-    expect(readdirSync(downloaded).sort()).toEqual(['config.json', 'ir.json', 'model.json', 'model.weights.bin']);
-    await page.setInputFiles('#run-files', readdirSync(downloaded).map((f) => join(downloaded, f)));
+    expect(readdirSync(downloaded).sort()).toEqual(['config.json', 'ir.json', 'model.json', 'model.onnx', 'model.weights.bin']);
+    await page.setInputFiles('#run-files', readdirSync(downloaded).filter((f) => !f.endsWith('.onnx')).map((f) => join(downloaded, f)));
     await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/^Ellipses \(opened run\): 1 x 64 x 64 window/);
     const reopened = await segmentInPage('none');
     expect(reopened.mask).toEqual(trained.mask);
     let worst = 0;
     for (let i = 0; i < trained.probabilities.length; i++) worst = Math.max(worst, Math.abs(reopened.probabilities[i]! - trained.probabilities[i]!));
     expect(worst).toBeLessThan(1e-6);
+    // The downloaded .onnx (the exporter of `unet export`, in the page) segments alike on onnxruntime-web.
+    await page.setInputFiles('#run-files', join(downloaded, 'model.onnx'));
+    await expect.poll(() => page.locator('#model-status').innerText(), { timeout: 60_000 }).toMatch(/^Ellipses \(model\.onnx\): 1 x 64 x 64 window, .*onnxruntime-web/);
+    const fromOnnx = await segmentInPage('none');
+    expect(fromOnnx.mask).toEqual(trained.mask);
+    worst = 0;
+    for (let i = 0; i < trained.probabilities.length; i++) worst = Math.max(worst, Math.abs(fromOnnx.probabilities[i]! - trained.probabilities[i]!));
+    expect(worst).toBeLessThan(1e-4);
     expect(errors).toEqual([]);
   });
 

@@ -1,11 +1,11 @@
 // An IR model plus weights -> the bytes of an ONNX file (IR version 8, opset 17: the newest
 // that Debian's python3-onnx checker knows, docs/facts.md#installs). The same model and weights always give
-// the same bytes.
-import { readFileSync } from 'node:fs';
+// the same bytes. Browser-safe: the playground's download writes .onnx files with it.
 import type { Model, SymDim } from '../../language/ir/types.ts';
 import { isLegal, legalSizeMessage, nearestLegal } from '../../language/shapes/legal.ts';
 import { INPUT_NAME, lowerModel, OUTPUT_NAME } from './lower.ts';
 import { encodeModel, makeGraph, makeModel, makeValueInfo } from './proto.ts';
+import { PRODUCER } from './producer.ts';
 import type { ModelWeights } from '../../language/ir/weights.ts';
 
 export const ONNX_IR_VERSION = 8;
@@ -23,11 +23,6 @@ export interface ExportOptions {
    */
   inputNormalization?: unknown;
 }
-
-const PROJECT = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-  name: string;
-  version: string;
-};
 
 const AXIS_NAMES = { 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as const;
 
@@ -69,8 +64,8 @@ export function exportOnnx(model: Model, weights: ModelWeights, options: ExportO
   const onnxModel = makeModel(graph, {
     irVersion: ONNX_IR_VERSION,
     opset,
-    producerName: PROJECT.name,
-    producerVersion: PROJECT.version,
+    producerName: PRODUCER.name,
+    producerVersion: PRODUCER.version,
     docString: `${model.name}, compiled from ${model.source.file}`,
     // What a user of the file needs besides the graph: how to prepare the input and read the output.
     metadata: {
@@ -84,7 +79,7 @@ export function exportOnnx(model: Model, weights: ModelWeights, options: ExportO
       'unet.output_activation': model.output.activation,
       'unet.spec': model.source.text,
       'unet.spec_file': model.source.file,
-      'unet.version': PROJECT.version,
+      'unet.version': PRODUCER.version,
     },
   });
   return encodeModel(onnxModel);
