@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { SIMD_FILES } from '../src/backends/tfjs/kernels/simd/module.ts';
+import { simdSiteName, TFJS_WASM_FILES } from './network/wasm-files.ts';
 import { ORT_WASM } from './network/ort-files.ts';
 import { NO_EM_SAMPLE, SAMPLES_FILE } from '../src/data/sample-manifest.ts';
 
@@ -21,6 +23,8 @@ export interface PlaygroundFiles {
   'network.html': string;
   'network.js': string;
   [ORT_WASM]: Uint8Array;
+  /** The wasm engine's builds and kernels (network/wasm-files.ts). */
+  [wasmFile: string]: string | Uint8Array;
   /** Which bundled samples the site has: none here; `unet serve --sample-data` adds the EM sample. */
   'samples.json': string;
 }
@@ -58,7 +62,21 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
   const ortWasm = new Uint8Array(readFileSync(join(ortDist, ORT_WASM)));
   const samples = JSON.stringify(NO_EM_SAMPLE, null, 2) + '\n';
-  return { 'index.html': page('./index.html'), 'app.js': app, 'network.html': page('./network.html'), 'network.js': network, [ORT_WASM]: ortWasm, [SAMPLES_FILE]: samples };
+  // The wasm engine: tfjs-backend-wasm's builds (1.2 MB) and our SIMD kernels (13 kB), wasm-files.ts.
+  const tfjsWasmDist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  const wasmEngine = Object.fromEntries([
+    ...TFJS_WASM_FILES.map((name) => [name, new Uint8Array(readFileSync(join(tfjsWasmDist, name)))]),
+    ...SIMD_FILES.map((file) => [simdSiteName(file), new Uint8Array(readFileSync(here(`../src/backends/tfjs/kernels/simd/${file}`)))]),
+  ]) as Record<string, Uint8Array>;
+  return {
+    'index.html': page('./index.html'),
+    'app.js': app,
+    'network.html': page('./network.html'),
+    'network.js': network,
+    [ORT_WASM]: ortWasm,
+    [SAMPLES_FILE]: samples,
+    ...wasmEngine,
+  };
 }
 
 // `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`

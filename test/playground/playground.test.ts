@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
 import { ORT_WASM } from '../../playground/network/ort-files.ts';
+import { SIMD_SITE_FILES, TFJS_WASM_FILES } from '../../playground/network/wasm-files.ts';
 import { builtPlayground, exposureWarning, servePlayground } from '../../src/cli/serve.ts';
 import { EM_SAMPLE_SIZE } from '../../src/app/sample-data.ts';
 import { NO_EM_SAMPLE, type SampleManifest } from '../../src/data/sample-manifest.ts';
@@ -62,7 +63,7 @@ describe('playground bundle', () => {
   it('is a static site for any host: relative URLs only, nothing asked of a server', { timeout: 30_000 }, async () => {
     const files = await buildPlayground();
     const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'site');
-    const names = ['index.html', 'app.js', 'network.html', 'network.js', ORT_WASM, 'samples.json'];
+    const names = ['index.html', 'app.js', 'network.html', 'network.js', ORT_WASM, 'samples.json', ...TFJS_WASM_FILES, ...SIMD_SITE_FILES];
     expect(writeSite(files, dir)).toEqual(names.map((name) => join(dir, name)));
     expect(readdirSync(dir).sort()).toEqual([...names].sort());
     const urls = (page: string) => [...readFileSync(join(dir, page), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
