@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlayground } from '../playground/build.ts';
-import { emSampleFiles } from '../src/app/sample-data.ts';
+import { sampleFiles } from '../src/app/sample-data.ts';
 import { openEvalModel } from '../src/app/eval/model-source.ts';
 import { writeSite } from '../src/app/site.ts';
 import { makeEllipses } from '../src/data/ellipses.ts';
@@ -30,7 +30,7 @@ const trained = await runUnet(['train', 'specs/ellipses.unet', '--data', 'builti
 if (trained.code !== 0) throw new Error(`unet train failed:\n${trained.stderr}`);
 
 // The site, with the EM sample when a data folder is given; the image both sides segment.
-const site: Record<string, string | Uint8Array> = { ...(await buildPlayground()), ...(sampleData ? await emSampleFiles(sampleData) : {}) };
+const site: Record<string, string | Uint8Array> = { ...(await buildPlayground()), ...(sampleData ? await sampleFiles({ data: sampleData }) : {}) };
 writeSite(site, join(dir, 'site'));
 const image = join(dir, 'sample.png');
 let what: string;

@@ -1,6 +1,7 @@
 // The network page: open a trained run (or train the ellipses spec here), segment an image
 // with the CLI's normalisation, overlap-tile inference and TTA (src/data/segment.ts), and
 // see the mask and the overlay. Everything runs in the browser (docs/playground.md).
+import { fetchRunFiles } from './samples.ts';
 import { exportOnnx } from '../../src/backends/onnx/export.ts';
 import { weightsFromTfjs } from '../../src/backends/tfjs/weights.ts';
 import * as tf from '@tensorflow/tfjs';
@@ -204,5 +205,12 @@ try {
 } catch (error) {
   failed('engine')(error);
 }
-await trainingData.init().catch(failed('em-note'));
+const manifest = await trainingData.init().catch(failed('em-note'));
+// The site's bundled sample model (`unet serve --out DIR --sample-run RUN`), opened as a run.
+const sampleRun = manifest?.run ?? null;
+if (sampleRun) {
+  button('sample-model').disabled = false;
+  button('sample-model').textContent = `sample model: ${sampleRun.name}`;
+  button('sample-model').onclick = () => void fetchRunFiles(sampleRun).then(openFiles).catch(failed('model-status'));
+}
 document.body.dataset['ready'] = 'true';

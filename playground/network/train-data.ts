@@ -6,6 +6,7 @@ import type { Image2D, Sample } from '../../src/data/types.ts';
 import type { Model } from '../../src/language/ir/types.ts';
 import { filesOfDrop, filesOfInput, readPairs, samplesFor, type DroppedPairs, type PathedFile } from './pairs.ts';
 import { fetchEmFiles, loadManifest } from './samples.ts';
+import type { SampleManifest } from '../../src/data/sample-manifest.ts';
 
 /** Image size of builtin ellipses when the spec leaves it open, as src/data/source.ts has it. */
 const ELLIPSES_SIZE = 64;
@@ -43,14 +44,15 @@ export class TrainingData {
     };
   }
 
-  /** Reads the site's samples.json and, when the site has the EM sample, its pairs. */
-  async init(): Promise<void> {
+  /** Reads the site's samples.json and, when the site has the EM sample, its pairs; gives the manifest. */
+  async init(): Promise<SampleManifest> {
     const manifest = await loadManifest();
     say('em-note', manifest.note);
-    if (!manifest.em) return;
+    if (!manifest.em) return manifest;
     this.em = await readPairs(await fetchEmFiles(manifest.em));
     $<HTMLOptionElement>('data-em').disabled = false;
     $<HTMLButtonElement>('em-sample').disabled = false;
+    return manifest;
   }
 
   /** Pairs the files chosen or dropped; says what they are, or what is wrong, under the drop zone. */

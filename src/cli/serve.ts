@@ -1,4 +1,4 @@
-// `unet serve [--port N] [--host H] [--out DIR] [--sample-data DATA]`: the playground, static pages that parse,
+// `unet serve [--port N] [--host H] [--out DIR] [--sample-data DATA] [--sample-run RUN]`: the playground, static pages that parse,
 // check and draw specs, and segment and train, in the browser. The server only hands out the bundled files,
 // which `npm run build` writes to dist/playground (playground/build.ts), and only to this
 // machine unless --host says otherwise. The CLI does not bundle at run time, so the package
@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { emSampleFiles } from '../app/sample-data.ts';
+import { sampleFiles } from '../app/sample-data.ts';
 import { writeSite } from '../app/site.ts';
 
 /** The site: its pages and what the build or --sample-data put beside them (onnxruntime-web's .wasm, the EM sample's PNGs). */
@@ -100,9 +100,11 @@ export function register(program: Command): void {
     .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}: this machine only; 0.0.0.0 exposes it to the network)`)
     .option('--out <dir>', 'write the static page to a folder instead of serving it')
     .option('--sample-data <DATA>', 'a labelled data folder (a --data DIR layout, e.g. ISBI 2012): a few crops of it become the page\'s EM sample')
-    .addHelpText('after', `\nExamples:\n  unet serve --port 5173   (then open http://${DEFAULT_HOST}:5173)\n  unet serve --out site --sample-data ../shared/data/isbi2012`)
-    .action(async (opts: { port: number; host?: string; out?: string; sampleData?: string }) => {
-      const files: SiteFiles = { ...builtPlayground(), ...(opts.sampleData === undefined ? {} : await emSampleFiles(opts.sampleData)) };
+    .option('--sample-run <RUN>', 'a run directory of `unet train`: the page\'s bundled sample model (its "sample model" button)')
+    .addHelpText('after', `\nExamples:\n  unet serve --port 5173   (then open http://${DEFAULT_HOST}:5173)\n  unet serve --out site --sample-data ../shared/data/isbi2012 --sample-run runs/ellipses`)
+    .action(async (opts: { port: number; host?: string; out?: string; sampleData?: string; sampleRun?: string }) => {
+      const samples = opts.sampleData === undefined && opts.sampleRun === undefined ? {} : await sampleFiles({ data: opts.sampleData, run: opts.sampleRun });
+      const files: SiteFiles = { ...builtPlayground(), ...samples };
       if (opts.out) {
         process.stdout.write(`wrote ${writeSite({ ...files }, opts.out).join(', ')}\n`);
         return;

@@ -7,7 +7,16 @@ export interface SampleManifest {
   em: { source: string; files: string[] } | null;
   /** What the page says about the EM sample. */
   note: string;
+  /**
+   * A bundled trained run (`unet serve --out DIR --sample-run RUN`): the names a run's files
+   * open under (model.json, its weights, ir.json, config.json), each in the site as
+   * sample-run-<name>; absent or null: none.
+   */
+  run?: { name: string; files: string[] } | null;
 }
+
+/** Where a bundled run's file lies in the site. */
+export const sampleRunSiteName = (name: string): string => `sample-run-${name}`;
 
 export const SAMPLES_FILE = 'samples.json';
 
@@ -15,4 +24,5 @@ export const SAMPLES_FILE = 'samples.json';
 export const NO_EM_SAMPLE: SampleManifest = {
   em: null,
   note: 'no EM sample: this site was built without one (unet serve --out DIR --sample-data DATA adds it)',
+  run: null,
 };

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlayground, writeSite } from '../../playground/build.ts';
 import { openEvalModel } from '../../src/app/eval/model-source.ts';
+import { sampleFiles } from '../../src/app/sample-data.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 import { readImage, readRaw, writeImagePng } from '../../src/data/image-io.ts';
 import { segmentImage } from '../../src/data/segment.ts';
@@ -59,7 +60,8 @@ describe.skipIf(!hasChromium)('playground network page in Chromium', { timeout: 
     await writeImagePng(image, makeEllipses({ count: 1, size: 72, seed: 11 })[0]!.image);
     const trained = await runUnet(['train', join(dir, 'tiny.unet'), '--data', 'builtin:ellipses:32', '--engine', 'wasm', '--out', run]);
     expect(trained.code, trained.stderr).toBe(0);
-    writeSite(await buildPlayground(), join(dir, 'site'));
+    // The site carries the run as its sample model (unet serve --out DIR --sample-run RUN).
+    writeSite({ ...(await buildPlayground()), ...(await sampleFiles({ run })) }, join(dir, 'site'));
     [server, browser] = await Promise.all([serveStatic(dir), launchChromium()]);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     collectErrors(page, errors);
@@ -117,6 +119,17 @@ describe.skipIf(!hasChromium)('playground network page in Chromium', { timeout: 
     // WebGPU adapter, so the page takes wasm with the project's SIMD training kernels.
     expect(await page.locator('#engine').innerText()).toMatch(/^engine: wasm with the project's SIMD training kernels/);
     await page.screenshot({ path: join(dir, 'segmented.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it("opens the site's bundled sample model (unet serve --sample-run) and segments like unet predict", async () => {
+    expect(await page.locator('#sample-model').innerText()).toBe('sample model: Tiny');
+    await page.locator('#sample-model').click();
+    await expect.poll(() => page.locator('#model-status').innerText(), { timeout: 60_000 }).toMatch(/^Tiny \(opened run\): 1 x 16 x 16 window/);
+    await page.setInputFiles('#image-file', image);
+    await expect.poll(() => page.locator('#image-status').innerText()).toContain('ellipses.png: 72 x 72, 1 channel');
+    const [inPage, cli] = [await segmentInPage('none'), await segmentWithCli('none')];
+    expect(inPage.mask).toEqual(cli.mask);
     expect(errors).toEqual([]);
   });
 

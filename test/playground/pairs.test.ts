@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlayground } from '../../playground/build.ts';
-import { emSampleFiles } from '../../src/app/sample-data.ts';
+import { sampleFiles } from '../../src/app/sample-data.ts';
 import { writeSite } from '../../src/app/site.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 import { writeImagePng, writeMaskPng } from '../../src/data/image-io.ts';
@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('playground network page: training on image/mask p
     await writeMaskPng(join(dir, 'three', 'e0_mask.png'), { ...samples[0]!.mask, data: samples[0]!.mask.data.map((k, i) => (i % 2 === 0 ? k : 2)) }, [0, 255, 128]);
     const built = await buildPlayground();
     writeSite({ ...built }, join(dir, 'site'));
-    if (hasIsbi) writeSite({ ...built, ...(await emSampleFiles(ISBI)) }, join(dir, 'em-site'));
+    if (hasIsbi) writeSite({ ...built, ...(await sampleFiles({ data: ISBI })) }, join(dir, 'em-site'));
     [server, browser] = await Promise.all([serveStatic(dir), launchChromium()]);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     collectErrors(page, errors);
