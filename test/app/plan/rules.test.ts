@@ -37,7 +37,8 @@ describe('unet plan rules', () => {
     expect(p.loss).toMatchObject({ value: 'ce_dice', why: expect.stringMatching(/100 % of the objects have a neighbour within 10 px across a separator 3 px thick: .*border weight map/) });
     expect(p.weightMap.value).toEqual({ w0: 10, sigma: 5, cellClass: 0 });
     expect(p.padding.value).toBe('same');
-    expect(p.crop.value).not.toBeNull();
+    // All 128 x 128, a legal size no larger than a window: whole images, no crop.
+    expect(p.crop).toMatchObject({ value: null, why: expect.stringMatching(/^whole 128 x 128 images/) });
   });
 
   it('touching cells across a thicker membrane (ISBI: about 5 px): ce_dice without the weight map', async () => {
@@ -95,9 +96,11 @@ describe('unet plan rules', () => {
     const { text, plan: p } = await plan(sheets);
     const ir = compilePlanText(text);
     expect(ir.train).toMatchObject({ loss: 'ce_dice', maskValues: [255, 0], time: 1200, batch: p.batch.value, weightMap: { w0: 10, sigma: 5, cellClass: 0 } });
-    expect(ir.train.crop).toEqual([p.crop.value, p.crop.value]);
+    expect(ir.train.crop).toEqual(p.crop.value === null ? null : [p.crop.value, p.crop.value]);
     expect(ir.nodes.length).toBeGreaterThan(0);
-    for (const keyword of ['depth', 'filters', 'padding', 'mask_values', 'loss', 'weight_map', 'crop', 'normalize', 'batch', 'time', 'epochs']) {
+    // Whole images (no crop) say so on a comment line of their own.
+    if (p.crop.value === null) expect(text).toMatch(/^\s+# no crop\s+# whole 128 x 128 images/m);
+    for (const keyword of ['depth', 'filters', 'padding', 'mask_values', 'loss', 'weight_map', ...(p.crop.value === null ? [] : ['crop']), 'normalize', 'batch', 'time', 'epochs']) {
       expect(text).toMatch(new RegExp(`^\\s+${keyword} .*# \\S`, 'm'));
     }
   });
@@ -107,7 +110,7 @@ describe('the probe', () => {
   const cands = (fp: Fingerprint) => planFromFingerprint(fp, { data: 'x', budget: 1200, probeSeconds: 0, timer: fakeTimer(20) });
 
   it('measures the cheapest window of each width, narrowest first, stops widening once a width is too slow, then the choice', async () => {
-    const { timed } = await cands(large); // same padding at depth 4: windows of 128, 176 and 240 px
+    const { timed } = await cands(large); // same padding at depth 4: windows of 128, 176, 240 and 256 px
     const all = timed.map((t) => t.candidate);
     const timedOrder: Candidate[] = [];
     const timer = async (c: Candidate) => {
@@ -120,7 +123,7 @@ describe('the probe', () => {
     // The choice (16 filters, the largest window) was only estimated from the cheapest 16-filter window: it is measured too.
     const chosen = chooseCandidate(result, 2 * 600 / RULES.trainShare).chosen;
     expect(chosen.measured).toBe(true);
-    expect(chosen.candidate).toMatchObject({ filters: 16, size: 240 });
+    expect(chosen.candidate).toMatchObject({ filters: 16, size: 256 });
     expect(timedOrder).toHaveLength(4);
     expect(result.filter((t) => !t.measured).every((t) => t.seconds > 0)).toBe(true);
   });
