@@ -2,7 +2,6 @@
 // onnx/helper.py (make_node, make_tensor, make_graph, make_model). They sort attributes
 // and metadata by name and drop absent attributes, so that the same graph always encodes
 // to the same bytes (golden files, `unet export` twice gives identical files).
-import { endianness } from 'node:os';
 import onnxProto from 'onnx-proto';
 
 export const { onnx } = onnxProto;
@@ -26,7 +25,8 @@ export type AttrValue =
   | undefined;
 
 const AttrType = onnx.AttributeProto.AttributeType;
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+// The host's byte order, asked of a typed array (no Node API: the exporter runs in a page too).
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function makeAttribute(name: string, value: NonNullable<AttrValue>) {
   if ('i' in value) return onnx.AttributeProto.create({ name, type: AttrType.INT, i: value.i });
