@@ -61,6 +61,14 @@ describe('import directions', () => {
     expect(nodeReachedFrom('a.ts', files)).toEqual(['a.ts -> lib/b.ts -> c.ts: node:fs']);
   });
 
+  it('finds a Node global used bare, but not one asked of globalThis or named in a comment', () => {
+    const files = new Map([
+      ['a.ts', "import { b } from './b.ts';\n"],
+      ['b.ts', "// process.env is read below\nconst w = process.env.X !== '0';\nconst ok = (globalThis as { process?: P }).process?.env.Y;\n"],
+    ]);
+    expect(nodeReachedFrom('a.ts', files)).toEqual(['a.ts -> b.ts: the Node global process']);
+  });
+
   it('lists each layer once', () => {
     expect(new Set(LAYERS.map((layer) => layer.name)).size).toBe(LAYERS.length);
   });

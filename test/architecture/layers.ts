@@ -125,12 +125,23 @@ export function violations(files: Map<string, string>, layers: Layer[] = LAYERS,
 }
 
 /** The Node built-ins `entry` reaches through relative imports, as "chain: built-in" lines. */
+/**
+ * Node's globals used bare in a source (comments left out): `process.env.X` throws in a page,
+ * where there is no process, as surely as an import of node:fs fails to load. Reaching them
+ * through globalThis, guarded, is how browser-safe code asks (simd-switch.ts).
+ */
+export function nodeGlobalsIn(source: string): string[] {
+  const code = source.replace(/\/\*[^]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return [...new Set([...code.matchAll(/(?<![\w.$'"`])(process|Buffer|__dirname|__filename|require)\s*[.(]/g)].map((m) => m[1]!))];
+}
+
 export function nodeReachedFrom(entry: string, files: Map<string, string>): string[] {
   const found: string[] = [];
   const seen = new Set<string>();
   const visit = (file: string, chain: string[]) => {
     if (seen.has(file)) return;
     seen.add(file);
+    for (const name of nodeGlobalsIn(files.get(file) ?? '')) found.push(`${[...chain, file].join(' -> ')}: the Node global ${name}`);
     for (const spec of specifiers(files.get(file) ?? '')) {
       if (spec.startsWith('.')) visit(posix.normalize(posix.join(posix.dirname(file), spec)), [...chain, file]);
       else if (isBuiltin(spec)) found.push(`${[...chain, file].join(' -> ')}: ${spec}`);

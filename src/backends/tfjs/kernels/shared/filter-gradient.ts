@@ -3,6 +3,7 @@ import { type ConvAxis, padAfter } from './conv-axes.ts';
 import { convNd } from './conv-nd.ts';
 import { copyPadded } from './simd-conv2d.ts';
 import { SimdModule, simdKernelsEnabled, winogradTilesFit } from '../simd/module.ts';
+import { winogradEnabled } from './simd-switch.ts';
 import { WasmCalls } from './wasm-calls.ts';
 
 interface FilterGradientExports {
@@ -91,7 +92,7 @@ function simdPlaneFilterGradient(calls: WasmCalls, x: tf.TensorInfo, dy: tf.Tens
  */
 function useWinograd(axes: ConvAxis[], ci: number, co: number): boolean {
   const shape = axes.every((a) => a.kernel === 3 && a.stride === 1 && a.dilation === 1 && padAfter(a) >= 0);
-  return shape && ci % 4 === 0 && co % 4 === 0 && ci >= 32 && co >= 32 && ci + co >= 96 && process.env.UNET_WINOGRAD !== '0';
+  return shape && ci % 4 === 0 && co % 4 === 0 && ci >= 32 && co >= 32 && ci + co >= 96 && winogradEnabled();
 }
 
 /** dW by Winograd: x zero-padded so every 4x4 tile is inside, dy zero-padded to whole 2x2 tiles. */

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { SimdModule, simdKernelsEnabled, winogradTilesFit } from '../simd/module.ts';
+import { winogradEnabled } from './simd-switch.ts';
 import type { WasmCalls } from './wasm-calls.ts';
 
 interface Conv2dExports {
@@ -98,7 +99,7 @@ export function simdConv2d(
  */
 function useWinograd(kh: number, kw: number, strides: number[], dilations: number[], ci: number, co: number): boolean {
   const shape = kh === 3 && kw === 3 && strides.every((s) => s === 1) && dilations.every((d) => d === 1);
-  return shape && ci % 4 === 0 && co % 4 === 0 && ci >= 16 && co >= 32 && process.env.UNET_WINOGRAD !== '0';
+  return shape && ci % 4 === 0 && co % 4 === 0 && ci >= 16 && co >= 32 && winogradEnabled();
 }
 
 /** x [n, h, w, c] into `to` [n, h + pt + pb, w + pl + pr, c] with zero borders (only the borders are written besides x). */
