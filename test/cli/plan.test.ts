@@ -30,7 +30,9 @@ describe('unet plan', () => {
     const text = readFileSync(out, 'utf8');
     expect(text.split('\n')[0]).toBe(PLAN_MARKER);
     expect(text).toMatch(/^\s+mask_values 255, 0\s+# the thin separating class/m);
-    expect(text).toMatch(/^\s+loss\s+weighted_ce\s+# /m);
+    // Hairline (3 px) membranes: ce_dice with the paper's border weight map in its CE term.
+    expect(text).toMatch(/^\s+loss\s+ce_dice\s+# .*border weight map/m);
+    expect(text).toMatch(/^\s+weight_map\s+w0 10 sigma 5 cell_class 0\s+# /m);
     expect(text).toMatch(/^\s+time\s+4s\s+# /m);
 
     const trained = await runUnet(['train', out, '--data', data, '--out', join(dir, 'run')]);
