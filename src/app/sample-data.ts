@@ -9,6 +9,7 @@ import { discoverPairs } from '../data/dataset.ts';
 import { DataError } from '../data/errors.ts';
 import { encodePng, readMaskValues, readRaw, type RawPixels } from '../data/image-io.ts';
 import { NO_EM_SAMPLE, SAMPLES_FILE, sampleRunSiteName, type SampleManifest } from '../data/sample-manifest.ts';
+import { modelFiles } from '../backends/tfjs/io.ts';
 import { readRunDir, runPaths } from './train/run-dir.ts';
 
 // Four crops: with the specs' val_split 0.2 that is 3 to train on and 1 to validate (two would
@@ -61,19 +62,15 @@ async function emSample(dir: string): Promise<{ files: Record<string, string | U
 async function sampleRun(run: string): Promise<{ files: Record<string, Uint8Array>; manifest: NonNullable<SampleManifest['run']> }> {
   const { ir } = await readRunDir(run);
   const paths = runPaths(run);
-  const modelJson = join(paths.model, 'model.json');
-  if (!existsSync(modelJson)) throw new Error(`${run}: no saved model (${modelJson} is missing); train it at least one epoch`);
-  const manifest = JSON.parse(readFileSync(modelJson, 'utf8')) as { weightsManifest?: { paths: string[] }[] };
-  const weights = (manifest.weightsManifest ?? []).flatMap((group) => group.paths);
+  // The one reader of saved models (src/backends/tfjs/io.ts) names a missing or broken model.json.
   const sources: [string, string][] = [
-    ['model.json', modelJson],
-    ...weights.map((name): [string, string] => [name, join(paths.model, name)]),
+    ...(await modelFiles(paths.model)).map((name): [string, string] => [name, join(paths.model, name)]),
     ['ir.json', paths.ir],
     ['config.json', paths.config],
   ];
   const files: Record<string, Uint8Array> = {};
   for (const [name, path] of sources) {
-    if (!existsSync(path)) throw new Error(`${run}: ${path} is missing (named by ${modelJson})`);
+    if (!existsSync(path)) throw new Error(`${run}: ${path} is missing (named by ${join(paths.model, 'model.json')})`);
     files[sampleRunSiteName(name)] = new Uint8Array(readFileSync(path));
   }
   return { files, manifest: { name: ir.name, files: sources.map(([name]) => name) } };

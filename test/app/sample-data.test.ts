@@ -71,7 +71,10 @@ describe('sampleFiles: the sample model (--sample-run)', () => {
     expect(manifest.em).toBeNull();
     for (const name of manifest.run!.files) expect(Object.keys(files)).toContain(`sample-run-${name}`);
     expect(Buffer.from(files[`sample-run-${weights[0]}`] as Uint8Array).equals(readFileSync(join(run, 'model', weights[0]!)))).toBe(true);
-    // A folder that is not a run is refused by name.
+    // A folder that is not a run, and a run whose model.json is cut short, are refused by name.
     await expect(sampleFiles({ run: dir })).rejects.toThrow(`${dir}: not a training run`);
+    const modelJson = join(run, 'model', 'model.json');
+    writeFileSync(modelJson, readFileSync(modelJson, 'utf8').slice(0, 40));
+    await expect(sampleFiles({ run })).rejects.toThrow(modelJson);
   }, 60_000);
 });

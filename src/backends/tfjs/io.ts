@@ -78,6 +78,12 @@ function asModelJson(value: unknown): tf.io.ModelJSON {
   return m as tf.io.ModelJSON;
 }
 
+/** The files of a saved model, relative to its folder: model.json and the weights files it names (read and checked as loadModel reads it). */
+export async function modelFiles(dir: string): Promise<string[]> {
+  const modelJSON = await readJsonFile(join(dir, MODEL_JSON), 'a tfjs layers model', asModelJson);
+  return [MODEL_JSON, ...modelJSON.weightsManifest.flatMap((group) => group.paths)];
+}
+
 /** Loads a model saved by saveModel (or any tfjs layers model directory with one weights group). */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const modelJSON = await readJsonFile(join(dir, MODEL_JSON), 'a tfjs layers model', asModelJson);
