@@ -14,6 +14,9 @@ import { tinySame, tinyValid } from '../../fixtures/onnx/models.ts';
 import { writeCells } from './data.ts';
 import { hasImageReader, hasScipy, hasTorch, PYTHON, runPython, warnSkip, warnSkipScipy } from './python.ts';
 import { TRAIN } from './train-config.ts';
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropyDice } from '../../../src/backends/tfjs/train/losses.ts';
+import { Schedule } from '../../../src/backends/tfjs/train/schedules.ts';
 
 // Displacements of 2 px std on a 3x3 grid: the paper's 10 px would fold a 16 px image.
 const AUGMENT: TrainConfig['augment'] = { elastic: { grid: 3, sigma: 2 }, flip: true, rotate90: true, rotate: 10, shift: 0.05, brightness: 0.1, contrast: 0.1, gamma: 0.1 };
@@ -122,13 +125,50 @@ print(json.dumps({"weighted": train.LOSSES["ce_dice"](p, target, w).item(), "pla
                   "map": train.weight_map_of(train.TRAIN) is not None}))
 `;
 
-test.skipIf(!hasTorch || !hasScipy)('ce_dice with a weight_map: the weighted cross-entropy (eq. 1) plus the Dice loss, as on tfjs', () => {
+test.skipIf(!hasTorch || !hasScipy)('ce_dice with a weight_map: the weighted cross-entropy (eq. 1) plus the Dice loss, equal to the tfjs loss', () => {
   const pkg = emit('ce-dice-weighted', tinySame(), { loss: 'ce_dice', weightMap: { w0: 10, sigma: 5, cellClass: 1 } });
   const r = runPython<{ weighted: number; plain: number; map: boolean }>(CE_DICE, pkg);
   const ce = (w: number[]) => -(w[0]! * Math.log(0.9) + w[1]! * Math.log(0.8) + w[2]! * Math.log(0.6) + w[3]! * Math.log(0.9)) / 4;
-  // train.py's Dice smooths by 1: class 0 (2 * 1.7 + 1) / (4.2 + 1), class 1 (2 * 1.5 + 1) / (3.8 + 1).
-  const dice = 1 - (4.4 / 5.2 + 4 / 4.8) / 2;
-  expect(r.weighted).toBeCloseTo(ce([1, 2, 3, 0.5]) + dice, 5);
-  expect(r.plain).toBeCloseTo(ce([1, 1, 1, 1]) + dice, 5);
+  // Dice smoothed by 1e-6 on both backends: class 0 (2 * 1.7 + s) / (4.2 + s), class 1 (2 * 1.5 + s) / (3.8 + s).
+  const s = 1e-6;
+  const dice = 1 - ((3.4 + s) / (4.2 + s) + (3 + s) / (3.8 + s)) / 2;
+  expect(r.weighted).toBeCloseTo(ce([1, 2, 3, 0.5]) + dice, 6);
+  expect(r.plain).toBeCloseTo(ce([1, 1, 1, 1]) + dice, 6);
   expect(r.map).toBe(true);
+  // The tfjs backend's loss on the same probabilities, labels and weights.
+  const p1 = [0.9, 0.2, 0.6, 0.1];
+  const probs = tf.tensor4d(p1.flatMap((v) => [1 - v, v]), [1, 2, 2, 2]);
+  const labels = tf.tensor3d([1, 0, 1, 0], [1, 2, 2], 'int32');
+  const weights = tf.tensor3d([1, 2, 3, 0.5], [1, 2, 2]);
+  expect(r.weighted).toBeCloseTo(crossEntropyDice(probs, labels, weights).dataSync()[0]!, 5);
+  expect(r.plain).toBeCloseTo(crossEntropyDice(probs, labels).dataSync()[0]!, 5);
+  tf.dispose([probs, labels, weights]);
+});
+
+const PLATEAU = `
+import json, sys, torch, train
+net = torch.nn.Linear(1, 1)
+opt = torch.optim.Adam(net.parameters(), lr=train.TRAIN["optimizer"]["lr"])
+schedule = train.make_schedule(opt, 10, None)
+rates = []
+for dice in json.loads(sys.argv[1]):
+    schedule.step(dice)
+    rates.append(opt.param_groups[0]["lr"])
+print(json.dumps(rates))
+`;
+
+test.skipIf(!hasTorch)('plateau follows the validation Dice as on tfjs: the same rates for the same Dice sequence', () => {
+  const schedule = { ...TRAIN.schedule, kind: 'plateau' as const, patience: 1, factor: 0.5, minLr: 1e-4 };
+  const pkg = emit('plateau', tinySame(), { schedule, optimizer: { ...TRAIN.optimizer, lr: 0.01 } });
+  // Rises, a tie (not an improvement), falls: the rate halves after more than `patience` epochs
+  // without a better Dice, and the count starts again.
+  const dices = [0.5, 0.6, 0.6, 0.55, 0.7, 0.69, 0.68, 0.68, 0.67, 0.66];
+  const torchRates = runPython<number[]>(PLATEAU, pkg, [JSON.stringify(dices)]);
+  const tfjs = new Schedule(schedule, 0.01, 10);
+  const tfjsRates = dices.map((d) => {
+    tfjs.endEpoch(d);
+    return tfjs.getState().lr;
+  });
+  expect(tfjsRates).toEqual([0.01, 0.01, 0.01, 0.005, 0.005, 0.005, 0.0025, 0.0025, 0.00125, 0.00125]);
+  torchRates.forEach((r, i) => expect(r).toBeCloseTo(tfjsRates[i]!, 12));
 });

@@ -34,6 +34,9 @@ from model import (CLASSES, DIMS, INPUT_CHANNELS, LEGAL_SIZES, OUTPUT_ACTIVATION
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EPS = 1e-7
+# Smoothing of the soft Dice ratio, as the tfjs backend's losses.ts (milesial/Pytorch-UNet's
+# utils/dice_score.py): the same spec trains on the same loss on either backend.
+DICE_SMOOTH = 1e-6
 
 
 def duration(text):
@@ -126,7 +129,7 @@ def dice_loss(p, target, weight=None):
     axes = (0, 2, 3)
     intersection = (p * target).sum(axes)
     total = p.sum(axes) + target.sum(axes)
-    return 1 - ((2 * intersection + 1) / (total + 1)).mean()
+    return 1 - ((2 * intersection + DICE_SMOOTH) / (total + DICE_SMOOTH)).mean()
 
 
 def pixel_cross_entropy(p, target):
@@ -168,14 +171,14 @@ def make_optimizer(params, lr):
 
 
 def make_schedule(optimizer, epochs, budget):
-    """TRAIN.schedule, stepped once per epoch (plateau: on the validation loss). None for constant,
+    """TRAIN.schedule, stepped once per epoch (plateau: on the validation Dice, as on tfjs). None for constant,
     and for cosine and poly under a time budget: train.py sets their rate before every step."""
     s = TRAIN["schedule"]
     if budget is not None and s["kind"] in TIMED_SCHEDULES:
         return None
     if s["kind"] == "plateau":
-        return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=s["factor"], patience=s["patience"],
-                                                          min_lr=s["minLr"])
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="max", factor=s["factor"],
+                                                          patience=s["patience"], threshold=0.0, min_lr=s["minLr"])
     if s["kind"] == "cosine":
         return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(epochs, 1), eta_min=s["minLr"])
     if s["kind"] == "poly":
@@ -411,8 +414,8 @@ def main():
             loss_sum, n, inter, union = reduce_sum(sums, device, world)
             val_loss, dice = loss_sum / max(n, 1), inter / max(union, EPS)
         if isinstance(schedule, torch.optim.lr_scheduler.ReduceLROnPlateau):
-            if due:  # under a time budget: per validation
-                schedule.step(val_loss)
+            if validated:  # under a time budget: per validation; no validation slices, no plateau
+                schedule.step(dice)
         elif schedule is not None:
             schedule.step()
         position = f"{epoch + 1}/{args.epochs}" if clock.budget is None else f"{epoch + 1} ({elapsed:.2f} of {clock.budget:g} s)"
