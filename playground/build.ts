@@ -4,10 +4,10 @@
 // as text, and the one .wasm of onnxruntime-web the network page loads for .onnx files (26.8 MB,
 // ort-files.ts). The result is a static site: `npm run build:site` writes it, `unet serve` serves it.
 // The language layer is browser-safe (test/architecture/layers.test.ts), so nothing needs a shim.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { SIMD_FILES } from '../src/backends/tfjs/kernels/simd/module.ts';
 import { simdSiteName, TFJS_WASM_FILES } from './network/wasm-files.ts';
@@ -27,15 +27,6 @@ export interface PlaygroundFiles {
   [wasmFile: string]: string | Uint8Array;
   /** Which bundled samples the site has: none here; `unet serve --sample-data` adds the EM sample. */
   'samples.json': string;
-}
-
-/** Writes the site into `dir` (created if needed) and returns the paths written: the build's own dist/playground. */
-export function writeSite(files: PlaygroundFiles, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  return Object.entries(files).map(([name, content]) => {
-    writeFileSync(join(dir, name), content);
-    return join(dir, name);
-  });
 }
 
 /** One page's script: its entry and everything it imports, in one ES module. */
@@ -77,12 +68,4 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
     [SAMPLES_FILE]: samples,
     ...wasmEngine,
   };
-}
-
-// `tsx playground/build.ts OUT` (part of `npm run build`): writes the page that `unet serve`
-// serves and `unet serve --out DIR` copies (src/cli/serve.ts reads it from dist/playground).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const out = process.argv[2];
-  if (!out) throw new Error('usage: tsx playground/build.ts OUT_DIR');
-  process.stdout.write(`wrote ${writeSite(await buildPlayground(), out).join(', ')}\n`);
 }

@@ -1,15 +1,17 @@
 // `unet serve [--port N] [--host H] [--out DIR] [--sample-data DATA] [--sample-run RUN]`: the playground, static pages that parse,
 // check and draw specs, and segment and train, in the browser. The server only hands out the bundled files,
-// which `npm run build` writes to dist/playground (playground/build.ts), and only to this
+// which `npm run build` writes to dist/playground (scripts/build-playground.ts), and only to this
 // machine unless --host says otherwise. The CLI does not bundle at run time, so the package
 // needs no esbuild and imports nothing of playground/.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { sampleFiles } from '../app/sample-data.ts';
 import { writeSite } from '../app/site.ts';
+import { markerPath, readMarker } from '../io/out-dir.ts';
 
 /** The site: its pages and what the build or --sample-data put beside them (onnxruntime-web's .wasm, the EM sample's PNGs). */
 export type SiteFiles = Record<string, string | Uint8Array>;
@@ -32,13 +34,19 @@ const typeOf = (name: string) => TYPES[extname(name)] ?? 'application/octet-stre
 // import.meta.url also means: scripts/bundle-cli.mjs).
 const BUILT = new URL('../../dist/playground/', import.meta.url);
 
-/** The bundled site from dist/playground (every file there); says how to build it when a page is missing. */
+/**
+ * The bundled site from dist/playground: exactly the files its last build wrote (the build
+ * claims the folder with a marker listing them, src/io/out-dir.ts), so a file left there by an
+ * older build or by hand is neither served nor copied by --out. Says how to build it when a
+ * page or the marker is missing.
+ */
 export function builtPlayground(folder: URL = BUILT): PlaygroundFiles {
+  const notBuilt = (what: string) => new Error(`the playground is not built (no ${what}): run \`npm run build\` in the unet-dsl checkout`);
   const missing = PAGES.find((name) => !existsSync(new URL(name, folder)));
-  if (missing) {
-    throw new Error(`the playground is not built (no ${new URL(missing, folder).pathname}): run \`npm run build\` in the unet-dsl checkout`);
-  }
-  const names = readdirSync(folder).filter((name) => extname(name) in TYPES);
+  if (missing) throw notBuilt(new URL(missing, folder).pathname);
+  const marker = readMarker(fileURLToPath(folder), 'site');
+  if (!marker) throw notBuilt(markerPath(fileURLToPath(folder), 'site'));
+  const names = marker.files.filter((name) => extname(name) in TYPES);
   return Object.fromEntries(names.map((name) => [name, readFileSync(new URL(name, folder))])) as unknown as PlaygroundFiles;
 }
 

@@ -7,7 +7,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPlayground, writeSite } from '../../playground/build.ts';
+import { buildPlayground } from '../../playground/build.ts';
+import { writeSite } from '../../src/app/site.ts';
 import { CHROMIUM, collectErrors, hasChromium, launchChromium } from './chromium.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { view } from '../../playground/app.ts';
-import { buildPlayground, writeSite } from '../../playground/build.ts';
+import { buildPlayground } from '../../playground/build.ts';
+import { writeSite } from '../../src/app/site.ts';
 import { ORT_WASM } from '../../playground/network/ort-files.ts';
 import { SIMD_SITE_FILES, TFJS_WASM_FILES } from '../../playground/network/wasm-files.ts';
 import { builtPlayground, exposureWarning, servePlayground } from '../../src/cli/serve.ts';
@@ -65,7 +66,8 @@ describe('playground bundle', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'unet-site-')), 'site');
     const names = ['index.html', 'app.js', 'network.html', 'network.js', ORT_WASM, 'samples.json', ...TFJS_WASM_FILES, ...SIMD_SITE_FILES];
     expect(writeSite(files, dir)).toEqual(names.map((name) => join(dir, name)));
-    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+    // And the marker by which the next writeSite (or `unet serve`) knows these files as the site's.
+    expect(readdirSync(dir).sort()).toEqual([...names, '.unet-site.json'].sort());
     const urls = (page: string) => [...readFileSync(join(dir, page), 'utf8').matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
     // Scripts and the other page by relative paths; the icon inline, so a host without one logs no 404.
     expect(urls('index.html')).toEqual(['data:,', 'network.html', 'app.js']);
@@ -124,6 +126,20 @@ describe('unet serve', () => {
   it('says to run npm run build when the bundled page is missing', () => {
     const empty = new URL(`file://${mkdtempSync(join(tmpdir(), 'unet-no-playground-'))}/`);
     expect(() => builtPlayground(empty)).toThrow(/the playground is not built .*run `npm run build`/);
+  });
+
+  it('serves exactly the files the last build wrote: a stale or stray file beside them is left out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unet-built-playground-'));
+    const pages = { 'index.html': '<p>', 'app.js': '1', 'network.html': '<p>', 'network.js': '2', 'samples.json': '{}' };
+    writeSite({ ...pages, 'old-engine.wasm': new Uint8Array([0, 97, 115, 109]) }, dir);
+    writeSite({ ...pages, 'engine.wasm': new Uint8Array([0, 97, 115, 109]) }, dir);
+    writeFileSync(join(dir, 'stray.js'), 'alert(1)');
+    const folder = new URL(`file://${dir}/`);
+    expect(Object.keys(builtPlayground(folder)).sort()).toEqual(['app.js', 'engine.wasm', 'index.html', 'network.html', 'network.js', 'samples.json']);
+    // The pages without the build's marker: an older or hand-made folder, not a build.
+    const unmarked = mkdtempSync(join(tmpdir(), 'unet-unmarked-playground-'));
+    for (const [name, text] of Object.entries(pages)) writeFileSync(join(unmarked, name), text);
+    expect(() => builtPlayground(new URL(`file://${unmarked}/`))).toThrow(/the playground is not built \(no .*\.unet-site\.json\).*npm run build/);
   });
 
   it('listens on 127.0.0.1 unless a host is given', async () => {
