@@ -5,10 +5,10 @@
 import { DataError } from '../../src/data/errors.ts';
 import { checkPair, maskOptions, samplesFromPairs, type ReadPair } from '../../src/data/pair-samples.ts';
 import { listingOf, planPairs, under } from '../../src/data/pairing.ts';
-import { grayMaskValues, type RawPixels } from '../../src/data/raw-pixels.ts';
-import type { Image2D, Sample } from '../../src/data/types.ts';
+import { grayMaskValues, rawToImage } from '../../src/data/raw-pixels.ts';
+import type { Sample } from '../../src/data/types.ts';
 import type { Model } from '../../src/language/ir/types.ts';
-import { decodeImage } from './picture.ts';
+import { decodePixels } from './picture.ts';
 
 /** A file and its path relative to what was chosen ('a.png', or 'data/images/a.png' for a folder). */
 export interface PathedFile {
@@ -55,12 +55,6 @@ export interface DroppedPairs {
   summary: string;
 }
 
-/** A decoded mask's 8-bit values: decodeImage scales the browser's 8-bit pixels to [0, 1]. */
-function maskValues(image: Image2D, path: string): RawPixels {
-  const data = Uint8Array.from(image.data, (v) => Math.round(v * 255));
-  return grayMaskValues({ height: image.height, width: image.width, channels: image.channels, bitDepth: 8, data }, path);
-}
-
 /** Pairs the files by the `--data DIR` rule, decodes and checks them; problems name the file. */
 export async function readPairs(files: PathedFile[]): Promise<DroppedPairs> {
   const { listing, top } = listingOf(files.map((f) => f.path));
@@ -73,10 +67,11 @@ export async function readPairs(files: PathedFile[]): Promise<DroppedPairs> {
   const pairs: ReadPair[] = [];
   for (const pair of plan.pairs) {
     const [imagePath, maskPath] = [under(root, pair.image), under(root, pair.mask)];
-    const decode = (path: string) => decodeImage(byPath.get(path)!, path).catch((e: unknown) => {
+    const decode = (path: string) => decodePixels(byPath.get(path)!, path).catch((e: unknown) => {
       throw new DataError(path, `not an image the page can decode (PNG, JPEG or TIFF): ${e instanceof Error ? e.message : String(e)}`);
     });
-    const read: ReadPair = { name: pair.name, imagePath, maskPath, image: await decode(imagePath), mask: maskValues(await decode(maskPath), maskPath) };
+    // The file's integers, so a 16-bit mask's class values stay what they are (the CLI's readMaskValues).
+    const read: ReadPair = { name: pair.name, imagePath, maskPath, image: rawToImage(await decode(imagePath)), mask: grayMaskValues(await decode(maskPath), maskPath) };
     checkPair(read, pairs[0]);
     pairs.push(read);
   }

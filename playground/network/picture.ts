@@ -1,16 +1,23 @@
-// Images in and out of the page: a PNG or JPEG decoded by the browser, a TIFF by tiff.ts, into
-// the CLI's Image2D (values in [0, 1], as `unet predict` reads them with sharp), and Image2D or
-// a mask drawn onto a canvas.
+// Images in and out of the page: a PNG or JPEG decoded by the browser, a 16-bit PNG by
+// png16.ts and a TIFF by tiff.ts, into the CLI's RawPixels (the file's integers) and from there
+// into Image2D (values in [0, 1]) or mask values by the CLI's own functions (src/data/raw-pixels.ts),
+// as `unet predict` and `unet train` read files with sharp; and Image2D or a mask drawn onto a canvas.
+import { rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
 import type { Image2D, Mask2D } from '../../src/data/types.ts';
-import { decodeTiff, isTiff } from './tiff.ts';
+import { decodePng16, isPng16 } from './png16.ts';
+import { decodeTiffPixels, isTiff } from './tiff.ts';
 
 /**
- * The file's pixels: one channel when every pixel is gray (R = G = B), as sharp reads a gray
- * PNG, else three. Colour management is off so the bytes are the file's, not a display's.
+ * The file's pixels as integers at its bit depth. A TIFF and a 16-bit PNG keep the file's
+ * channels and depth; what the browser decodes (8-bit PNG, JPEG) has one channel when every
+ * pixel is gray (R = G = B), as sharp reads a gray file, else three. Colour management is off
+ * so the bytes are the file's, not a display's.
  */
-export async function decodeImage(file: Blob, name = file instanceof File ? file.name : 'image'): Promise<Image2D> {
+export async function decodePixels(file: Blob, name = file instanceof File ? file.name : 'image'): Promise<RawPixels> {
   // By content, not by name: a .tif renamed .png is still a TIFF to sharp.
-  if (isTiff(new Uint8Array(await file.slice(0, 4).arrayBuffer()))) return decodeTiff(new Uint8Array(await file.arrayBuffer()), name);
+  const head = new Uint8Array(await file.slice(0, 25).arrayBuffer());
+  if (isTiff(head)) return decodeTiffPixels(new Uint8Array(await file.arrayBuffer()), name);
+  if (isPng16(head)) return decodePng16(new Uint8Array(await file.arrayBuffer()), name);
   const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d')!;
@@ -20,9 +27,14 @@ export async function decodeImage(file: Blob, name = file instanceof File ? file
   let gray = true;
   for (let i = 0; i < n && gray; i++) gray = rgba[i * 4] === rgba[i * 4 + 1] && rgba[i * 4] === rgba[i * 4 + 2];
   const channels = gray ? 1 : 3;
-  const data = new Float32Array(n * channels);
-  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = rgba[i * 4 + c] / 255;
-  return { height: bitmap.height, width: bitmap.width, channels, data };
+  const data = new Uint8Array(n * channels);
+  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = rgba[i * 4 + c]!;
+  return { height: bitmap.height, width: bitmap.width, channels, bitDepth: 8, data };
+}
+
+/** The file's pixels in [0, 1] (scaled by 255 or 65535), as `unet predict` reads an image. */
+export async function decodeImage(file: Blob, name = file instanceof File ? file.name : 'image'): Promise<Image2D> {
+  return rawToImage(await decodePixels(file, name));
 }
 
 /** Draws a gray or colour image (values clamped to [0, 1]) onto the canvas, resized to it. */

@@ -37,8 +37,8 @@ function rawPixels(page: TiffIfd, name: string): RawPixels {
   return { height: page.height, width: page.width, channels, bitDepth, data };
 }
 
-/** Decodes the first page of a TIFF file into values in [0, 1], as `unet predict` reads it. */
-export function decodeTiff(bytes: Uint8Array, name: string): Image2D {
+/** The first page of a TIFF file as integers at its bit depth, as the CLI's readRaw gives them. */
+export function decodeTiffPixels(bytes: Uint8Array, name: string): RawPixels {
   let page: TiffIfd | undefined;
   try {
     [page] = decode(bytes, { pages: [0] });
@@ -46,5 +46,10 @@ export function decodeTiff(bytes: Uint8Array, name: string): Image2D {
     throw new Error(`${name}: unreadable TIFF (${(error as Error).message})`);
   }
   if (!page) throw new Error(`${name}: a TIFF without pages`);
-  return rawToImage(rawPixels(page, name));
+  return rawPixels(page, name);
+}
+
+/** Decodes the first page of a TIFF file into values in [0, 1], as `unet predict` reads it. */
+export function decodeTiff(bytes: Uint8Array, name: string): Image2D {
+  return rawToImage(decodeTiffPixels(bytes, name));
 }
