@@ -9,6 +9,16 @@
  *   npx tsx bench/gpu.ts                              the issue's job
  *   npx tsx bench/gpu.ts --size 32 --batch 2 --base 8 --steps 2
  *
+ * Tuning (issue 14's "convolution algorithms and tile sizes that fit GPUs"): tfjs-backend-webgpu
+ * picks its convolution programs by flags, read at each dispatch. `--flag NAME=VALUE` (repeated)
+ * sets them for the webgpu row; `--sweep` times one webgpu row per variant of SWEEP below
+ * (transposed convolutions as a matmul instead of the naive shader, im2col as its own shader,
+ * the matmul program, more dispatches per submit), so one run on a GPU says which to make
+ * the engine's default.
+ *
+ *   npx tsx bench/gpu.ts --sweep
+ *   npx tsx bench/gpu.ts --flag WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE=false
+ *
  * Without a hardware adapter the webgpu row runs on a software adapter (SwiftShader: set
  * VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, docs/webgpu.md), the default
  * size drops to 32 x 32, batch 2, base 8, and the table says that these are not GPU figures.
@@ -48,13 +58,47 @@ function benchModel(job: Job): Model {
   return model;
 }
 
+/** tfjs-backend-webgpu flags (NAME -> value) for one webgpu row. */
+type Flags = Record<string, number | boolean>;
+
+/**
+ * The variants --sweep times, each against the package's defaults (tf-backend-webgpu 4.22:
+ * naive transposed convolution true, separate im2col false, matmul program -1 = by shape,
+ * 15 dispatches per submit). Matmul program 3 is MatMulPackedProgram (webgpu_util.ts).
+ */
+const SWEEP: Flags[] = [
+  {},
+  { WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE: false },
+  { WEBGPU_CONV_SEPARATE_IM2COL_SHADER: true },
+  { WEBGPU_MATMUL_PROGRAM_TYPE: 3 },
+  { WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: 64 },
+];
+
+const describeFlags = (flags: Flags) => Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(' ');
+
+/** NAME=VALUE: a boolean (true/false) or a number, for a flag tfjs-backend-webgpu registers. */
+function parseFlag(text: string): Flags {
+  const m = /^(WEBGPU_[A-Z0-9_]+)=(true|false|-?\d+)$/.exec(text);
+  if (!m) throw new Error(`--flag ${text}: expected WEBGPU_NAME=true|false|integer, e.g. WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE=false`);
+  return { [m[1]!]: m[2] === 'true' ? true : m[2] === 'false' ? false : Number(m[2]) };
+}
+
 /** Child: time the steps on one tfjs engine. */
-async function runTfjs(engine: 'webgpu' | 'gpu', job: Job): Promise<Row> {
+async function runTfjs(engine: 'webgpu' | 'gpu', job: Job, flags: Flags): Promise<Row> {
   const { selectEngine, tf } = await import('../src/backends/tfjs/engines.ts');
   const { buildModel } = await import('../src/backends/tfjs/build.ts');
   const { TrainingLoop } = await import('../src/backends/tfjs/train/loop.ts');
   const { Random } = await import('../src/data/random.ts');
   const selected = await selectEngine(engine);
+  // Read at each dispatch by the package, so setting them once the backend is up is enough; a
+  // name it does not register is refused by tf.env().set, so a typo cannot time the defaults.
+  for (const [name, value] of Object.entries(flags)) {
+    try {
+      tf.env().set(name, value);
+    } catch {
+      throw new Error(`--flag ${name}: not a flag tfjs-backend-webgpu registers`);
+    }
+  }
   const ir = benchModel(job);
   const model = buildModel(ir, { seed: 1 });
   const loop = new TrainingLoop({ model, config: ir.train, classes: 2, train: [], val: [], prepare: (s) => s as never });
@@ -65,7 +109,8 @@ async function runTfjs(engine: 'webgpu' | 'gpu', job: Job): Promise<Row> {
   await loop.step(x, labels, null, 1e-3);
   const started = performance.now();
   for (let i = 0; i < job.steps; i++) await loop.step(x, labels, null, 1e-3);
-  return { engine: `tfjs ${engine}`, secondsPerStep: (performance.now() - started) / 1000 / job.steps, detail: selected.detail };
+  const tuned = Object.keys(flags).length > 0 ? ` (${describeFlags(flags)})` : '';
+  return { engine: `tfjs ${engine}${tuned}`, secondsPerStep: (performance.now() - started) / 1000 / job.steps, detail: selected.detail };
 }
 
 const TORCH_STEP = `
@@ -111,11 +156,13 @@ function runTorch(job: Job): Row | string {
   }
 }
 
-function runChild(engine: 'webgpu' | 'gpu', job: Job): Row | string {
-  const flags = ['--size', job.size, '--batch', job.batch, '--base', job.base, '--steps', job.steps].map(String);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, ...flags], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function runChild(engine: 'webgpu' | 'gpu', job: Job, webgpuFlags: Flags = {}): Row | string {
+  const args = ['--size', job.size, '--batch', job.batch, '--base', job.base, '--steps', job.steps].map(String);
+  const tuning = Object.entries(webgpuFlags).flatMap(([k, v]) => ['--flag', `${k}=${v}`]);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', engine, ...args, ...tuning], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) return `tfjs ${engine}: ${(child.stderr || line).trim().split('\n').slice(-1)[0]}`;
+  const name = `tfjs ${engine}${tuning.length > 0 ? ` (${describeFlags(webgpuFlags)})` : ''}`;
+  if (child.status !== 0 || !line.startsWith('{')) return `${name}: ${(child.stderr || line).trim().split('\n').slice(-1)[0]}`;
   return JSON.parse(line) as Row;
 }
 
@@ -127,10 +174,16 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+/** Every --flag NAME=VALUE of the command line, merged. */
+const flagsOfArgv = (): Flags => Object.assign({}, ...process.argv.flatMap((a, i) => (a === '--flag' ? [parseFlag(process.argv[i + 1] ?? '')] : [])));
+
 if (process.argv[2] === '--child') {
   const job = { size: flag('size', 256), batch: flag('batch', 8), base: flag('base', 64), steps: flag('steps', 3) };
-  process.stdout.write(JSON.stringify(await runTfjs(process.argv[3] as 'webgpu' | 'gpu', job)) + '\n');
+  process.stdout.write(JSON.stringify(await runTfjs(process.argv[3] as 'webgpu' | 'gpu', job, flagsOfArgv())) + '\n');
 } else {
+  const sweep = process.argv.includes('--sweep');
+  const given = flagsOfArgv();
+  if (sweep && Object.keys(given).length > 0) throw new Error('--sweep times its own variants; give --flag without it');
   const { listEngines } = await import('../src/backends/tfjs/engines.ts');
   const engines = await listEngines();
   const webgpu = engines.find((e) => e.name === 'webgpu')!;
@@ -139,8 +192,9 @@ if (process.argv[2] === '--child') {
   const ir = benchModel(job);
   console.log(`one training step of ${ir.name} (milesial.unet, base ${job.base}, ${ir.totals.params.toLocaleString('en-US')} parameters) at ${job.batch} x 3 x ${job.size} x ${job.size}, CE + Adam, ${job.steps} timed steps after a warm-up`);
   if (software) console.log(`NOTE: no hardware WebGPU adapter (${webgpu.status}: ${webgpu.detail}): these are NOT GPU figures`);
+  const variants = sweep ? SWEEP : [given];
   const rows = [
-    webgpu.status === 'available' ? runChild('webgpu', job) : `tfjs webgpu: ${webgpu.status} (${webgpu.detail})`,
+    ...(webgpu.status === 'available' ? variants.map((v) => runChild('webgpu', job, v)) : [`tfjs webgpu: ${webgpu.status} (${webgpu.detail})`]),
     engines.find((e) => e.name === 'gpu')!.status === 'available' ? runChild('gpu', job) : 'tfjs gpu (tfjs-node-gpu): not installed',
     runTorch(job),
   ];
