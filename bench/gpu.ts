@@ -28,6 +28,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSource } from '../src/language/compile.ts';
+import { readFromDisk } from '../src/node/compile-file.ts';
 import type { Model } from '../src/language/ir/types.ts';
 import { packageFiles } from '../src/backends/torch/emit.ts';
 
@@ -53,7 +54,8 @@ function benchModel(job: Job): Model {
   train { loss ce; optimizer adam lr 1e-3; batch ${job.batch}; clip off }
 }
 `;
-  const { model, diagnostics } = compileSource(spec, 'bench/bench-gpu.unet');
+  // The base spec is read from disk: compileSource itself is browser-safe and reads no files.
+  const { model, diagnostics } = compileSource(spec, 'bench/bench-gpu.unet', { read: readFromDisk });
   if (!model) throw new Error(diagnostics.map((d) => d.message).join('\n'));
   return model;
 }

@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSource } from '../src/language/compile.ts';
+import { readFromDisk } from '../src/node/compile-file.ts';
 import type { Model } from '../src/language/ir/types.ts';
 import { packageFiles } from '../src/backends/torch/emit.ts';
 
@@ -36,7 +37,8 @@ const BATCH = 4;
 const PYTHON = '/usr/bin/python3';
 
 function benchModel(): Model {
-  const { model, diagnostics } = compileSource(SPEC, 'bench/bench16.unet');
+  // The base spec is read from disk: compileSource itself is browser-safe and reads no files.
+  const { model, diagnostics } = compileSource(SPEC, 'bench/bench16.unet', { read: readFromDisk });
   if (!model) throw new Error(diagnostics.map((d) => d.message).join('\n'));
   return model;
 }
