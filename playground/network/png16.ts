@@ -6,7 +6,7 @@
 // 8-bit PNGs stay with the browser's decoder. test/playground/png16.test.ts checks the values
 // against readRaw.
 import { decode } from 'fast-png';
-import type { RawPixels } from '../../src/data/raw-pixels.ts';
+import { keepChannels, type RawPixels } from '../../src/data/raw-pixels.ts';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -27,11 +27,7 @@ export function decodePng16(bytes: Uint8Array, name: string): RawPixels {
   } catch (error) {
     throw new Error(`${name}: unreadable PNG (${(error as Error).message})`);
   }
-  const samples = png.channels;
-  const channels = samples >= 3 ? 3 : 1;
-  const n = png.width * png.height;
-  const source = png.data as Uint16Array;
-  const data = new Uint16Array(n * channels);
-  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = source[i * samples + c]!;
+  const channels = png.channels >= 3 ? 3 : 1;
+  const data = keepChannels(png.data, png.width * png.height, png.channels, channels, 16);
   return { height: png.height, width: png.width, channels, bitDepth: 16, data };
 }

@@ -4,7 +4,7 @@
 // alpha and other extra samples dropped; WhiteIsZero comes inverted from the decoder, as
 // libvips reads it. test/playground/tiff.test.ts checks the values against readImage.
 import { decode, type TiffIfd } from 'tiff';
-import { rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
+import { keepChannels, rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
 import type { Image2D } from '../../src/data/types.ts';
 
 // TIFF 6.0, PhotometricInterpretation: 0 WhiteIsZero, 1 BlackIsZero, 2 RGB, 3 palette.
@@ -29,11 +29,7 @@ function rawPixels(page: TiffIfd, name: string): RawPixels {
     throw new Error(`${name}: a TIFF of photometric interpretation ${page.type} (palette or other); save it as gray or RGB`);
   }
   const channels = GRAY.includes(page.type) ? 1 : 3;
-  const samples = page.samplesPerPixel;
-  const n = page.width * page.height;
-  const source = page.data as Uint8Array | Uint16Array;
-  const data = bitDepth === 16 ? new Uint16Array(n * channels) : new Uint8Array(n * channels);
-  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = source[i * samples + c]!;
+  const data = keepChannels(page.data as Uint8Array | Uint16Array, page.width * page.height, page.samplesPerPixel, channels, bitDepth);
   return { height: page.height, width: page.width, channels, bitDepth, data };
 }
 

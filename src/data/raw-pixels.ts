@@ -14,6 +14,17 @@ export interface RawPixels {
   data: Uint8Array | Uint16Array;
 }
 
+/**
+ * The first `channels` samples of each of `pixels` pixels stored `samples` to a pixel (a
+ * decoder's interleaved output with alpha or extra samples): colour kept, the rest dropped,
+ * as sharp's removeAlpha gives the CLI.
+ */
+export function keepChannels(source: ArrayLike<number>, pixels: number, samples: number, channels: number, bitDepth: 8 | 16): Uint8Array | Uint16Array {
+  const data = bitDepth === 16 ? new Uint16Array(pixels * channels) : new Uint8Array(pixels * channels);
+  for (let i = 0; i < pixels; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = source[i * samples + c]!;
+  return data;
+}
+
 /** The image scaled to [0, 1] by its bit depth (255 or 65535). */
 export function rawToImage(raw: RawPixels): Image2D {
   const scale = 1 / (raw.bitDepth === 16 ? 65535 : 255);
