@@ -1,6 +1,6 @@
 // Image/mask pairs given to the page (files or a folder chosen or dropped, or the EM sample),
-// paired by the rule of `unet train --data DIR` (src/data/pairing.ts), decoded by the browser
-// (picture.ts) and checked as the CLI checks them (src/data/pair-samples.ts). The mapping of
+// paired by the rule of `unet train --data DIR` (src/data/pairing.ts), decoded by picture.ts (the
+// file's integers, 8 or 16 bit) and checked as the CLI checks them (src/data/pair-samples.ts). The mapping of
 // mask values to classes waits for the spec (its mask_values): samplesFor() at training time.
 import { DataError } from '../../src/data/errors.ts';
 import { checkPair, maskOptions, samplesFromPairs, type ReadPair } from '../../src/data/pair-samples.ts';

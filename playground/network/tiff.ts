@@ -2,10 +2,9 @@
 // then the same checks and conversion to [0, 1] as the CLI's reader (src/data/image-io.ts,
 // sharp): the first page, 8 or 16 bit unsigned, one channel for gray and three for RGB,
 // alpha and other extra samples dropped; WhiteIsZero comes inverted from the decoder, as
-// libvips reads it. test/playground/tiff.test.ts checks the values against readImage.
+// libvips reads it. test/playground/tiff.test.ts checks the values against readRaw.
 import { decode, type TiffIfd } from 'tiff';
-import { keepChannels, rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
-import type { Image2D } from '../../src/data/types.ts';
+import { keepChannels, type RawPixels } from '../../src/data/raw-pixels.ts';
 
 // TIFF 6.0, PhotometricInterpretation: 0 WhiteIsZero, 1 BlackIsZero, 2 RGB, 3 palette.
 const GRAY = [0, 1];
@@ -43,9 +42,4 @@ export function decodeTiffPixels(bytes: Uint8Array, name: string): RawPixels {
   }
   if (!page) throw new Error(`${name}: a TIFF without pages`);
   return rawPixels(page, name);
-}
-
-/** Decodes the first page of a TIFF file into values in [0, 1], as `unet predict` reads it. */
-export function decodeTiff(bytes: Uint8Array, name: string): Image2D {
-  return rawToImage(decodeTiffPixels(bytes, name));
 }

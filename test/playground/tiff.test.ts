@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeTiff, isTiff } from '../../playground/network/tiff.ts';
-import { readImage } from '../../src/data/image-io.ts';
+import { decodeTiffPixels, isTiff } from '../../playground/network/tiff.ts';
+import { readImage, readRaw } from '../../src/data/image-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'unet-page-tiff-'));
 const [W, H] = [7, 5];
@@ -45,7 +45,7 @@ async function pageAndCli(name: string, image: ReturnType<typeof sharp>) {
   await image.toFile(path);
   const bytes = new Uint8Array(readFileSync(path));
   expect(isTiff(bytes)).toBe(true);
-  return { page: decodeTiff(bytes, name), cli: await readImage(path) };
+  return { page: decodeTiffPixels(bytes, name), cli: await readRaw(path) };
 }
 
 describe('TIFF images in the page', () => {
@@ -58,6 +58,7 @@ describe('TIFF images in the page', () => {
     ]) {
       expect([page.height, page.width, page.channels]).toEqual([H, W, 1]);
       expect([cli.height, cli.width, cli.channels]).toEqual([H, W, 1]);
+      expect(page.bitDepth).toBe(cli.bitDepth);
       expect([...page.data]).toEqual([...cli.data]);
     }
   });
@@ -73,10 +74,10 @@ describe('TIFF images in the page', () => {
   it('refuses float TIFFs and other files by name, as the CLI refuses them', async () => {
     const path = join(dir, 'float.tif');
     writeFileSync(path, floatTiff(W, H));
-    expect(() => decodeTiff(floatTiff(W, H), 'float.tif')).toThrow(/^float\.tif: unsupported pixel format \(32 bit, sample format 3\): 8 or 16 bit unsigned/);
+    expect(() => decodeTiffPixels(floatTiff(W, H), 'float.tif')).toThrow(/^float\.tif: unsupported pixel format \(32 bit, sample format 3\): 8 or 16 bit unsigned/);
     await expect(readImage(path)).rejects.toThrow(/unsupported pixel format/);
     const png = await sharp(Uint8Array.from(ramp(4, 255)), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
     expect(isTiff(new Uint8Array(png))).toBe(false);
-    expect(() => decodeTiff(new Uint8Array(png), 'x.tif')).toThrow(/^x\.tif: unreadable TIFF/);
+    expect(() => decodeTiffPixels(new Uint8Array(png), 'x.tif')).toThrow(/^x\.tif: unreadable TIFF/);
   });
 });
