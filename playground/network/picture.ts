@@ -2,7 +2,7 @@
 // png16.ts and a TIFF by tiff.ts, into the CLI's RawPixels (the file's integers) and from there
 // into Image2D (values in [0, 1]) or mask values by the CLI's own functions (src/data/raw-pixels.ts),
 // as `unet predict` and `unet train` read files with sharp; and Image2D or a mask drawn onto a canvas.
-import { rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
+import { keepChannels, rawToImage, type RawPixels } from '../../src/data/raw-pixels.ts';
 import type { Image2D, Mask2D } from '../../src/data/types.ts';
 import { decodePng16, isPng16 } from './png16.ts';
 import { decodeTiffPixels, isTiff } from './tiff.ts';
@@ -27,9 +27,7 @@ export async function decodePixels(file: Blob, name = file instanceof File ? fil
   let gray = true;
   for (let i = 0; i < n && gray; i++) gray = rgba[i * 4] === rgba[i * 4 + 1] && rgba[i * 4] === rgba[i * 4 + 2];
   const channels = gray ? 1 : 3;
-  const data = new Uint8Array(n * channels);
-  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = rgba[i * 4 + c]!;
-  return { height: bitmap.height, width: bitmap.width, channels, bitDepth: 8, data };
+  return { height: bitmap.height, width: bitmap.width, channels, bitDepth: 8, data: keepChannels(rgba, n, 4, channels, 8) };
 }
 
 /** The file's pixels in [0, 1] (scaled by 255 or 65535), as `unet predict` reads an image. */
