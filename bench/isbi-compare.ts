@@ -16,13 +16,17 @@
  * --tta none|flips|d4: test-time augmentation for our side (part of the recipe); the
  * baseline is then scored twice, plain and with the same TTA, so the table shows what TTA
  * alone is worth.
+ * --baseline-from DIR: score the baselines an earlier run of this script trained into DIR
+ * (DIR/baseline-seedN/baseline.onnx, same seeds and budget) instead of training them again:
+ * a recipe change then costs one contender's training time. Their training is not repeated,
+ * so their figures are those of that run.
  * --side-by-side: the two contenders of a seed train at the same time, each pinned to its
  * own core (taskset) with one thread (ours --workers 1, torch.set_num_threads(1)): half the
  * compute each, the whole comparison in a third of the time, and any other load on the
  * machine falls on both alike. The CPU seconds each received are reported.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSamples } from '../src/data/source.ts';
@@ -45,12 +49,21 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '2' },
     tta: { type: 'string', default: 'none' },
     'side-by-side': { type: 'boolean', default: false },
+    'baseline-from': { type: 'string' },
   },
 });
 if (!['none', 'flips', 'd4'].includes(flags.tta!)) throw new Error(`--tta ${flags.tta}: expected none, flips or d4`);
 const sideBySide = flags['side-by-side']!;
+const baselineFrom = flags['baseline-from'] === undefined ? null : resolve(flags['baseline-from']);
+if (baselineFrom !== null && sideBySide) throw new Error('--baseline-from reuses trained baselines; --side-by-side trains both contenders at once: use one of them');
 const seconds = parseDuration(flags.time!);
 if (seconds === null) throw new Error(`--time ${flags.time}: expected a duration such as 20m, 90s or 1h30m`);
+if (baselineFrom !== null) {
+  // The baselines must have had the same budget, or the comparison is not the protocol's.
+  const earlier = join(baselineFrom, 'results.json');
+  const budget = existsSync(earlier) ? (JSON.parse(readFileSync(earlier, 'utf8')) as { time?: string }).time : undefined;
+  if (budget === undefined || parseDuration(budget) !== seconds) throw new Error(`--baseline-from ${baselineFrom}: its results.json ${budget === undefined ? 'is missing or has no budget' : `has the budget ${budget}`}, not --time ${flags.time}`);
+}
 const seeds = flags.seeds!.split(',').map(Number);
 if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds ${flags.seeds}: expected integers >= 0, e.g. 1,2,3`);
 const out = resolve(flags.out!);
@@ -130,6 +143,11 @@ function baselineSpec(seed: number, dir: string): string {
 
 /** bench/isbi-baseline.py on the training slices of the seed's split, then imported and exported for scoring. */
 async function baseline(seed: number): Promise<Trained> {
+  if (baselineFrom !== null) {
+    const scored = join(baselineFrom, `baseline-seed${seed}`, 'baseline.onnx');
+    if (!existsSync(scored)) throw new Error(`--baseline-from ${baselineFrom}: ${scored} does not exist (train seed ${seed}'s baseline there first)`);
+    return { score: (tta) => evalJson(scored, '--tta', tta), cpu: null };
+  }
   const dir = join(out, `baseline-seed${seed}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -168,7 +186,7 @@ for (const seed of seeds) {
     ours: figures(oScored),
     cpu: b.cpu === null || o.cpu === null ? null : { baseline: b.cpu, ours: o.cpu },
   });
-  writeFileSync(join(out, 'results.json'), JSON.stringify({ time: flags.time, data: flags.data, spec: flags.spec, tta: flags.tta, sideBySide, results }, null, 1) + '\n');
+  writeFileSync(join(out, 'results.json'), JSON.stringify({ time: flags.time, data: flags.data, spec: flags.spec, tta: flags.tta, sideBySide, baselineFrom, results }, null, 1) + '\n');
 }
 
 const withTta = flags.tta !== 'none';
