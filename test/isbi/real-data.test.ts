@@ -1,7 +1,8 @@
 // The real data of the U-Net paper's first experiment (ISBI 2012 EM, ../shared/data/isbi2012):
 // a tiny valid-padding network trained by `unet train` for a few steps on two 128 x 128 crops
-// (one to train on, one to validate), with the spec recipe of specs/isbi2012.unet (membrane
-// class via mask_values 255, 0; weighted_ce with the border weight map around class-0 cells).
+// (one to train on, one to validate), with the paper's own recipe (membrane class via
+// mask_values 255, 0; weighted_ce with the border weight map around class-0 cells), the
+// hardest loss of the pipeline on real labels.
 // The loss must fall. Skipped, saying why, when the data folder is absent.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -31,6 +31,8 @@ export interface Plan {
   depth: Choice<number>;
   filters: Choice<number>;
   padding: Choice<'valid' | 'same'>;
+  /** Drop-out rate at the end of the contracting path (the bottom stage); 0 = none. */
+  dropout: Choice<number>;
   crop: Choice<number | null>;
   batch: Choice<number>;
   loss: Choice<'weighted_ce' | 'ce_dice'>;

@@ -64,8 +64,10 @@ export const ISBI_RECIPE = {
   optimizer: 'adam lr 0.001',
   schedule: 'cosine',
   normalize: 'dataset',
-  // The paper's elastic deformation lost at a 10-20 minute budget (Dice 0.795 with, 0.801 without).
-  augmentFew: ['flip', 'rotate90', 'brightness 0.1', 'contrast 0.1'],
+  // The paper's regularisers, elastic deformation and drop-out at the end of the contracting
+  // path: together they won the 20-minute side by side (Dice 0.818 against 0.809 without).
+  augmentFew: ['elastic grid 3 sigma 10', 'flip', 'rotate90', 'brightness 0.1', 'contrast 0.1'],
+  bottomDropout: 0.5,
 } as const;
 
 /** Augmentation with many images: the flips and quarter turns only (nnU-Net mirrors on every axis). */
@@ -86,7 +88,7 @@ export function hasThinSeparators(fp: Fingerprint): boolean {
 }
 
 /** The choices that follow from the data alone. */
-export type DataChoices = Pick<Plan, 'classes' | 'labels' | 'maskValues' | 'loss' | 'weightMap' | 'padding' | 'depth' | 'normalize' | 'optimizer' | 'schedule' | 'augment'>;
+export type DataChoices = Pick<Plan, 'classes' | 'labels' | 'maskValues' | 'loss' | 'weightMap' | 'padding' | 'depth' | 'dropout' | 'normalize' | 'optimizer' | 'schedule' | 'augment'>;
 
 /** Class order, loss and weight map: the thin separator becomes class 1, the paper's target. */
 function targetChoices(fp: Fingerprint): Pick<DataChoices, 'labels' | 'maskValues' | 'loss' | 'weightMap'> {
@@ -163,8 +165,11 @@ export function dataChoices(fp: Fingerprint): DataChoices {
       : { value: ISBI_RECIPE.normalize, why: `training-set mean ${fp.intensity.mean.toFixed(3)} and std ${fp.intensity.std.toFixed(3)} (images alike: their means vary by ${fp.intensity.imageMeanStd.toFixed(3)})` },
     optimizer: { value: ISBI_RECIPE.optimizer, why: 'the recipe of specs/isbi2012.unet' },
     schedule: { value: ISBI_RECIPE.schedule, why: 'follows the elapsed share of the time budget' },
+    dropout: few
+      ? { value: ISBI_RECIPE.bottomDropout, why: `${trainImages} training images (<= ${RULES.fewImages}): the paper's drop-out at the end of the contracting path, as specs/isbi2012.unet` }
+      : { value: 0, why: `${trainImages} training images (> ${RULES.fewImages}): no drop-out` },
     augment: few
-      ? { value: [...ISBI_RECIPE.augmentFew], why: `${trainImages} training images (<= ${RULES.fewImages}): flips, quarter turns and gray-value changes, as specs/isbi2012.unet (elastic deformation lost there)` }
+      ? { value: [...ISBI_RECIPE.augmentFew], why: `${trainImages} training images (<= ${RULES.fewImages}): the paper's elastic deformation, flips, quarter turns and gray-value changes, as specs/isbi2012.unet` }
       : { value: AUGMENT_MANY, why: `${trainImages} training images (> ${RULES.fewImages}): flips and quarter turns suffice` },
   };
 }

@@ -19,7 +19,13 @@ function line(indent: string, statement: string, why?: string): string {
 const quote = (s: string) => JSON.stringify(s);
 
 /** The network part of a spec: shared by the written plan and the probe's candidates. */
-function networkLines(name: string, channels: number, classes: number, labels: string[], c: { depth: Choice<number>; filters: Choice<number>; padding: Choice<string> }): string[] {
+function networkLines(
+  name: string,
+  channels: number,
+  classes: number,
+  labels: string[],
+  c: { depth: Choice<number>; filters: Choice<number>; padding: Choice<string>; dropout?: Choice<number> },
+): string[] {
   return [
     `unet ${name} {`,
     line('  ', `input   ${channels}`, 'any legal size: training crops and overlap-tile prediction choose it'),
@@ -33,6 +39,7 @@ function networkLines(name: string, channels: number, classes: number, labels: s
     '  down    maxpool 2x2',
     '  up      transposed 2x2',
     '  skip    concat',
+    ...(c.dropout && c.dropout.value > 0 ? [line('  ', `bottom { dropout ${c.dropout.value} }`, c.dropout.why)] : []),
     '  init    he_normal',
   ];
 }

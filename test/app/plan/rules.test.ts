@@ -70,10 +70,13 @@ describe('unet plan rules', () => {
     expect(p.epochs.value).toBeGreaterThanOrEqual(1);
   });
 
-  it('few images get gray-value changes too (not elastic deformation: it lost on ISBI), many only flips; varying brightness normalises per image', async () => {
-    expect((await plan(sheets)).plan.augment.value).toEqual(['flip', 'rotate90', 'brightness 0.1', 'contrast 0.1']);
+  it("few images get the paper's regularisers (elastic deformation, drop-out) and gray-value changes, many only flips; varying brightness normalises per image", async () => {
+    const few = (await plan(sheets)).plan;
+    expect(few.augment.value).toEqual(['elastic grid 3 sigma 10', 'flip', 'rotate90', 'brightness 0.1', 'contrast 0.1']);
+    expect(few.dropout.value).toBe(0.5);
     const many = (await plan({ ...sheets, images: 500 })).plan;
     expect(many.augment.value).toEqual(['flip', 'rotate90']);
+    expect(many.dropout.value).toBe(0);
     expect(many.normalize.value).toBe('dataset');
     const varying = (await plan({ ...sheets, intensity: { ...sheets.intensity, imageMeanStd: sheets.intensity.std } })).plan;
     expect(varying.normalize.value).toBe('image');
