@@ -1,5 +1,6 @@
 // Training progress on the terminal: a live bar (cli-progress) with loss, images/s and ETA
-// when stdout is a TTY; otherwise (logs, CI, pipes) only one plain line per epoch.
+// when stdout is a TTY; otherwise (logs, CI, pipes) one plain line per epoch, and a step line
+// when an epoch runs long, so a log of slow training (a big net, a software GPU) still moves.
 import cliProgress from 'cli-progress';
 import type { EpochRecord, StepInfo } from '../backends/tfjs/train/loop.ts';
 
@@ -14,6 +15,18 @@ export interface Progress {
 /** How the display reads: training samples per second are crops when training on crops. */
 export interface ProgressOptions {
   unit?: 'img/s' | 'crops/s';
+  /** Without a TTY: the seconds after the last line that a step line waits (default PLAIN_STEP_INTERVAL_S). */
+  stepInterval?: number;
+  /** Milliseconds now (tests fake it); default performance.now. */
+  now?: () => number;
+}
+
+/** Without a TTY, a step line after this many seconds without output. */
+export const PLAIN_STEP_INTERVAL_S = 30;
+
+/** The line of a step within an epoch, for logs: where it is and how it goes. */
+export function stepLine(info: StepInfo, epochs: number | null, unit: ProgressOptions['unit'] = 'img/s'): string {
+  return `epoch ${info.epoch + 1}${epochs === null ? '' : `/${epochs}`}  step ${info.step}/${info.steps}  loss ${info.loss.toFixed(4)}  ${info.imagesPerSecond.toFixed(1)} ${unit}`;
 }
 
 /** The per-epoch summary line, the same with and without a TTY; epochs null: training for a time budget. */
@@ -34,9 +47,23 @@ export function epochLine(record: EpochRecord, epochs: number | null, unit: Prog
  */
 export function createProgress(epochs: number | null, steps: number, done: number, options: ProgressOptions = {}, stream: NodeJS.WriteStream = process.stdout): Progress {
   const unit = options.unit ?? 'img/s';
-  const write = (line: string) => stream.write(line + '\n');
   if (!stream.isTTY) {
-    return { step: () => {}, epoch: (r) => write(epochLine(r, epochs, unit)), log: write, stop: () => {} };
+    const now = options.now ?? (() => performance.now());
+    const interval = (options.stepInterval ?? PLAIN_STEP_INTERVAL_S) * 1000;
+    let last = now();
+    const write = (line: string) => {
+      stream.write(line + '\n');
+      last = now();
+    };
+    return {
+      // The last step of an epoch is followed by the epoch's own line.
+      step: (info) => {
+        if (info.step < info.steps && now() - last >= interval) write(stepLine(info, epochs, unit));
+      },
+      epoch: (r) => write(epochLine(r, epochs, unit)),
+      log: write,
+      stop: () => {},
+    };
   }
   const total = epochs === null ? steps : epochs * steps;
   const position = (epoch: number, step: number) => (epochs === null ? step : epoch * steps + step);
