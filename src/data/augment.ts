@@ -113,15 +113,23 @@ export function coordinateMap(t: GeometricTransform, height: number, width: numb
     for (let c = 0; c < win.width; c++) {
       const x = cols[c];
       const i = r * win.width + c;
-      let py = y + (d ? d.dy[i] : 0) - cy - t.shiftY;
-      let px = x + (d ? d.dx[i] : 0) - cx - t.shiftX;
-      [py, px] = [cos * py - sin * px + cy, sin * py + cos * px + cx];
+      const qy = y + (d ? d.dy[i] : 0) - cy - t.shiftY;
+      const qx = x + (d ? d.dx[i] : 0) - cx - t.shiftX;
+      const py = cos * qy - sin * qx + cy;
+      const px = sin * qy + cos * qx + cx;
       // Undo the quarter turns: (outH x outW) -> (height x width).
       let sy = py;
       let sx = px;
-      if (t.rot90 === 1) [sy, sx] = [px, width - 1 - py];
-      else if (t.rot90 === 2) [sy, sx] = [height - 1 - py, width - 1 - px];
-      else if (t.rot90 === 3) [sy, sx] = [height - 1 - px, py];
+      if (t.rot90 === 1) {
+        sy = px;
+        sx = width - 1 - py;
+      } else if (t.rot90 === 2) {
+        sy = height - 1 - py;
+        sx = width - 1 - px;
+      } else if (t.rot90 === 3) {
+        sy = height - 1 - px;
+        sx = py;
+      }
       mapY[i] = t.flipY ? height - 1 - sy : sy;
       mapX[i] = t.flipX ? width - 1 - sx : sx;
     }

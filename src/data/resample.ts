@@ -32,31 +32,50 @@ export function cubicWeights(t: number, out: Float64Array): void {
   out[3] = 0.5 * t3 - 0.5 * t2;
 }
 
-/** Resamples an image bicubically (mirrored borders); values may overshoot slightly at edges. */
+/** Fills `out` with the 4 source indices around `i0` (offsets -1..2), mirrored only near the borders. */
+function taps(i0: number, n: number, out: Int32Array): void {
+  if (i0 >= 1 && i0 + 2 < n) {
+    out[0] = i0 - 1;
+    out[1] = i0;
+    out[2] = i0 + 1;
+    out[3] = i0 + 2;
+  } else for (let k = 0; k < 4; k++) out[k] = mirrorIndex(i0 - 1 + k, n);
+}
+
+/**
+ * Resamples an image bicubically (mirrored borders); values may overshoot slightly at edges.
+ * A pixel whose source coordinate is a whole pixel (flips, quarter turns, shifts by whole
+ * pixels) is copied: the cubic weights there are 0, 1, 0, 0, so the sum would be the same value.
+ */
 export function resampleImage(image: Image2D, map: CoordinateMap): Image2D {
-  const { height: h, width: w, channels: c } = image;
+  const { height: h, width: w, channels: c, data } = image;
+  const { mapY, mapX } = map;
   const out = new Float32Array(map.height * map.width * c);
   const wy = new Float64Array(4);
   const wx = new Float64Array(4);
   const rows = new Int32Array(4);
   const cols = new Int32Array(4);
   for (let i = 0; i < map.height * map.width; i++) {
-    const y = map.mapY[i];
-    const x = map.mapX[i];
+    const y = mapY[i];
+    const x = mapX[i];
     const y0 = Math.floor(y);
     const x0 = Math.floor(x);
+    if (y === y0 && x === x0 && y0 >= 0 && y0 < h && x0 >= 0 && x0 < w) {
+      const from = (y0 * w + x0) * c;
+      for (let ch = 0; ch < c; ch++) out[i * c + ch] = data[from + ch];
+      continue;
+    }
     cubicWeights(y - y0, wy);
     cubicWeights(x - x0, wx);
-    for (let k = 0; k < 4; k++) {
-      rows[k] = mirrorIndex(y0 - 1 + k, h) * w;
-      cols[k] = mirrorIndex(x0 - 1 + k, w);
-    }
+    taps(y0, h, rows);
+    taps(x0, w, cols);
+    for (let k = 0; k < 4; k++) rows[k] *= w;
     for (let ch = 0; ch < c; ch++) {
       let sum = 0;
       for (let a = 0; a < 4; a++) {
         if (wy[a] === 0) continue;
-        let row = 0;
-        for (let b = 0; b < 4; b++) row += wx[b] * image.data[(rows[a] + cols[b]) * c + ch];
+        const r = rows[a];
+        const row = wx[0] * data[(r + cols[0]) * c + ch] + wx[1] * data[(r + cols[1]) * c + ch] + wx[2] * data[(r + cols[2]) * c + ch] + wx[3] * data[(r + cols[3]) * c + ch];
         sum += wy[a] * row;
       }
       out[i * c + ch] = sum;

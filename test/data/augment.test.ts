@@ -10,9 +10,10 @@ import {
   type AugmentConfig,
 } from '../../src/data/augment.ts';
 import { cropImage, cropMask, randomCrop } from '../../src/data/crop.ts';
-import { elasticDisplacement } from '../../src/data/elastic.ts';
+import { displacementAt, drawElasticField, elasticDisplacement } from '../../src/data/elastic.ts';
 import { makeEllipses } from '../../src/data/ellipses.ts';
 import { Random } from '../../src/data/random.ts';
+import { cubicWeights, mirrorIndex, resampleImage } from '../../src/data/resample.ts';
 import type { Sample } from '../../src/data/types.ts';
 
 const OFF: AugmentConfig = {
@@ -98,6 +99,56 @@ describe('augmentation', () => {
     expect(Math.sqrt(sq / (2 * n))).toBeLessThan(11);
     const d = elasticDisplacement(21, 21, 3, 10, new Random(1));
     for (let i = 1; i < 21; i++) expect(Math.abs(d.dx[10 * 21 + i] - d.dx[10 * 21 + i - 1])).toBeLessThan(3);
+  });
+
+  it('elastic field: the separable evaluation equals the 4 x 4 bicubic sum over clamped control points', () => {
+    const wy = new Float64Array(4);
+    const wx = new Float64Array(4);
+    for (const grid of [2, 3, 5]) {
+      const field = drawElasticField(37, 29, grid, 10, new Random(grid));
+      const rows = [0, 1, 17, 36, 3];
+      const cols = [28, 0, 5, 14, 27, 2];
+      const d = displacementAt(field, rows, cols);
+      rows.forEach((r, i) =>
+        cols.forEach((c, j) => {
+          const gy = (r * (grid - 1)) / 36;
+          const gx = (c * (grid - 1)) / 28;
+          const y0 = Math.min(Math.floor(gy), grid - 2);
+          const x0 = Math.min(Math.floor(gx), grid - 2);
+          cubicWeights(gy - y0, wy);
+          cubicWeights(gx - x0, wx);
+          const clamp = (k: number) => Math.min(grid - 1, Math.max(0, k));
+          let sum = 0;
+          for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) sum += wy[a] * wx[b] * field.gy[clamp(y0 - 1 + a) * grid + clamp(x0 - 1 + b)];
+          expect(d.dy[i * cols.length + j]).toBeCloseTo(sum, 4);
+        }),
+      );
+    }
+  });
+
+  it('bicubic resampling: whole-pixel coordinates copy, fractional ones mix 4 x 4 mirrored neighbours', () => {
+    const image = sample().image;
+    const { height: h, width: w } = image;
+    const mapY = Float32Array.from([0, 4, 2, 0.25, 3.5, -0.75, 4.6, 2.5]);
+    const mapX = Float32Array.from([6, 0, 3, 0.5, 6.25, 2.5, -1.2, 3]);
+    const out = resampleImage(image, { height: 1, width: mapY.length, mapY, mapX });
+    const wy = new Float64Array(4);
+    const wx = new Float64Array(4);
+    for (let i = 0; i < mapY.length; i++) {
+      const y0 = Math.floor(mapY[i]);
+      const x0 = Math.floor(mapX[i]);
+      cubicWeights(mapY[i] - y0, wy);
+      cubicWeights(mapX[i] - x0, wx);
+      for (let ch = 0; ch < 2; ch++) {
+        let sum = 0;
+        for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) sum += wy[a] * wx[b] * image.data[(mirrorIndex(y0 - 1 + a, h) * w + mirrorIndex(x0 - 1 + b, w)) * 2 + ch];
+        expect(out.data[i * 2 + ch]).toBeCloseTo(sum, 5);
+      }
+    }
+    // The first three are whole pixels: exact copies.
+    expect(out.data[0]).toBe(image.data[(0 * w + 6) * 2]);
+    expect(out.data[3]).toBe(image.data[(4 * w + 0) * 2 + 1]);
+    expect(out.data[4]).toBe(image.data[(2 * w + 3) * 2]);
   });
 
   it('gray-value changes touch the image only, deterministically', () => {
