@@ -173,7 +173,7 @@ step that ends past the budget, validates and writes \`last.pt\` as after an epo
 \`cosine\` and \`poly\` set the rate before every step from the elapsed fraction of the budget (the
 formulas of \`unet train\`), \`plateau\` steps after each validation, \`constant\` stays. Epochs
 validate when due: the first and the last, and in between while validation and checkpoints have
-taken at most 5 % of the time. \`last.pt\` holds the seconds spent (\`elapsed\`), so
+taken at most 2 % of the time. \`last.pt\` holds the seconds spent (\`elapsed\`), so
 \`--resume --time 30m\` trains on until 30 minutes in all. Under torchrun, rank 0's clock decides
 for every rank (one broadcast per step): all ranks use the same rate and stop at the same step.
 

@@ -16,7 +16,7 @@ SECONDS = re.compile(r"\d+(?:\.\d+)?")
 # The share of a budgeted run's time that validation and checkpoints may take: with short
 # epochs (ISBI 2012: 16 crops, a few seconds) validating every epoch would spend an eighth
 # of the budget on it.
-EPOCH_END_SHARE = 0.05
+EPOCH_END_SHARE = 0.02
 
 # The schedules whose rate is a function of the elapsed fraction under a budget (lr_at).
 TIMED_SCHEDULES = ("cosine", "poly")
