@@ -93,6 +93,8 @@ export interface LoopOptions<S extends AnySample = Sample> {
   parallel?: ParallelStep;
   /** Steps submitted before the oldest loss must have been read; default READ_LAG on webgpu, 0 elsewhere. */
   readLag?: number;
+  /** The share of a budgeted run's time validation and checkpoints may take; default EPOCH_END_SHARE. */
+  epochEndShare?: number;
 }
 
 /**
@@ -298,7 +300,7 @@ export class TrainingLoop<S extends AnySample = Sample> {
    */
   private validationDue(): boolean {
     if (this.clock.budget === null || this.clock.budgetSpent() || this.state.history.length === 0) return true;
-    return this.clock.epochEndShare() <= EPOCH_END_SHARE;
+    return this.clock.epochEndShare() <= (this.options.epochEndShare ?? EPOCH_END_SHARE);
   }
 
   /** A fresh seed per step for every dropout layer, drawn from the step's own generator. */
